@@ -1,0 +1,8 @@
+//! rampart: a security and compliance policy scanner for AWS, Kubernetes and Terraform.
+//!
+//! Sources are read into one normalized [`model`]; the [`engine`] evaluates Rego rules over it;
+//! [`report`] writers turn results into SARIF, JSON, Markdown and terminal output. Scanning knows
+//! nothing about printing.
+
+pub mod model;
+pub mod terraform;

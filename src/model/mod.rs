@@ -1,0 +1,362 @@
+//! The normalized model: every source (Terraform, plan JSON, live APIs) becomes the same resources,
+//! so one rule judges a pull request and a running account alike.
+//!
+//! A snapshot is a file: [`Snapshot`] serializes to deterministic JSON (resources sorted by uid,
+//! object keys sorted), documented in `reports/schema/snapshot.schema.json`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Version of the snapshot file format. Bump on any incompatible change.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+
+/// Marker key for a value that is only known after apply. The marker's value is the reference the
+/// unknown came from (e.g. `aws_kms_key.records.arn`), so a rule can still tell what it points at.
+pub const UNKNOWN_KEY: &str = "__unknown__";
+
+/// Placeholder written instead of any secret value.
+pub const REDACTED: &str = "<redacted>";
+
+/// A line range in a file, relative to the scan root (the repository root for SARIF).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: String,
+    pub start_line: u32,
+    pub end_line: u32,
+}
+
+/// Where a resource came from.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// `terraform`, `terraform-plan`, `aws`, `kubernetes`, `manifest`.
+    pub source: String,
+    /// Declaration in IaC (the resource block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+    /// Terraform address, e.g. `module.data.aws_s3_bucket.records["2024"]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// ARN of a live resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The API operation a live resource was read with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_call: Option<String>,
+}
+
+/// How an attribute got its value.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Provenance {
+    /// Set in the configuration or returned by the API.
+    Explicit,
+    /// Not set; this is what AWS does by default (e.g. SSE-S3 on new buckets since 2023).
+    Default,
+    /// Known only after apply.
+    Unknown,
+}
+
+/// Provenance and location of one attribute (keyed by its dotted path in [`Resource::attribute_meta`]).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AttributeMeta {
+    pub provenance: Provenance,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+    /// Address of the split resource this value was folded in from, e.g.
+    /// `aws_s3_bucket_versioning.records`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+/// One normalized resource.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Resource {
+    /// Stable identity: the Terraform address for IaC, the ARN (or a synthetic id) for live data.
+    pub uid: String,
+    /// Terraform AWS provider type name (`aws_s3_bucket`) or `k8s_*`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// A human name: bucket name, role name, or the Terraform name when the real one is unknown.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Normalized attributes (a JSON object). Unknown values are `{"__unknown__": "<reference>"}`.
+    pub attributes: Value,
+    /// Facts computed in Rust (data classification, reachability, …) that rules read.
+    #[serde(default)]
+    pub derived: Value,
+    pub origin: Origin,
+    #[serde(default)]
+    pub attribute_meta: BTreeMap<String, AttributeMeta>,
+}
+
+impl Resource {
+    pub fn new(uid: impl Into<String>, resource_type: impl Into<String>, origin: Origin) -> Self {
+        Resource {
+            uid: uid.into(),
+            resource_type: resource_type.into(),
+            name: String::new(),
+            account: None,
+            region: None,
+            tags: BTreeMap::new(),
+            attributes: Value::Object(Map::new()),
+            derived: Value::Object(Map::new()),
+            origin,
+            attribute_meta: BTreeMap::new(),
+        }
+    }
+
+    /// The attribute at a dotted path (`versioning.status`); list elements by number (`ingress.0`).
+    pub fn attribute(&self, path: &str) -> Option<&Value> {
+        lookup_path(&self.attributes, path)
+    }
+
+    /// Sets an attribute at a dotted path, creating intermediate objects, and records its meta.
+    pub fn set_attribute(&mut self, path: &str, value: Value, meta: AttributeMeta) {
+        set_path(&mut self.attributes, path, value);
+        self.attribute_meta.insert(path.to_string(), meta);
+    }
+
+    /// The most precise span for an attribute path: the attribute's own line, or that of the
+    /// closest parent that has one, or the resource's block.
+    pub fn span_for(&self, path: &str) -> Option<&Span> {
+        let mut p = path;
+        loop {
+            if let Some(span) = self.attribute_meta.get(p).and_then(|m| m.span.as_ref()) {
+                return Some(span);
+            }
+            match p.rfind('.') {
+                Some(i) => p = &p[..i],
+                None => return self.origin.span.as_ref(),
+            }
+        }
+    }
+}
+
+/// Looks up a dotted path in a JSON value.
+pub fn lookup_path<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
+    if path.is_empty() {
+        return Some(root);
+    }
+    path.split('.').try_fold(root, |v, seg| match v {
+        Value::Object(m) => m.get(seg),
+        Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+        _ => None,
+    })
+}
+
+fn set_path(root: &mut Value, path: &str, value: Value) {
+    let mut cur = root;
+    let mut segs = path.split('.').peekable();
+    while let Some(seg) = segs.next() {
+        if !cur.is_object() {
+            *cur = Value::Object(Map::new());
+        }
+        let map = cur.as_object_mut().expect("just made an object");
+        if segs.peek().is_none() {
+            map.insert(seg.to_string(), value);
+            return;
+        }
+        cur = map
+            .entry(seg.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+/// Whether a JSON value is the unknown marker.
+pub fn is_unknown(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| m.contains_key(UNKNOWN_KEY))
+}
+
+/// The unknown marker for a reference.
+pub fn unknown(reference: &str) -> Value {
+    let mut m = Map::new();
+    m.insert(UNKNOWN_KEY.into(), Value::String(reference.into()));
+    Value::Object(m)
+}
+
+/// Outcome of collecting one part of the environment.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageStatus {
+    /// Collected completely.
+    Ok,
+    /// Could not be collected or parsed: rules that need it report `error`.
+    Error,
+    /// Deliberately not followed (e.g. a remote module source).
+    NotResolved,
+}
+
+/// One entry of what was and was not collected.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CoverageEntry {
+    pub status: CoverageStatus,
+    /// What this covers: a file, a module call, `account/region/service/operation`.
+    pub scope: String,
+    pub detail: String,
+    /// Resource types whose data this entry concerns; rules on these types get `error` results
+    /// while the status is `error`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_types: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+/// A problem met while reading input, with where it happened.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    pub level: DiagnosticLevel,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagnosticLevel {
+    /// The input could not be read; the run is incomplete.
+    Error,
+    /// Read, but something was approximated (e.g. an expression left unknown).
+    Warning,
+}
+
+/// A versioned, deterministic set of resources with where they came from and what was covered.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    /// What was scanned: directories, plan files, accounts.
+    pub sources: Vec<String>,
+    pub resources: Vec<Resource>,
+    pub coverage: Vec<CoverageEntry>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+impl Default for ToolInfo {
+    fn default() -> Self {
+        ToolInfo {
+            name: "rampart".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+impl Snapshot {
+    pub fn new(sources: Vec<String>) -> Self {
+        Snapshot {
+            schema_version: SNAPSHOT_SCHEMA_VERSION,
+            tool: ToolInfo::default(),
+            sources,
+            resources: Vec::new(),
+            coverage: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Sorts everything so that serialization is deterministic.
+    pub fn normalize(&mut self) {
+        self.resources.sort_by(|a, b| a.uid.cmp(&b.uid));
+        self.resources.dedup_by(|a, b| a.uid == b.uid);
+        self.coverage.sort();
+        self.coverage.dedup();
+        self.diagnostics.sort();
+        self.diagnostics.dedup();
+        self.sources.sort();
+        self.sources.dedup();
+    }
+
+    /// Deterministic JSON (sorted keys, sorted resources), newline-terminated.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("snapshot serializes");
+        s.push('\n');
+        s
+    }
+
+    /// Whether anything failed to be read or collected.
+    pub fn is_incomplete(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.level == DiagnosticLevel::Error)
+            || self
+                .coverage
+                .iter()
+                .any(|c| c.status == CoverageStatus::Error)
+    }
+}
+
+/// Hex SHA-256 of bytes; used for snapshot, policy bundle and fingerprint digests.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn set_and_lookup_nested_paths() {
+        let mut r = Resource::new("a", "aws_s3_bucket", Origin::default());
+        let meta = AttributeMeta {
+            provenance: Provenance::Default,
+            span: None,
+            from: None,
+        };
+        r.set_attribute("versioning.status", json!("Disabled"), meta);
+        assert_eq!(r.attribute("versioning.status"), Some(&json!("Disabled")));
+        assert_eq!(r.attribute("versioning.mfa_delete"), None);
+    }
+
+    #[test]
+    fn span_for_falls_back_to_parent_then_block() {
+        let block = Span {
+            file: "main.tf".into(),
+            start_line: 1,
+            end_line: 9,
+        };
+        let mut r = Resource::new(
+            "a",
+            "aws_s3_bucket",
+            Origin {
+                span: Some(block.clone()),
+                ..Default::default()
+            },
+        );
+        let line = Span {
+            file: "main.tf".into(),
+            start_line: 3,
+            end_line: 5,
+        };
+        r.attribute_meta.insert(
+            "versioning".into(),
+            AttributeMeta {
+                provenance: Provenance::Explicit,
+                span: Some(line.clone()),
+                from: None,
+            },
+        );
+        assert_eq!(r.span_for("versioning.status"), Some(&line));
+        assert_eq!(r.span_for("logging"), Some(&block));
+    }
+
+    #[test]
+    fn unknown_marker_round_trips() {
+        assert!(is_unknown(&unknown("aws_kms_key.k.arn")));
+        assert!(!is_unknown(&json!({"a": 1})));
+    }
+}

@@ -1,0 +1,375 @@
+//! Adapters from evaluated Terraform instances to the normalized model.
+//!
+//! Split resources (`aws_s3_bucket_versioning`, `aws_security_group_rule`,
+//! `aws_iam_role_policy_attachment`, …) are folded into the resource they configure, so the model
+//! looks like what the live API returns and one rule covers both. Attributes the configuration
+//! does not set get today's AWS default, marked as such.
+
+mod compute;
+mod iam;
+mod network;
+mod policy;
+mod s3;
+mod storage;
+
+use serde_json::{json, Value as Json};
+use std::collections::HashMap;
+
+use super::config::Mode;
+use super::eval::RawInstance;
+use super::value::Val;
+use crate::model::{AttributeMeta, Origin, Provenance, Resource, Span};
+
+pub use policy::normalize_policy;
+
+/// Builds model resources from instances; `source` is `terraform` or `terraform-plan`.
+pub fn adapt(instances: &[RawInstance], source: &str) -> Vec<Resource> {
+    let mut a = Adapter {
+        instances,
+        source,
+        resources: Vec::new(),
+        index: HashMap::new(),
+    };
+    // Primary resources first, so split resources find what they fold into.
+    for ri in instances.iter().filter(|r| r.mode == Mode::Managed) {
+        if let Some(r) = a.primary(ri) {
+            a.push(r);
+        }
+    }
+    for ri in instances.iter().filter(|r| r.mode == Mode::Managed) {
+        if !a.fold(ri) && a.index.get(ri.address.as_str()).is_none() {
+            // Not a type the rules read and not folded anywhere: keep it generically so the
+            // snapshot still shows it.
+            let mut b = Builder::new(ri, source, &ri.rtype);
+            b.copy_all();
+            a.push(b.finish());
+        }
+    }
+    a.finish_derived();
+    a.resources
+}
+
+pub(crate) struct Adapter<'a> {
+    instances: &'a [RawInstance],
+    source: &'a str,
+    resources: Vec<Resource>,
+    index: HashMap<String, usize>,
+}
+
+impl<'a> Adapter<'a> {
+    fn push(&mut self, r: Resource) {
+        self.index.insert(r.uid.clone(), self.resources.len());
+        self.resources.push(r);
+    }
+
+    fn primary(&self, ri: &RawInstance) -> Option<Resource> {
+        let s = self.source;
+        Some(match ri.rtype.as_str() {
+            "aws_s3_bucket" => s3::bucket(ri, s),
+            "aws_security_group" => network::security_group(ri, s),
+            "aws_vpc" => network::vpc(ri, s),
+            "aws_subnet" => network::subnet(ri, s),
+            "aws_route_table" => network::route_table(ri, s),
+            "aws_network_acl" | "aws_default_network_acl" => network::network_acl(ri, s),
+            "aws_ebs_volume" => compute::ebs_volume(ri, s),
+            "aws_ebs_encryption_by_default" => compute::ebs_default(ri, s),
+            "aws_kms_key" => storage::kms_key(ri, s),
+            "aws_db_instance" => storage::db_instance(ri, s),
+            "aws_rds_cluster" => storage::rds_cluster(ri, s),
+            "aws_db_parameter_group" | "aws_rds_cluster_parameter_group" => storage::parameter_group(ri, s),
+            "aws_db_subnet_group" => storage::db_subnet_group(ri, s),
+            "aws_dynamodb_table" => storage::dynamodb_table(ri, s),
+            "aws_cloudtrail" => compute::cloudtrail(ri, s),
+            "aws_eks_cluster" => compute::eks_cluster(ri, s),
+            "aws_lb" | "aws_alb" => compute::load_balancer(ri, s),
+            "aws_lb_listener" | "aws_alb_listener" => compute::listener(ri, s),
+            "aws_cloudwatch_log_group" => compute::log_group(ri, s),
+            "aws_iam_role" => iam::role(ri, s),
+            "aws_iam_user" => iam::user(ri, s),
+            "aws_iam_group" => iam::group(ri, s),
+            "aws_iam_policy" => iam::managed_policy(ri, s),
+            "aws_iam_account_password_policy" => iam::password_policy(ri, s),
+            _ => return None,
+        })
+    }
+
+    /// Folds a split resource into its target; returns whether `ri` is a split resource.
+    fn fold(&mut self, ri: &RawInstance) -> bool {
+        match ri.rtype.as_str() {
+            t if t.starts_with("aws_s3_bucket_") => s3::fold(self, ri),
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule"
+            | "aws_default_security_group"
+            | "aws_flow_log"
+            | "aws_route"
+            | "aws_route_table_association"
+            | "aws_network_acl_rule"
+            | "aws_internet_gateway" => network::fold(self, ri),
+            "aws_kms_alias" | "aws_kms_key_policy" | "aws_wafv2_web_acl_association" => storage::fold(self, ri),
+            t if t.starts_with("aws_iam_") => iam::fold(self, ri),
+            _ => false,
+        }
+    }
+
+    /// The resource of `rtype` that a reference or a name points at.
+    pub(crate) fn find(&self, v: &Val, rtypes: &[&str], name_attrs: &[&str]) -> Option<usize> {
+        match v.plain() {
+            Val::Unknown(r) => {
+                let addr = ref_address(r);
+                self.index
+                    .get(addr)
+                    .copied()
+                    .filter(|&i| rtypes.contains(&self.resources[i].resource_type.as_str()))
+            }
+            Val::Str(s) => self.resources.iter().position(|r| {
+                rtypes.contains(&r.resource_type.as_str())
+                    && (r.name == *s
+                        || name_attrs
+                            .iter()
+                            .any(|a| r.attribute(a).and_then(Json::as_str) == Some(s.as_str())))
+            }),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn get_mut(&mut self, i: usize) -> &mut Resource {
+        &mut self.resources[i]
+    }
+
+    pub(crate) fn resource(&self, i: usize) -> &Resource {
+        &self.resources[i]
+    }
+
+    fn finish_derived(&mut self) {
+        network::derive(self);
+        storage::derive(self);
+        iam::derive(self);
+    }
+
+    pub(crate) fn instances(&self) -> &'a [RawInstance] {
+        self.instances
+    }
+}
+
+/// The resource address inside a reference: `aws_s3_bucket.b["k"]` from `aws_s3_bucket.b["k"].id`.
+pub(crate) fn ref_address(r: &str) -> &str {
+    let mut depth = 0i32;
+    let mut in_str = false;
+    for (i, c) in r.char_indices().rev() {
+        match c {
+            '"' => in_str = !in_str,
+            ']' if !in_str => depth += 1,
+            '[' if !in_str => depth -= 1,
+            '.' if !in_str && depth == 0 => return &r[..i],
+            _ => {}
+        }
+    }
+    r
+}
+
+/// Looks up a dotted path in a raw value; a numeric segment on an object (JSON syntax, where a
+/// block is written as an object) reads the object itself.
+pub(crate) fn raw<'v>(v: &'v Val, path: &str) -> Option<&'v Val> {
+    if path.is_empty() {
+        return Some(v);
+    }
+    path.split('.').try_fold(v, |v, seg| match v.plain() {
+        Val::Map(m) => match seg.parse::<usize>() {
+            Ok(0) if !m.contains_key(seg) => Some(v),
+            _ => m.get(seg),
+        },
+        Val::List(l) => seg.parse::<usize>().ok().and_then(|i| l.get(i)),
+        _ => None,
+    })
+    .filter(|v| !matches!(v, Val::Null))
+}
+
+/// The elements of a nested block (a list of objects, or one object in JSON syntax).
+pub(crate) fn blocks<'v>(v: &'v Val, path: &str) -> Vec<&'v Val> {
+    match raw(v, path).map(Val::plain) {
+        Some(Val::List(l)) => l.iter().collect(),
+        Some(m @ Val::Map(_)) => vec![m],
+        _ => Vec::new(),
+    }
+}
+
+/// Builds one model resource from one instance, tracking provenance and spans.
+pub(crate) struct Builder<'r> {
+    pub ri: &'r RawInstance,
+    pub res: Resource,
+}
+
+impl<'r> Builder<'r> {
+    pub fn new(ri: &'r RawInstance, source: &str, rtype: &str) -> Self {
+        let origin = Origin {
+            source: source.to_string(),
+            span: Some(ri.span.clone()),
+            address: Some(ri.address.clone()),
+            arn: None,
+            api_call: None,
+        };
+        let mut res = Resource::new(ri.address.clone(), rtype, origin);
+        res.name = ri.name.clone();
+        let tags = raw(&ri.values, "tags_all").or_else(|| raw(&ri.values, "tags"));
+        if let Some(m) = tags.and_then(Val::as_map) {
+            res.tags = m
+                .iter()
+                .filter_map(|(k, v)| v.as_string().map(|s| (k.clone(), s)))
+                .collect();
+        }
+        Builder { ri, res }
+    }
+
+    /// Uses the value at `name_path` as the resource's human name when it is known.
+    pub fn name_from(&mut self, name_path: &str) -> &mut Self {
+        if let Some(n) = self.raw(name_path).and_then(Val::as_string) {
+            self.res.name = n;
+        }
+        self
+    }
+
+    pub fn raw(&self, path: &str) -> Option<&'r Val> {
+        raw(&self.ri.values, path)
+    }
+
+    /// Copies the value at `raw_path` to `path`, or sets `default` marked as the AWS default.
+    pub fn attr(&mut self, raw_path: &str, path: &str, default: Json) -> &mut Self {
+        match self.raw(raw_path) {
+            Some(v) => {
+                let meta = meta_for(self.ri, raw_path, v);
+                self.res.set_attribute(path, v.to_json(), meta);
+            }
+            None => self.default(path, default),
+        }
+        self
+    }
+
+    /// Like [`Builder::attr`] with a conversion of the raw value.
+    pub fn attr_map(&mut self, raw_path: &str, path: &str, default: Json, f: impl Fn(&Val) -> Json) -> &mut Self {
+        match self.raw(raw_path) {
+            Some(v) if v.is_unknown() => {
+                let meta = meta_for(self.ri, raw_path, v);
+                self.res.set_attribute(path, v.to_json(), meta);
+            }
+            Some(v) => {
+                let meta = meta_for(self.ri, raw_path, v);
+                self.res.set_attribute(path, f(v), meta);
+            }
+            None => self.default(path, default),
+        }
+        self
+    }
+
+    pub fn default(&mut self, path: &str, default: Json) {
+        self.res.set_attribute(
+            path,
+            default,
+            AttributeMeta {
+                provenance: Provenance::Default,
+                span: None,
+                from: None,
+            },
+        );
+    }
+
+    /// Sets a value computed from the configuration, located at `raw_path`'s span.
+    pub fn set(&mut self, path: &str, value: Json, raw_path: &str) {
+        let prov = if crate::model::is_unknown(&value) {
+            Provenance::Unknown
+        } else {
+            Provenance::Explicit
+        };
+        let span = span_for(self.ri, raw_path);
+        self.res.set_attribute(
+            path,
+            value,
+            AttributeMeta {
+                provenance: prov,
+                span,
+                from: None,
+            },
+        );
+    }
+
+    /// Copies every attribute as is (for types without a dedicated adapter).
+    pub fn copy_all(&mut self) {
+        if let Some(m) = self.ri.values.as_map() {
+            for (k, v) in m {
+                if k == "tags" || k == "tags_all" {
+                    continue;
+                }
+                let meta = meta_for(self.ri, k, v);
+                self.res.set_attribute(k, v.to_json(), meta);
+            }
+        }
+    }
+
+    pub fn finish(self) -> Resource {
+        self.res
+    }
+}
+
+/// The span of a raw path, or of its closest parent with one.
+pub(crate) fn span_for(ri: &RawInstance, raw_path: &str) -> Option<Span> {
+    let mut p = raw_path;
+    loop {
+        if let Some(s) = ri.attr_spans.get(p) {
+            return Some(s.clone());
+        }
+        match p.rfind('.') {
+            Some(i) => p = &p[..i],
+            None => return None,
+        }
+    }
+}
+
+pub(crate) fn meta_for(ri: &RawInstance, raw_path: &str, v: &Val) -> AttributeMeta {
+    AttributeMeta {
+        provenance: if v.contains_unknown() && v.is_unknown() {
+            Provenance::Unknown
+        } else {
+            Provenance::Explicit
+        },
+        span: span_for(ri, raw_path),
+        from: None,
+    }
+}
+
+/// Meta for a value folded in from a split resource.
+pub(crate) fn folded_meta(ri: &RawInstance, raw_path: &str, v: &Json) -> AttributeMeta {
+    AttributeMeta {
+        provenance: if crate::model::is_unknown(v) {
+            Provenance::Unknown
+        } else {
+            Provenance::Explicit
+        },
+        span: span_for(ri, raw_path).or_else(|| Some(ri.span.clone())),
+        from: Some(ri.address.clone()),
+    }
+}
+
+/// JSON of a raw value at a path, or null.
+pub(crate) fn json_at(ri: &RawInstance, path: &str) -> Json {
+    raw(&ri.values, path).map(Val::to_json).unwrap_or(Json::Null)
+}
+
+pub(crate) fn str_list(v: Option<&Val>) -> Json {
+    match v.map(Val::plain) {
+        Some(Val::List(l)) => Json::Array(l.iter().map(Val::to_json).collect()),
+        Some(Val::Unknown(r)) => crate::model::unknown(r),
+        Some(Val::Str(s)) => json!([s]),
+        _ => json!([]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ref_address_strips_the_attribute() {
+        assert_eq!(ref_address("aws_s3_bucket.b.id"), "aws_s3_bucket.b");
+        assert_eq!(ref_address("module.m.aws_s3_bucket.b[\"a.b\"].arn"), "module.m.aws_s3_bucket.b[\"a.b\"]");
+    }
+}

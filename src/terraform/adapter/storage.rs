@@ -1,0 +1,203 @@
+//! KMS, RDS and DynamoDB.
+
+use serde_json::{json, Map, Value as Json};
+
+use super::{blocks, folded_meta, normalize_policy, raw, Adapter, Builder};
+use crate::model::{AttributeMeta, Provenance, Resource};
+use crate::terraform::eval::RawInstance;
+use crate::terraform::value::Val;
+
+pub fn kms_key(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, "aws_kms_key");
+    b.attr("description", "description", Json::Null)
+        .attr("key_usage", "key_usage", json!("ENCRYPT_DECRYPT"))
+        .attr("customer_master_key_spec", "key_spec", json!("SYMMETRIC_DEFAULT"))
+        .attr("enable_key_rotation", "key_rotation_enabled", json!(false))
+        .attr("is_enabled", "enabled", json!(true))
+        .attr("multi_region", "multi_region", json!(false));
+    b.attr_map("policy", "policy", Json::Null, normalize_policy);
+    b.default("aliases", json!([]));
+    b.res.derived["customer_managed"] = json!(true);
+    b.finish()
+}
+
+pub fn db_instance(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, "aws_db_instance");
+    b.name_from("identifier")
+        .attr("identifier", "identifier", Json::Null)
+        .attr("engine", "engine", Json::Null)
+        .attr("engine_version", "engine_version", Json::Null)
+        .attr("storage_encrypted", "storage_encrypted", json!(false))
+        .attr("kms_key_id", "kms_key_id", Json::Null)
+        .attr("publicly_accessible", "publicly_accessible", json!(false))
+        .attr("backup_retention_period", "backup_retention_period", json!(1))
+        .attr("deletion_protection", "deletion_protection", json!(false))
+        .attr("multi_az", "multi_az", json!(false))
+        .attr("iam_database_authentication_enabled", "iam_database_authentication_enabled", json!(false))
+        .attr("replicate_source_db", "replicate_source_db", Json::Null)
+        .attr("parameter_group_name", "parameter_group_name", Json::Null)
+        .attr("db_subnet_group_name", "db_subnet_group_name", Json::Null);
+    b.default("parameters", json!({}));
+    b.finish()
+}
+
+pub fn rds_cluster(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, "aws_rds_cluster");
+    let serverless_v1 = b.raw("engine_mode").and_then(Val::as_str) == Some("serverless");
+    b.name_from("cluster_identifier")
+        .attr("cluster_identifier", "identifier", Json::Null)
+        .attr("engine", "engine", json!("aurora"))
+        .attr("engine_version", "engine_version", Json::Null)
+        .attr("storage_encrypted", "storage_encrypted", json!(serverless_v1))
+        .attr("kms_key_id", "kms_key_id", Json::Null)
+        .attr("backup_retention_period", "backup_retention_period", json!(1))
+        .attr("deletion_protection", "deletion_protection", json!(false))
+        .attr("iam_database_authentication_enabled", "iam_database_authentication_enabled", json!(false))
+        .attr("db_cluster_parameter_group_name", "parameter_group_name", Json::Null)
+        .attr("db_subnet_group_name", "db_subnet_group_name", Json::Null);
+    b.default("publicly_accessible", json!(false));
+    b.default("parameters", json!({}));
+    b.finish()
+}
+
+pub fn parameter_group(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, &ri.rtype);
+    b.name_from("name").attr("name", "name", Json::Null).attr("family", "family", Json::Null);
+    let mut params = Map::new();
+    for p in blocks(&ri.values, "parameter") {
+        if let Some(n) = raw(p, "name").and_then(Val::as_string) {
+            params.insert(n, raw(p, "value").map(Val::to_json).unwrap_or(Json::Null));
+        }
+    }
+    b.set("parameters", Json::Object(params), "parameter");
+    b.finish()
+}
+
+pub fn db_subnet_group(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, "aws_db_subnet_group");
+    b.name_from("name").attr("name", "name", Json::Null).attr("subnet_ids", "subnet_ids", json!([]));
+    b.finish()
+}
+
+pub fn dynamodb_table(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, "aws_dynamodb_table");
+    b.name_from("name").attr("name", "name", Json::Null);
+    match b.raw("server_side_encryption.0") {
+        Some(s) if raw(s, "enabled").and_then(Val::as_bool) == Some(true) => {
+            let key = raw(s, "kms_key_arn").map(Val::to_json).unwrap_or(Json::Null);
+            b.set("server_side_encryption", json!({"sse_type": "KMS", "kms_key_arn": key}), "server_side_encryption");
+        }
+        Some(_) => b.set(
+            "server_side_encryption",
+            json!({"sse_type": "AWS_OWNED", "kms_key_arn": null}),
+            "server_side_encryption",
+        ),
+        // DynamoDB always encrypts; without configuration, with an AWS owned key.
+        None => b.default("server_side_encryption", json!({"sse_type": "AWS_OWNED", "kms_key_arn": null})),
+    }
+    b.attr("point_in_time_recovery.0.enabled", "point_in_time_recovery", json!(false))
+        .attr("deletion_protection_enabled", "deletion_protection_enabled", json!(false));
+    b.finish()
+}
+
+pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
+    let v = &ri.values;
+    match ri.rtype.as_str() {
+        "aws_kms_alias" => {
+            let Some(t) = raw(v, "target_key_id").and_then(|x| a.find(x, &["aws_kms_key"], &["key_id", "arn"])) else {
+                return false;
+            };
+            let name = raw(v, "name").map(Val::to_json).unwrap_or(Json::Null);
+            let res = a.get_mut(t);
+            if let Some(arr) = res.attributes["aliases"].as_array_mut() {
+                arr.push(name);
+            }
+            true
+        }
+        "aws_kms_key_policy" => {
+            let Some(t) = raw(v, "key_id").and_then(|x| a.find(x, &["aws_kms_key"], &["key_id", "arn"])) else {
+                return false;
+            };
+            let doc = raw(v, "policy").map(normalize_policy).unwrap_or(Json::Null);
+            let meta = folded_meta(ri, "policy", &doc);
+            a.get_mut(t).set_attribute("policy", doc, meta);
+            true
+        }
+        "aws_wafv2_web_acl_association" => {
+            let Some(t) = raw(v, "resource_arn").and_then(|x| a.find(x, &["aws_lb"], &["arn"])) else {
+                return false;
+            };
+            let acl = raw(v, "web_acl_arn").map(Val::to_json).unwrap_or(Json::Null);
+            let meta = folded_meta(ri, "web_acl_arn", &acl);
+            a.get_mut(t).set_attribute("waf_web_acl", acl, meta);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Joins databases to their parameter groups and subnet groups; read replicas inherit
+/// encryption from their source.
+pub fn derive(a: &mut Adapter) {
+    let n = a.resources.len();
+    for i in 0..n {
+        let rtype = a.resources[i].resource_type.clone();
+        if rtype != "aws_db_instance" && rtype != "aws_rds_cluster" {
+            continue;
+        }
+        let group_type = if rtype == "aws_db_instance" { "aws_db_parameter_group" } else { "aws_rds_cluster_parameter_group" };
+        let group = a.resources[i]
+            .attribute("parameter_group_name")
+            .cloned()
+            .and_then(|g| a.find(&Val::from_json(&g), &[group_type], &["name"]));
+        if let Some(g) = group {
+            let params = a.resources[g].attribute("parameters").cloned().unwrap_or(json!({}));
+            let meta = AttributeMeta {
+                provenance: Provenance::Explicit,
+                span: a.resources[g].origin.span.clone(),
+                from: Some(a.resources[g].uid.clone()),
+            };
+            a.resources[i].set_attribute("parameters", params, meta);
+        }
+        let subnet_group = a.resources[i]
+            .attribute("db_subnet_group_name")
+            .cloned()
+            .and_then(|g| a.find(&Val::from_json(&g), &["aws_db_subnet_group"], &["name"]));
+        if let Some(g) = subnet_group {
+            let subnet_ids: Vec<Json> = a.resources[g]
+                .attribute("subnet_ids")
+                .and_then(Json::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let public: Vec<String> = subnet_ids
+                .iter()
+                .filter_map(|s| a.find(&Val::from_json(s), &["aws_subnet"], &["id"]))
+                .filter(|&s| a.resources[s].derived["routes_to_internet_gateway"] == json!(true))
+                .map(|s| a.resources[s].uid.clone())
+                .collect();
+            a.resources[i].derived["public_subnets"] = json!(public);
+        }
+        // A replica's storage encryption follows its source.
+        if rtype == "aws_db_instance" {
+            let src = a.resources[i].attribute("replicate_source_db").cloned();
+            if let Some(s) = src.filter(|s| !s.is_null()) {
+                if let Some(si) = a.find(&Val::from_json(&s), &["aws_db_instance"], &["identifier", "arn"]) {
+                    let enc = a.resources[si].attribute("storage_encrypted").cloned().unwrap_or(json!(false));
+                    let explicit = a.resources[i]
+                        .attribute_meta
+                        .get("storage_encrypted")
+                        .is_some_and(|m| m.provenance == Provenance::Explicit);
+                    if !explicit {
+                        let meta = AttributeMeta {
+                            provenance: Provenance::Default,
+                            span: None,
+                            from: Some(a.resources[si].uid.clone()),
+                        };
+                        a.resources[i].set_attribute("storage_encrypted", enc, meta);
+                    }
+                    a.resources[i].derived["replica_of"] = json!(a.resources[si].uid);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! Reading one Terraform module directory into its blocks, keeping every file's text so that byte
+//! offsets become line spans and inline suppression comments can be found.
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
+use hcl_edit::Span as _;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Diagnostic, DiagnosticLevel, Span};
+
+/// Files above this size are not parsed (they are not hand-written configuration).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One configuration file: its text and where its lines start.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the scan root, with `/` separators.
+    pub rel_path: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(rel_path: String, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            rel_path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> u32 {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i as u32 + 1,
+            Err(i) => i as u32,
+        }
+    }
+
+    pub fn span_of(&self, range: &Range<usize>) -> Span {
+        let end = range.end.saturating_sub(1).max(range.start);
+        Span {
+            file: self.rel_path.clone(),
+            start_line: self.line_of(range.start),
+            end_line: self.line_of(end),
+        }
+    }
+
+    /// The text of lines `start..=end` (1-based).
+    pub fn lines(&self, start: u32, end: u32) -> impl Iterator<Item = &str> {
+        self.text
+            .lines()
+            .skip(start.saturating_sub(1) as usize)
+            .take((end + 1).saturating_sub(start) as usize)
+    }
+}
+
+pub type FileId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// A `resource` or `data` block.
+#[derive(Debug)]
+pub struct ResourceBlock {
+    pub mode: Mode,
+    pub rtype: String,
+    pub name: String,
+    pub body: Body,
+    pub file: FileId,
+    pub range: Option<Range<usize>>,
+}
+
+impl ResourceBlock {
+    /// `aws_s3_bucket.b` or `data.aws_iam_policy_document.p`.
+    pub fn local_address(&self) -> String {
+        match self.mode {
+            Mode::Managed => format!("{}.{}", self.rtype, self.name),
+            Mode::Data => format!("data.{}.{}", self.rtype, self.name),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct VariableDecl {
+    pub default: Option<Expression>,
+    pub type_expr: Option<Expression>,
+    pub sensitive: bool,
+}
+
+#[derive(Debug)]
+pub struct ModuleCall {
+    pub name: String,
+    pub source: String,
+    pub body: Body,
+    pub file: FileId,
+    pub range: Option<Range<usize>>,
+}
+
+/// Everything declared in one module directory.
+#[derive(Debug, Default)]
+pub struct ModuleConfig {
+    pub dir: PathBuf,
+    pub files: Vec<SourceFile>,
+    pub variables: BTreeMap<String, VariableDecl>,
+    pub locals: BTreeMap<String, (Expression, FileId)>,
+    pub resources: Vec<ResourceBlock>,
+    pub modules: Vec<ModuleCall>,
+    pub outputs: BTreeMap<String, (Expression, FileId)>,
+}
+
+impl ModuleConfig {
+    pub fn span(&self, file: FileId, range: &Option<Range<usize>>) -> Span {
+        let f = &self.files[file];
+        match range {
+            Some(r) => f.span_of(r),
+            None => Span {
+                file: f.rel_path.clone(),
+                start_line: 1,
+                end_line: 1,
+            },
+        }
+    }
+}
+
+/// Relative path with `/` separators for reports; `root` is the scan root.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let p = path.strip_prefix(root).unwrap_or(path);
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads a file as configuration text, or says why it cannot be.
+pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
+    let err = |message: String| Diagnostic {
+        level: DiagnosticLevel::Error,
+        message,
+        span: Some(Span {
+            file: rel.to_string(),
+            start_line: 1,
+            end_line: 1,
+        }),
+        column: None,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read {rel}: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(err(format!(
+            "{rel} is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit for configuration files; not scanned",
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read {rel}: {e}")))?;
+    if bytes.contains(&0) {
+        return Err(err(format!("{rel} is a binary file; not scanned")));
+    }
+    String::from_utf8(bytes).map_err(|e| err(format!("{rel} is not UTF-8 text: {e}")))
+}
+
+/// Loads one module directory: `*.tf` and `*.tf.json`, sorted by name (as Terraform reads them).
+pub fn load_module_dir(dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> ModuleConfig {
+    let mut cfg = ModuleConfig {
+        dir: dir.to_path_buf(),
+        ..Default::default()
+    };
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                (name.ends_with(".tf") || name.ends_with(".tf.json")) && p.is_file()
+            })
+            .collect(),
+        Err(e) => {
+            diags.push(Diagnostic {
+                level: DiagnosticLevel::Error,
+                message: format!("cannot read directory {}: {e}", rel_path(root, dir)),
+                span: None,
+                column: None,
+            });
+            return cfg;
+        }
+    };
+    paths.sort();
+    for path in paths {
+        let rel = rel_path(root, &path);
+        let text = match read_text(&path, &rel) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let body = if rel.ends_with(".json") {
+            super::json_config::parse(&text, &rel)
+        } else {
+            hcl_edit::parser::parse_body(&text).map_err(|e| Diagnostic {
+                level: DiagnosticLevel::Error,
+                message: format!("{rel}: {}", e.message()),
+                span: Some(Span {
+                    file: rel.clone(),
+                    start_line: e.location().line() as u32,
+                    end_line: e.location().line() as u32,
+                }),
+                column: Some(e.location().column() as u32),
+            })
+        };
+        let file_id = cfg.files.len();
+        cfg.files.push(SourceFile::new(rel, text));
+        match body {
+            Ok(body) => add_body(&mut cfg, body, file_id, diags),
+            Err(d) => diags.push(d),
+        }
+    }
+    cfg
+}
+
+fn label(b: &Block, i: usize) -> Option<String> {
+    b.labels.get(i).map(|l| match l {
+        BlockLabel::Ident(id) => id.as_str().to_string(),
+        BlockLabel::String(s) => s.as_str().to_string(),
+    })
+}
+
+fn add_body(cfg: &mut ModuleConfig, body: Body, file: FileId, diags: &mut Vec<Diagnostic>) {
+    for structure in body.into_iter() {
+        let Structure::Block(block) = structure else {
+            continue;
+        };
+        let range = block.span().or_else(|| {
+            let labels: Vec<String> = (0..block.labels.len())
+                .filter_map(|i| label(&block, i))
+                .collect();
+            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+            super::json_config::locate(&cfg.files[file].text, &labels)
+        });
+        let kind = block.ident.as_str().to_string();
+        let bad = |what: &str, diags: &mut Vec<Diagnostic>, cfg: &ModuleConfig| {
+            diags.push(Diagnostic {
+                level: DiagnosticLevel::Error,
+                message: format!("{what} block is missing its labels"),
+                span: Some(cfg.span(file, &range)),
+                column: None,
+            })
+        };
+        match kind.as_str() {
+            "resource" | "data" => {
+                let (Some(rtype), Some(name)) = (label(&block, 0), label(&block, 1)) else {
+                    bad(&kind, diags, cfg);
+                    continue;
+                };
+                cfg.resources.push(ResourceBlock {
+                    mode: if kind == "resource" {
+                        Mode::Managed
+                    } else {
+                        Mode::Data
+                    },
+                    rtype,
+                    name,
+                    body: block.body,
+                    file,
+                    range,
+                });
+            }
+            "variable" => {
+                let Some(name) = label(&block, 0) else {
+                    bad(&kind, diags, cfg);
+                    continue;
+                };
+                let attr = |k: &str| block.body.get_attribute(k).map(|a| a.value.clone());
+                let sensitive = matches!(attr("sensitive"), Some(Expression::Bool(b)) if *b.value());
+                cfg.variables.insert(
+                    name,
+                    VariableDecl {
+                        default: attr("default"),
+                        type_expr: attr("type"),
+                        sensitive,
+                    },
+                );
+            }
+            "locals" => {
+                for a in block.body.attributes() {
+                    cfg.locals
+                        .insert(a.key.as_str().to_string(), (a.value.clone(), file));
+                }
+            }
+            "output" => {
+                if let (Some(name), Some(a)) = (label(&block, 0), block.body.get_attribute("value"))
+                {
+                    cfg.outputs.insert(name, (a.value.clone(), file));
+                }
+            }
+            "module" => {
+                let Some(name) = label(&block, 0) else {
+                    bad(&kind, diags, cfg);
+                    continue;
+                };
+                let source = match block.body.get_attribute("source").map(|a| &a.value) {
+                    Some(Expression::String(s)) => s.value().to_string(),
+                    Some(Expression::StringTemplate(t)) => t.to_string(),
+                    _ => String::new(),
+                };
+                cfg.modules.push(ModuleCall {
+                    name,
+                    source,
+                    body: block.body,
+                    file,
+                    range,
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_lines() {
+        let f = SourceFile::new("a.tf".into(), "ab\ncd\n\nef".into());
+        assert_eq!(f.line_of(0), 1);
+        assert_eq!(f.line_of(2), 1);
+        assert_eq!(f.line_of(3), 2);
+        assert_eq!(f.line_of(7), 4);
+        assert_eq!(f.span_of(&(3..9)).end_line, 4);
+    }
+}

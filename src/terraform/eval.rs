@@ -1,0 +1,1259 @@
+//! Evaluates a Terraform configuration the way `terraform plan` would, as far as it can without
+//! providers: variables, locals, `count`, `for_each`, `dynamic` blocks, templates, functions,
+//! references between resources, data sources and local modules.
+//!
+//! Evaluation is lazy and memoized: a reference evaluates what it points at on first use, so
+//! declaration order does not matter. Whatever cannot be evaluated becomes [`Val::Unknown`] with the
+//! reason, never a crash: values known only after apply name the attribute they refer to
+//! (`aws_kms_key.records.arn`), evaluation errors start with `error:`.
+
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Span as _;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use super::config::{load_module_dir, FileId, Mode, ModuleConfig, ResourceBlock};
+use super::functions;
+use super::value::{Val, ADDRESS_KEY};
+use crate::model::{CoverageEntry, CoverageStatus, Diagnostic, DiagnosticLevel, Span};
+
+/// Deeper expressions than this are left unknown (protects the stack from hostile input).
+const MAX_DEPTH: u32 = 256;
+/// Module nesting deeper than this is not followed.
+const MAX_MODULE_DEPTH: usize = 32;
+/// `count` / `for_each` larger than this is not expanded.
+const MAX_INSTANCES: usize = 10_000;
+
+/// One evaluated resource or data source instance.
+#[derive(Debug, Clone)]
+pub struct RawInstance {
+    /// Full address, e.g. `module.net.aws_subnet.private["a"]`.
+    pub address: String,
+    /// `""` for the root module, else e.g. `module.net` or `module.net[0]`.
+    pub module_address: String,
+    pub mode: Mode,
+    pub rtype: String,
+    pub name: String,
+    /// Attributes, nested blocks as lists of objects.
+    pub values: Val,
+    /// Span of each attribute and nested block, by dotted path (`versioning.0.enabled`).
+    pub attr_spans: BTreeMap<String, Span>,
+    pub span: Span,
+    /// Lines of the block that carry a `rampart:` comment, with their line numbers.
+    pub directives: Vec<(u32, String)>,
+}
+
+/// Values for the root module's variables, in Terraform's precedence order already applied.
+pub type RootVars = BTreeMap<String, Val>;
+
+pub struct Evaluation {
+    pub instances: Vec<RawInstance>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Vec<CoverageEntry>,
+}
+
+/// Evaluates the root module in `root_dir`; paths in spans are relative to `scan_root`.
+pub fn evaluate(root_dir: &Path, scan_root: &Path, root_vars: RootVars) -> Evaluation {
+    let mut diags = Vec::new();
+    let cfg = Rc::new(load_module_dir(root_dir, scan_root, &mut diags));
+    let mut ev = Evaluator::new(cfg, root_dir, scan_root, root_vars);
+    ev.diags.borrow_mut().extend(diags);
+    let canonical = root_dir.canonicalize().unwrap_or(root_dir.to_path_buf());
+    ev.instantiate_children(0, &mut vec![canonical]);
+
+    let mut instances = Vec::new();
+    for m in 0..ev.insts.len() {
+        for idx in 0..ev.insts[m].cfg.resources.len() {
+            instances.extend(ev.resource_instances(m, idx).iter().cloned());
+        }
+    }
+    Evaluation {
+        instances,
+        diagnostics: ev.diags.into_inner(),
+        coverage: ev.coverage.into_inner(),
+    }
+}
+
+/// Evaluates an expression that may not refer to anything (a `.tfvars` value, a `--var`).
+pub fn evaluate_constant(e: &Expression) -> Val {
+    let ev = Evaluator::new(Rc::default(), Path::new(""), Path::new(""), RootVars::new());
+    ev.eval(e, &Scope::module(0))
+}
+
+/// A module instance.
+struct Inst {
+    cfg: Rc<ModuleConfig>,
+    address: String,
+    call: Option<CallRef>,
+    children: BTreeMap<String, Child>,
+}
+
+/// How a module instance was called: where its input variables are evaluated.
+struct CallRef {
+    parent: usize,
+    call_idx: usize,
+    count: Option<f64>,
+    each: Option<Rc<(Val, Val)>>,
+}
+
+enum Child {
+    Single(usize),
+    List(Vec<usize>),
+    Map(BTreeMap<String, usize>),
+    Unresolved,
+}
+
+#[derive(Clone)]
+struct Scope {
+    m: usize,
+    count: Option<f64>,
+    each: Option<Rc<(Val, Val)>>,
+    /// For-expression and dynamic-block iterator variables, innermost last.
+    vars: Vec<(String, Val)>,
+}
+
+impl Scope {
+    fn module(m: usize) -> Scope {
+        Scope {
+            m,
+            count: None,
+            each: None,
+            vars: Vec::new(),
+        }
+    }
+
+    fn with_var(&self, name: &str, v: Val) -> Scope {
+        let mut s = self.clone();
+        s.vars.push((name.to_string(), v));
+        s
+    }
+}
+
+/// How a block's instances are keyed.
+enum Expansion {
+    Single,
+    Count(Option<usize>),
+    ForEach(Option<Vec<(String, Val)>>),
+}
+
+struct Evaluator {
+    insts: Vec<Inst>,
+    root_dir: PathBuf,
+    configs: HashMap<PathBuf, Rc<ModuleConfig>>,
+    root_vars: RootVars,
+    scan_root: PathBuf,
+    /// Variables, locals and outputs by (module instance, `var.x` / `local.x` / `output.x`);
+    /// `None` while being evaluated (a cycle reads it as unknown).
+    memo: RefCell<HashMap<(usize, String), Option<Val>>>,
+    res_memo: RefCell<HashMap<(usize, usize), Option<Rc<Vec<RawInstance>>>>>,
+    diags: RefCell<Vec<Diagnostic>>,
+    coverage: RefCell<Vec<CoverageEntry>>,
+    depth: Cell<u32>,
+}
+
+fn err(msg: impl std::fmt::Display) -> Val {
+    Val::Unknown(format!("error: {msg}"))
+}
+
+pub fn is_error(v: &Val) -> bool {
+    matches!(v, Val::Unknown(r) if r.starts_with("error:"))
+}
+
+fn join_addr(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{prefix}.{rest}")
+    }
+}
+
+fn key_suffix(key: &Val) -> String {
+    match key {
+        Val::Num(n) => format!("[{}]", super::value::format_number(*n)),
+        Val::Str(s) => format!("[{s:?}]"),
+        _ => String::new(),
+    }
+}
+
+impl Evaluator {
+    fn new(root: Rc<ModuleConfig>, root_dir: &Path, scan_root: &Path, root_vars: RootVars) -> Self {
+        Evaluator {
+            insts: vec![Inst {
+                cfg: root,
+                address: String::new(),
+                call: None,
+                children: BTreeMap::new(),
+            }],
+            root_dir: root_dir.to_path_buf(),
+            configs: HashMap::new(),
+            root_vars,
+            scan_root: scan_root.to_path_buf(),
+            memo: RefCell::new(HashMap::new()),
+            res_memo: RefCell::new(HashMap::new()),
+            diags: RefCell::new(Vec::new()),
+            coverage: RefCell::new(Vec::new()),
+            depth: Cell::new(0),
+        }
+    }
+
+    // ---------------------------------------------------------------- modules
+
+    fn instantiate_children(&mut self, m: usize, stack: &mut Vec<PathBuf>) {
+        let cfg = self.insts[m].cfg.clone();
+        for (call_idx, call) in cfg.modules.iter().enumerate() {
+            let span = cfg.span(call.file, &call.range);
+            let scope_addr = join_addr(&self.insts[m].address, &format!("module.{}", call.name));
+            let local = call.source.starts_with("./") || call.source.starts_with("../");
+            if !local {
+                self.coverage.borrow_mut().push(CoverageEntry {
+                    status: CoverageStatus::NotResolved,
+                    scope: scope_addr.clone(),
+                    detail: format!(
+                        "module source {:?} is not a local path; its resources are not scanned",
+                        call.source
+                    ),
+                    resource_types: Vec::new(),
+                    span: Some(span),
+                });
+                self.insts[m]
+                    .children
+                    .insert(call.name.clone(), Child::Unresolved);
+                continue;
+            }
+            let dir = cfg.dir.join(&call.source);
+            let canonical = match dir.canonicalize() {
+                Ok(c) if c.is_dir() => c,
+                _ => {
+                    self.diag(
+                        DiagnosticLevel::Error,
+                        format!("module {scope_addr}: source {:?} is not a directory", call.source),
+                        Some(span),
+                    );
+                    self.insts[m]
+                        .children
+                        .insert(call.name.clone(), Child::Unresolved);
+                    continue;
+                }
+            };
+            if stack.contains(&canonical) || stack.len() >= MAX_MODULE_DEPTH {
+                self.diag(
+                    DiagnosticLevel::Error,
+                    format!("module {scope_addr}: module calls form a cycle or nest too deeply"),
+                    Some(span),
+                );
+                self.insts[m]
+                    .children
+                    .insert(call.name.clone(), Child::Unresolved);
+                continue;
+            }
+            let child_cfg = match self.configs.get(&canonical) {
+                Some(c) => c.clone(),
+                None => {
+                    let mut diags = Vec::new();
+                    let c = Rc::new(load_module_dir(&canonical, &self.scan_root, &mut diags));
+                    self.diags.borrow_mut().extend(diags);
+                    self.configs.insert(canonical.clone(), c.clone());
+                    c
+                }
+            };
+            let scope = Scope::module(m);
+            let expansion = self.expansion(&call.body, &scope, &scope_addr, &span);
+            let mut make = |ev: &mut Evaluator, key: Option<Val>, count, each| {
+                let address = format!("{scope_addr}{}", key.as_ref().map(key_suffix).unwrap_or_default());
+                ev.insts.push(Inst {
+                    cfg: child_cfg.clone(),
+                    address,
+                    call: Some(CallRef {
+                        parent: m,
+                        call_idx,
+                        count,
+                        each,
+                    }),
+                    children: BTreeMap::new(),
+                });
+                let idx = ev.insts.len() - 1;
+                stack.push(canonical.clone());
+                ev.instantiate_children(idx, stack);
+                stack.pop();
+                idx
+            };
+            let child = match expansion {
+                Expansion::Single | Expansion::Count(None) | Expansion::ForEach(None) => {
+                    Child::Single(make(self, None, None, None))
+                }
+                Expansion::Count(Some(n)) => Child::List(
+                    (0..n)
+                        .map(|i| make(self, Some(Val::Num(i as f64)), Some(i as f64), None))
+                        .collect(),
+                ),
+                Expansion::ForEach(Some(items)) => Child::Map(
+                    items
+                        .into_iter()
+                        .map(|(k, v)| {
+                            let each = Rc::new((Val::Str(k.clone()), v));
+                            (k.clone(), make(self, Some(Val::Str(k)), None, Some(each)))
+                        })
+                        .collect(),
+                ),
+            };
+            self.insts[m].children.insert(call.name.clone(), child);
+        }
+    }
+
+    fn diag(&self, level: DiagnosticLevel, message: String, span: Option<Span>) {
+        self.diags.borrow_mut().push(Diagnostic {
+            level,
+            message,
+            span,
+            column: None,
+        });
+    }
+
+    /// Decides how many instances a block has from its `count` / `for_each`.
+    fn expansion(&self, body: &Body, scope: &Scope, addr: &str, span: &Span) -> Expansion {
+        if let Some(a) = body.get_attribute("count") {
+            let v = self.eval(&a.value, scope);
+            return match v.as_f64() {
+                Some(n) if n >= 0.0 && (n as usize) <= MAX_INSTANCES => {
+                    Expansion::Count(Some(n as usize))
+                }
+                _ => {
+                    self.diag(
+                        DiagnosticLevel::Warning,
+                        format!("{addr}: count is not known ({}); scanned as one instance", describe(&v)),
+                        Some(span.clone()),
+                    );
+                    Expansion::Count(None)
+                }
+            };
+        }
+        if let Some(a) = body.get_attribute("for_each") {
+            let v = self.eval(&a.value, scope);
+            let items: Option<Vec<(String, Val)>> = match v.plain() {
+                Val::Map(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                Val::List(l) => l
+                    .iter()
+                    .map(|x| x.as_string().map(|s| (s.clone(), Val::Str(s))))
+                    .collect(),
+                _ => None,
+            };
+            return match items {
+                Some(items) if items.len() <= MAX_INSTANCES => {
+                    let mut items = items;
+                    items.sort_by(|a, b| a.0.cmp(&b.0));
+                    items.dedup_by(|a, b| a.0 == b.0);
+                    Expansion::ForEach(Some(items))
+                }
+                _ => {
+                    self.diag(
+                        DiagnosticLevel::Warning,
+                        format!(
+                            "{addr}: for_each is not known ({}); scanned as one instance",
+                            describe(&v)
+                        ),
+                        Some(span.clone()),
+                    );
+                    Expansion::ForEach(None)
+                }
+            };
+        }
+        Expansion::Single
+    }
+
+    // ---------------------------------------------------------------- named values
+
+    fn memoized(&self, m: usize, key: String, f: impl FnOnce() -> Val) -> Val {
+        match self.memo.borrow().get(&(m, key.clone())) {
+            Some(Some(v)) => return v.clone(),
+            Some(None) => return err(format!("{key} refers to itself")),
+            None => {}
+        }
+        self.memo.borrow_mut().insert((m, key.clone()), None);
+        let v = f();
+        self.memo.borrow_mut().insert((m, key), Some(v.clone()));
+        v
+    }
+
+    fn variable(&self, m: usize, name: &str) -> Val {
+        self.memoized(m, format!("var.{name}"), || {
+            let inst = &self.insts[m];
+            let decl = inst.cfg.variables.get(name);
+            let given = match &inst.call {
+                None => self.root_vars.get(name).cloned(),
+                Some(call) => {
+                    let parent = &self.insts[call.parent];
+                    let body = &parent.cfg.modules[call.call_idx].body;
+                    body.get_attribute(name).map(|a| {
+                        let scope = Scope {
+                            m: call.parent,
+                            count: call.count,
+                            each: call.each.clone(),
+                            vars: Vec::new(),
+                        };
+                        self.eval(&a.value, &scope)
+                    })
+                }
+            };
+            let Some(decl) = decl else {
+                return err(format!("variable {name:?} is not declared"));
+            };
+            let value = match given {
+                Some(v) if !matches!(v, Val::Null) => v,
+                _ => match &decl.default {
+                    Some(d) => self.eval(d, &Scope::module(m)),
+                    None => Val::unknown(format!("var.{name}")),
+                },
+            };
+            let value = match &decl.type_expr {
+                Some(t) => convert_to_type(value, t),
+                None => value,
+            };
+            if decl.sensitive {
+                Val::Sensitive(Box::new(value))
+            } else {
+                value
+            }
+        })
+    }
+
+    fn local(&self, m: usize, name: &str) -> Val {
+        self.memoized(m, format!("local.{name}"), || {
+            match self.insts[m].cfg.locals.get(name) {
+                Some((e, _)) => self.eval(e, &Scope::module(m)),
+                None => err(format!("local.{name} is not declared")),
+            }
+        })
+    }
+
+    fn output(&self, m: usize, name: &str) -> Val {
+        self.memoized(m, format!("output.{name}"), || {
+            match self.insts[m].cfg.outputs.get(name) {
+                Some((e, _)) => self.eval(e, &Scope::module(m)),
+                None => err(format!("output {name:?} is not declared")),
+            }
+        })
+    }
+
+    fn module_outputs(&self, m: usize) -> Val {
+        let names: Vec<String> = self.insts[m].cfg.outputs.keys().cloned().collect();
+        Val::Map(names.into_iter().map(|n| (n.clone(), self.output(m, &n))).collect())
+    }
+
+    // ---------------------------------------------------------------- resources
+
+    fn find_resource(&self, m: usize, mode: Mode, rtype: &str, name: &str) -> Option<usize> {
+        self.insts[m]
+            .cfg
+            .resources
+            .iter()
+            .position(|r| r.mode == mode && r.rtype == rtype && r.name == name)
+    }
+
+    /// All instances of one block, evaluated once.
+    fn resource_instances(&self, m: usize, idx: usize) -> Rc<Vec<RawInstance>> {
+        match self.res_memo.borrow().get(&(m, idx)) {
+            Some(Some(v)) => return v.clone(),
+            Some(None) => return Rc::new(Vec::new()),
+            None => {}
+        }
+        self.res_memo.borrow_mut().insert((m, idx), None);
+        let insts = Rc::new(self.expand_resource(m, idx));
+        self.res_memo.borrow_mut().insert((m, idx), Some(insts.clone()));
+        insts
+    }
+
+    fn expand_resource(&self, m: usize, idx: usize) -> Vec<RawInstance> {
+        let inst = &self.insts[m];
+        let cfg = &inst.cfg;
+        let block: &ResourceBlock = &cfg.resources[idx];
+        let base = join_addr(&inst.address, &block.local_address());
+        let span = cfg.span(block.file, &block.range);
+        let scope = Scope::module(m);
+        let keys: Vec<(Option<Val>, Scope)> = match self.expansion(&block.body, &scope, &base, &span) {
+            Expansion::Single | Expansion::Count(None) | Expansion::ForEach(None) => {
+                vec![(None, scope)]
+            }
+            Expansion::Count(Some(n)) => (0..n)
+                .map(|i| {
+                    let mut s = scope.clone();
+                    s.count = Some(i as f64);
+                    (Some(Val::Num(i as f64)), s)
+                })
+                .collect(),
+            Expansion::ForEach(Some(items)) => items
+                .into_iter()
+                .map(|(k, v)| {
+                    let mut s = scope.clone();
+                    s.each = Some(Rc::new((Val::Str(k.clone()), v)));
+                    (Some(Val::Str(k)), s)
+                })
+                .collect(),
+        };
+        let directives = directives_in(cfg, block.file, &span);
+        keys.into_iter()
+            .map(|(key, scope)| {
+                let address = format!("{base}{}", key.as_ref().map(key_suffix).unwrap_or_default());
+                let mut attr_spans = BTreeMap::new();
+                let values = self.eval_body(&block.body, &scope, cfg, block.file, "", &mut attr_spans, true);
+                RawInstance {
+                    address,
+                    module_address: inst.address.clone(),
+                    mode: block.mode,
+                    rtype: block.rtype.clone(),
+                    name: block.name.clone(),
+                    values: Val::Map(values),
+                    attr_spans,
+                    span: span.clone(),
+                    directives: directives.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// The value a reference to a resource block evaluates to: one object, a list (count) or a
+    /// map (for_each) of instance objects.
+    fn resource_value(&self, m: usize, mode: Mode, rtype: &str, name: &str) -> Val {
+        let Some(idx) = self.find_resource(m, mode, rtype, name) else {
+            let kind = if mode == Mode::Data { "data." } else { "" };
+            return err(format!("reference to undeclared resource {kind}{rtype}.{name}"));
+        };
+        let block = &self.insts[m].cfg.resources[idx];
+        let insts = self.resource_instances(m, idx);
+        let object = |ri: &RawInstance| {
+            let mut map = ri.values.as_map().cloned().unwrap_or_default();
+            map.insert(ADDRESS_KEY.into(), Val::Str(ri.address.clone()));
+            computed_attributes(&ri.rtype, &mut map);
+            if ri.mode == Mode::Data && ri.rtype == "aws_iam_policy_document" {
+                map.insert("json".into(), super::policy_document::render(&ri.values));
+            }
+            Val::Map(map)
+        };
+        if insts.is_empty() {
+            let base = join_addr(&self.insts[m].address, &block.local_address());
+            return Val::unknown(base);
+        }
+        if block.body.get_attribute("count").is_some() {
+            if insts.len() == 1 && !insts[0].address.ends_with(']') {
+                return Val::unknown(insts[0].address.clone());
+            }
+            Val::List(insts.iter().map(object).collect())
+        } else if block.body.get_attribute("for_each").is_some() {
+            if insts.len() == 1 && !insts[0].address.ends_with(']') {
+                return Val::unknown(insts[0].address.clone());
+            }
+            Val::Map(
+                insts
+                    .iter()
+                    .map(|ri| {
+                        let key = ri
+                            .address
+                            .rsplit_once("[\"")
+                            .map(|(_, k)| k.trim_end_matches("\"]").to_string())
+                            .unwrap_or_default();
+                        (key, object(ri))
+                    })
+                    .collect(),
+            )
+        } else {
+            object(&insts[0])
+        }
+    }
+
+    // ---------------------------------------------------------------- bodies
+
+    /// Evaluates a block body into an object; nested blocks become lists of objects under their
+    /// name. Records the span of each attribute and block by dotted path.
+    #[allow(clippy::too_many_arguments)]
+    fn eval_body(
+        &self,
+        body: &Body,
+        scope: &Scope,
+        cfg: &ModuleConfig,
+        file: FileId,
+        prefix: &str,
+        spans: &mut BTreeMap<String, Span>,
+        top: bool,
+    ) -> BTreeMap<String, Val> {
+        let mut out: BTreeMap<String, Val> = BTreeMap::new();
+        let path = |k: &str| {
+            if prefix.is_empty() {
+                k.to_string()
+            } else {
+                format!("{prefix}.{k}")
+            }
+        };
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => {
+                    let key = a.key.as_str();
+                    if top && matches!(key, "count" | "for_each" | "provider" | "depends_on") {
+                        continue;
+                    }
+                    let v = self.eval(&a.value, scope);
+                    if let Some(r) = a.span() {
+                        spans.insert(path(key), cfg.files[file].span_of(&r));
+                    }
+                    out.insert(key.to_string(), v);
+                }
+                Structure::Block(b) => {
+                    let name = b.ident.as_str();
+                    if top && matches!(name, "lifecycle" | "provisioner" | "connection") {
+                        continue;
+                    }
+                    if name == "dynamic" {
+                        self.eval_dynamic(b, scope, cfg, file, prefix, spans, &mut out);
+                        continue;
+                    }
+                    let list = out.entry(name.to_string()).or_insert_with(|| Val::List(Vec::new()));
+                    let i = list.as_list().map_or(0, |l| l.len());
+                    let sub = path(&format!("{name}.{i}"));
+                    if let Some(r) = b.span() {
+                        let sp = cfg.files[file].span_of(&r);
+                        spans.entry(path(name)).or_insert_with(|| sp.clone());
+                        spans.insert(sub.clone(), sp);
+                    }
+                    let v = Val::Map(self.eval_body(&b.body, scope, cfg, file, &sub, spans, false));
+                    if let Val::List(l) = list {
+                        l.push(v);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_dynamic(
+        &self,
+        b: &hcl_edit::structure::Block,
+        scope: &Scope,
+        cfg: &ModuleConfig,
+        file: FileId,
+        prefix: &str,
+        spans: &mut BTreeMap<String, Span>,
+        out: &mut BTreeMap<String, Val>,
+    ) {
+        let Some(name) = b.labels.first().map(|l| l.as_str().to_string()) else {
+            return;
+        };
+        let iterator = match b.body.get_attribute("iterator").map(|a| &a.value) {
+            Some(Expression::Variable(v)) => v.as_str().to_string(),
+            _ => name.clone(),
+        };
+        let path = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        if let Some(r) = b.span() {
+            spans.entry(path.clone()).or_insert_with(|| cfg.files[file].span_of(&r));
+        }
+        let collection = b
+            .body
+            .get_attribute("for_each")
+            .map(|a| self.eval(&a.value, scope))
+            .unwrap_or(Val::Null);
+        let items: Vec<(Val, Val)> = match collection.plain() {
+            Val::List(l) => l
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Num(i as f64), v.clone()))
+                .collect(),
+            Val::Map(m) => m.iter().map(|(k, v)| (Val::Str(k.clone()), v.clone())).collect(),
+            Val::Null => Vec::new(),
+            other => {
+                out.insert(
+                    name.clone(),
+                    Val::unknown(format!("dynamic {name}: for_each is {}", describe(other))),
+                );
+                return;
+            }
+        };
+        let Some(content) = b.body.get_blocks("content").next() else {
+            return;
+        };
+        for (k, v) in items {
+            let mut it = BTreeMap::new();
+            it.insert("key".to_string(), k);
+            it.insert("value".to_string(), v);
+            let s = scope.with_var(&iterator, Val::Map(it));
+            let entry = out.entry(name.clone()).or_insert_with(|| Val::List(Vec::new()));
+            let Val::List(list) = entry else { return };
+            let i = list.len();
+            let sub = format!("{path}.{i}");
+            if let Some(r) = b.span() {
+                spans.insert(sub.clone(), cfg.files[file].span_of(&r));
+            }
+            let mut inner = BTreeMap::new();
+            let v = self.eval_body(&content.body, &s, cfg, file, &sub, &mut inner, false);
+            spans.extend(inner);
+            if let Some(Val::List(list)) = out.get_mut(&name) {
+                list.push(Val::Map(v));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    pub(crate) fn eval(&self, e: &Expression, scope: &Scope) -> Val {
+        let d = self.depth.get();
+        if d > MAX_DEPTH {
+            return err("expression nests too deeply");
+        }
+        self.depth.set(d + 1);
+        let v = self.eval_inner(e, scope);
+        self.depth.set(d);
+        v
+    }
+
+    fn eval_inner(&self, e: &Expression, scope: &Scope) -> Val {
+        match e {
+            Expression::Null(_) => Val::Null,
+            Expression::Bool(b) => Val::Bool(*b.value()),
+            Expression::Number(n) => n.value().as_f64().map(Val::Num).unwrap_or(Val::Null),
+            Expression::String(s) => Val::Str(s.value().to_string()),
+            Expression::Array(a) => Val::List(a.iter().map(|x| self.eval(x, scope)).collect()),
+            Expression::Object(o) => {
+                let mut m = BTreeMap::new();
+                for (k, v) in o.iter() {
+                    let key = match k {
+                        ObjectKey::Ident(id) => id.as_str().to_string(),
+                        ObjectKey::Expression(Expression::Variable(id)) => id.as_str().to_string(),
+                        ObjectKey::Expression(x) => match self.eval(x, scope).as_string() {
+                            Some(s) => s,
+                            None => return Val::unknown("object key is not known"),
+                        },
+                    };
+                    m.insert(key, self.eval(v.expr(), scope));
+                }
+                Val::Map(m)
+            }
+            Expression::StringTemplate(t) => self.eval_template(t, scope),
+            Expression::HeredocTemplate(h) => self.eval_template(&h.template, scope),
+            Expression::Parenthesis(p) => self.eval(p.inner(), scope),
+            Expression::Variable(v) => {
+                let name = v.as_str();
+                match scope.vars.iter().rev().find(|(n, _)| n == name) {
+                    Some((_, v)) => v.clone(),
+                    None => err(format!("unknown variable {name}")),
+                }
+            }
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, scope);
+                match cond.as_bool() {
+                    Some(true) => self.eval(&c.true_expr, scope),
+                    Some(false) => self.eval(&c.false_expr, scope),
+                    None => {
+                        let (t, f) = (self.eval(&c.true_expr, scope), self.eval(&c.false_expr, scope));
+                        if t == f {
+                            t
+                        } else {
+                            match cond {
+                                Val::Unknown(r) => Val::Unknown(r),
+                                other => err(format!("condition is {}", describe(&other))),
+                            }
+                        }
+                    }
+                }
+            }
+            Expression::FuncCall(f) => {
+                let name = f.name.name.as_str();
+                let args: Vec<Val> = f.args.iter().map(|a| self.eval(a, scope)).collect();
+                let args = if f.args.expand_final() {
+                    match args.split_last() {
+                        Some((Val::List(last), rest)) => {
+                            rest.iter().cloned().chain(last.iter().cloned()).collect()
+                        }
+                        _ => args,
+                    }
+                } else {
+                    args
+                };
+                let ctx = functions::Ctx {
+                    root_dir: &self.root_dir,
+                    scan_root: &self.scan_root,
+                };
+                if name == "templatefile" {
+                    return self.templatefile(&args, &ctx);
+                }
+                functions::call(name, args, &ctx)
+            }
+            Expression::Traversal(t) => self.eval_traversal(t, scope),
+            Expression::UnaryOp(u) => {
+                let v = self.eval(&u.expr, scope);
+                match (u.operator.value(), v.plain()) {
+                    (UnaryOperator::Neg, _) => v.as_f64().map(|n| Val::Num(-n)).unwrap_or(propagate(&v)),
+                    (UnaryOperator::Not, _) => v.as_bool().map(|b| Val::Bool(!b)).unwrap_or(propagate(&v)),
+                }
+            }
+            Expression::BinaryOp(b) => self.eval_binary(b, scope),
+            Expression::ForExpr(f) => self.eval_for(f, scope),
+        }
+    }
+
+    fn eval_binary(&self, b: &hcl_edit::expr::BinaryOp, scope: &Scope) -> Val {
+        use BinaryOperator::*;
+        let op = *b.operator.value();
+        let l = self.eval(&b.lhs_expr, scope);
+        // Short-circuit logic as Terraform does since 1.x for known operands.
+        match (op, l.as_bool()) {
+            (And, Some(false)) => return Val::Bool(false),
+            (Or, Some(true)) => return Val::Bool(true),
+            _ => {}
+        }
+        let r = self.eval(&b.rhs_expr, scope);
+        match op {
+            Eq | NotEq => {
+                if l.contains_unknown() || r.contains_unknown() {
+                    return propagate2(&l, &r);
+                }
+                let eq = values_equal(l.plain(), r.plain());
+                Val::Bool(if op == Eq { eq } else { !eq })
+            }
+            And | Or => match (l.as_bool(), r.as_bool()) {
+                (Some(a), Some(c)) => Val::Bool(if op == And { a && c } else { a || c }),
+                (_, Some(false)) if op == And => Val::Bool(false),
+                (_, Some(true)) if op == Or => Val::Bool(true),
+                _ => propagate2(&l, &r),
+            },
+            _ => {
+                let (Some(a), Some(c)) = (l.as_f64(), r.as_f64()) else {
+                    return propagate2(&l, &r);
+                };
+                match op {
+                    Plus => Val::Num(a + c),
+                    Minus => Val::Num(a - c),
+                    Mul => Val::Num(a * c),
+                    Div => Val::Num(a / c),
+                    Mod => Val::Num(a % c),
+                    Less => Val::Bool(a < c),
+                    LessEq => Val::Bool(a <= c),
+                    Greater => Val::Bool(a > c),
+                    GreaterEq => Val::Bool(a >= c),
+                    _ => err("unsupported operator"),
+                }
+            }
+        }
+    }
+
+    fn eval_for(&self, f: &ForExpr, scope: &Scope) -> Val {
+        let coll = self.eval(&f.intro.collection_expr, scope);
+        let items: Vec<(Val, Val)> = match coll.plain() {
+            Val::List(l) => l
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Num(i as f64), v.clone()))
+                .collect(),
+            Val::Map(m) => m
+                .iter()
+                .filter(|(k, _)| k.as_str() != ADDRESS_KEY)
+                .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
+                .collect(),
+            Val::Null => return err("for expression over null"),
+            other => return propagate(other),
+        };
+        let value_var = f.intro.value_var.as_str();
+        let key_var = f.intro.key_var.as_ref().map(|k| k.as_str());
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Val> = BTreeMap::new();
+        for (k, v) in items {
+            let mut s = scope.with_var(value_var, v);
+            if let Some(kv) = key_var {
+                s = s.with_var(kv, k);
+            }
+            if let Some(c) = &f.cond {
+                match self.eval(&c.expr, &s).as_bool() {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return Val::unknown("for expression condition is not known"),
+                }
+            }
+            let value = self.eval(&f.value_expr, &s);
+            match &f.key_expr {
+                None => list.push(value),
+                Some(ke) => {
+                    let Some(key) = self.eval(ke, &s).as_string() else {
+                        return Val::unknown("for expression key is not known");
+                    };
+                    if f.grouping {
+                        let e = map.entry(key).or_insert_with(|| Val::List(Vec::new()));
+                        if let Val::List(l) = e {
+                            l.push(value);
+                        }
+                    } else {
+                        map.insert(key, value);
+                    }
+                }
+            }
+        }
+        if f.key_expr.is_some() {
+            Val::Map(map)
+        } else {
+            Val::List(list)
+        }
+    }
+
+    /// `templatefile(path, vars)`: the template sees only the variables it is given.
+    fn templatefile(&self, args: &[Val], ctx: &functions::Ctx) -> Val {
+        if let Some(u) = args.iter().find(|a| a.is_unknown()) {
+            return u.clone();
+        }
+        let (Some(path), vars) = (args.first().and_then(Val::as_string), args.get(1)) else {
+            return err("templatefile takes a path and a map of variables");
+        };
+        let text = match functions::read_file(&path, ctx) {
+            Ok(t) => t,
+            Err(e) => return err(e),
+        };
+        let template = match hcl_edit::parser::parse_template(&text) {
+            Ok(t) => t,
+            Err(e) => return err(format!("templatefile({path:?}): {}", e.message())),
+        };
+        let mut scope = Scope::module(0);
+        if let Some(m) = vars.and_then(Val::as_map) {
+            scope.vars = m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        }
+        let mut out = String::new();
+        match self.render_template(&template, &scope, &mut out) {
+            Ok(()) => Val::Str(out),
+            Err(v) => v,
+        }
+    }
+
+    fn eval_template(&self, t: &Template, scope: &Scope) -> Val {
+        // A template that is a single interpolation yields the value itself, not a string.
+        let elements: Vec<&Element> = t.iter().collect();
+        if let [Element::Interpolation(i)] = elements.as_slice() {
+            return self.eval(&i.expr, scope);
+        }
+        let mut out = String::new();
+        match self.render_template(t, scope, &mut out) {
+            Ok(()) => Val::Str(out),
+            Err(v) => v,
+        }
+    }
+
+    fn render_template(&self, t: &Template, scope: &Scope, out: &mut String) -> Result<(), Val> {
+        for el in t.iter() {
+            match el {
+                Element::Literal(s) => out.push_str(s.value()),
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr, scope);
+                    match v.as_string() {
+                        Some(s) => out.push_str(&s),
+                        None if matches!(v.plain(), Val::Null) => {}
+                        None => return Err(propagate(&v)),
+                    }
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(ifd) => {
+                        let c = self.eval(&ifd.if_expr.cond_expr, scope);
+                        match c.as_bool() {
+                            Some(true) => self.render_template(&ifd.if_expr.template, scope, out)?,
+                            Some(false) => {
+                                if let Some(e) = &ifd.else_expr {
+                                    self.render_template(&e.template, scope, out)?;
+                                }
+                            }
+                            None => return Err(propagate(&c)),
+                        }
+                    }
+                    Directive::For(ford) => {
+                        let fe = &ford.for_expr;
+                        let coll = self.eval(&fe.collection_expr, scope);
+                        let items: Vec<(Val, Val)> = match coll.plain() {
+                            Val::List(l) => l
+                                .iter()
+                                .enumerate()
+                                .map(|(i, v)| (Val::Num(i as f64), v.clone()))
+                                .collect(),
+                            Val::Map(m) => m.iter().map(|(k, v)| (Val::Str(k.clone()), v.clone())).collect(),
+                            other => return Err(propagate(other)),
+                        };
+                        for (k, v) in items {
+                            let mut s = scope.with_var(fe.value_var.as_str(), v);
+                            if let Some(kv) = &fe.key_var {
+                                s = s.with_var(kv.as_str(), k);
+                            }
+                            self.render_template(&fe.template, &s, out)?;
+                        }
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    fn eval_traversal(&self, t: &hcl_edit::expr::Traversal, scope: &Scope) -> Val {
+        let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+        let (val, used) = match &t.expr {
+            Expression::Variable(v) => self.resolve_root(v.as_str(), &ops, scope),
+            other => (self.eval(other, scope), 0),
+        };
+        self.apply_ops(val, &ops[used..], scope)
+    }
+
+    fn apply_ops(&self, mut val: Val, ops: &[&TraversalOperator], scope: &Scope) -> Val {
+        for (i, op) in ops.iter().enumerate() {
+            val = match op {
+                TraversalOperator::GetAttr(name) => get_attr(&val, name.as_str()),
+                TraversalOperator::Index(e) => {
+                    let k = self.eval(e, scope);
+                    index(&val, &k)
+                }
+                TraversalOperator::LegacyIndex(n) => index(&val, &Val::Num(*n.value() as f64)),
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let rest = &ops[i + 1..];
+                    return match val.plain() {
+                        Val::List(l) => Val::List(
+                            l.iter().map(|x| self.apply_ops(x.clone(), rest, scope)).collect(),
+                        ),
+                        Val::Null => Val::List(Vec::new()),
+                        Val::Unknown(_) => val,
+                        other => Val::List(vec![self.apply_ops(other.clone(), rest, scope)]),
+                    };
+                }
+            };
+        }
+        val
+    }
+
+    /// Resolves the first name of a traversal; returns the value and how many operators it used.
+    fn resolve_root(&self, root: &str, ops: &[&TraversalOperator], scope: &Scope) -> (Val, usize) {
+        if let Some((_, v)) = scope.vars.iter().rev().find(|(n, _)| n == root) {
+            return (v.clone(), 0);
+        }
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        let m = scope.m;
+        match (root, attr(0)) {
+            ("var", Some(n)) => (self.variable(m, n), 1),
+            ("local", Some(n)) => (self.local(m, n), 1),
+            ("count", Some("index")) => (
+                scope.count.map(Val::Num).unwrap_or_else(|| err("count.index outside a counted block")),
+                1,
+            ),
+            ("each", Some(k @ ("key" | "value"))) => match &scope.each {
+                Some(each) => (if k == "key" { each.0.clone() } else { each.1.clone() }, 1),
+                None => (err("each outside a for_each block"), 1),
+            },
+            ("path", Some(p)) => {
+                let dir = if p == "module" {
+                    relative_dir(&self.root_dir, &self.insts[m].cfg.dir)
+                } else {
+                    String::new()
+                };
+                (Val::Str(if dir.is_empty() { ".".into() } else { dir }), 1)
+            }
+            ("terraform", Some("workspace")) => (Val::Str("default".into()), 1),
+            ("self", _) => (Val::unknown("self"), 0),
+            ("data", Some(t)) => match attr(1) {
+                Some(n) => (self.resource_value(m, Mode::Data, t, n), 2),
+                None => (err("incomplete data reference"), ops.len()),
+            },
+            ("module", Some(name)) => self.module_ref(m, name, &ops[1..], scope),
+            (t, Some(n)) => (self.resource_value(m, Mode::Managed, t, n), 1),
+            (other, None) => (err(format!("unknown reference {other}")), 0),
+        }
+    }
+
+    /// `module.NAME…`: evaluates only the outputs that are read.
+    fn module_ref(&self, m: usize, name: &str, rest: &[&TraversalOperator], scope: &Scope) -> (Val, usize) {
+        let out_at = |i: usize| match rest.get(i) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        match self.insts[m].children.get(name) {
+            None => (err(format!("module {name} is not declared")), 1),
+            Some(Child::Unresolved) => {
+                let addr = join_addr(&self.insts[m].address, &format!("module.{name}"));
+                (Val::unknown(addr), 1)
+            }
+            Some(Child::Single(c)) => match out_at(0) {
+                Some(o) => (self.output(*c, o), 2),
+                None => (self.module_outputs(*c), 1),
+            },
+            Some(Child::List(cs)) => match rest.first() {
+                Some(TraversalOperator::Index(e)) => {
+                    let i = self.eval(e, scope).as_f64().map(|n| n as usize);
+                    match (i.and_then(|i| cs.get(i)), out_at(1)) {
+                        (Some(c), Some(o)) => (self.output(*c, o), 3),
+                        (Some(c), None) => (self.module_outputs(*c), 2),
+                        (None, _) => (err(format!("module.{name} index out of range")), 2),
+                    }
+                }
+                _ => (Val::List(cs.iter().map(|c| self.module_outputs(*c)).collect()), 1),
+            },
+            Some(Child::Map(cs)) => match rest.first() {
+                Some(TraversalOperator::Index(e)) => {
+                    let k = self.eval(e, scope).as_string();
+                    match (k.and_then(|k| cs.get(&k)), out_at(1)) {
+                        (Some(c), Some(o)) => (self.output(*c, o), 3),
+                        (Some(c), None) => (self.module_outputs(*c), 2),
+                        (None, _) => (err(format!("module.{name} key not found")), 2),
+                    }
+                }
+                _ => (
+                    Val::Map(cs.iter().map(|(k, c)| (k.clone(), self.module_outputs(*c))).collect()),
+                    1,
+                ),
+            },
+        }
+    }
+}
+
+/// Attributes the provider computes that are derivable from the configuration, so references to
+/// them stay known (a bucket's ARN is `arn:aws:s3:::<name>`).
+fn computed_attributes(rtype: &str, map: &mut BTreeMap<String, Val>) {
+    let name_attr = match rtype {
+        "aws_s3_bucket" => "bucket",
+        "aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_policy" | "aws_dynamodb_table"
+        | "aws_db_parameter_group" | "aws_rds_cluster_parameter_group" | "aws_eks_cluster"
+        | "aws_cloudtrail" => "name",
+        _ => return,
+    };
+    let Some(name) = map.get(name_attr).cloned() else {
+        return;
+    };
+    if rtype == "aws_s3_bucket" {
+        if let Some(n) = name.as_str() {
+            map.entry("arn".into())
+                .or_insert_with(|| Val::Str(format!("arn:aws:s3:::{n}")));
+        }
+    }
+    map.entry("id".into()).or_insert(name.clone());
+    map.entry(name_attr.into()).or_insert(name);
+}
+
+fn get_attr(v: &Val, name: &str) -> Val {
+    match v {
+        Val::Map(m) => match m.get(name) {
+            Some(x) => x.clone(),
+            None => match m.get(ADDRESS_KEY) {
+                Some(Val::Str(addr)) => Val::unknown(format!("{addr}.{name}")),
+                _ => err(format!("object has no attribute {name:?}")),
+            },
+        },
+        Val::Unknown(r) if !r.starts_with("error:") => Val::unknown(format!("{r}.{name}")),
+        Val::Unknown(_) => v.clone(),
+        Val::Sensitive(inner) => Val::Sensitive(Box::new(get_attr(inner, name))),
+        Val::List(l) if l.len() == 1 => get_attr(&l[0], name),
+        other => err(format!("cannot read attribute {name:?} of a {}", other.type_name())),
+    }
+}
+
+fn index(v: &Val, k: &Val) -> Val {
+    if let Val::Unknown(_) = k {
+        return propagate(k);
+    }
+    match v.plain() {
+        Val::List(l) => match k.as_f64() {
+            Some(i) if i >= 0.0 && (i as usize) < l.len() => l[i as usize].clone(),
+            _ => err("index out of range"),
+        },
+        Val::Map(m) => match k.as_string() {
+            Some(s) => m.get(&s).cloned().unwrap_or_else(|| match m.get(ADDRESS_KEY) {
+                Some(Val::Str(addr)) => Val::unknown(format!("{addr}[{s:?}]")),
+                _ => err(format!("key {s:?} not found")),
+            }),
+            None => err("map key is not a string"),
+        },
+        Val::Unknown(r) if !r.starts_with("error:") => {
+            let suffix = key_suffix(k.plain());
+            Val::unknown(format!("{r}{suffix}"))
+        }
+        other => propagate(other),
+    }
+}
+
+fn propagate(v: &Val) -> Val {
+    match v {
+        Val::Unknown(r) => Val::Unknown(r.clone()),
+        Val::Sensitive(inner) => propagate(inner),
+        other => err(format!("unexpected {}", other.type_name())),
+    }
+}
+
+fn propagate2(a: &Val, b: &Val) -> Val {
+    match (a.first_unknown(), b.first_unknown()) {
+        (Some(r), _) | (None, Some(r)) => Val::unknown(r),
+        _ => err(format!("operands are {} and {}", a.type_name(), b.type_name())),
+    }
+}
+
+fn describe(v: &Val) -> String {
+    match v {
+        Val::Unknown(r) if r.starts_with("error:") => r.clone(),
+        Val::Unknown(r) => format!("known after apply: {r}"),
+        other => format!("a {}", other.type_name()),
+    }
+}
+
+/// Equality as Terraform compares: numbers by value, numeric strings are not numbers.
+pub fn values_equal(a: &Val, b: &Val) -> bool {
+    match (a.plain(), b.plain()) {
+        (Val::Num(x), Val::Num(y)) => x == y,
+        (Val::List(x), Val::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q))
+        }
+        (Val::Map(x), Val::Map(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| k1 == k2 && values_equal(v1, v2))
+        }
+        (x, y) => x == y,
+    }
+}
+
+/// Applies a variable's primitive type constraint (`number`, `bool`, `string`).
+fn convert_to_type(v: Val, t: &Expression) -> Val {
+    let Expression::Variable(name) = t else {
+        return v;
+    };
+    match (name.as_str(), &v) {
+        ("number", Val::Str(_)) => v.as_f64().map(Val::Num).unwrap_or(v),
+        ("bool", Val::Str(_)) => v.as_bool().map(Val::Bool).unwrap_or(v),
+        ("string", Val::Num(_) | Val::Bool(_)) => v.as_string().map(Val::Str).unwrap_or(v),
+        _ => v,
+    }
+}
+
+/// `path.module` as Terraform gives it: relative to the root module directory.
+fn relative_dir(root: &Path, dir: &Path) -> String {
+    let (Ok(r), Ok(d)) = (root.canonicalize(), dir.canonicalize()) else {
+        return ".".into();
+    };
+    match d.strip_prefix(&r) {
+        Ok(p) if p.as_os_str().is_empty() => ".".into(),
+        Ok(p) => super::config::rel_path(Path::new(""), p),
+        Err(_) => {
+            // A module outside the root module directory: `../…` as Terraform would write it.
+            let mut up = String::new();
+            let mut anc = r.as_path();
+            while !d.starts_with(anc) {
+                up.push_str("../");
+                anc = match anc.parent() {
+                    Some(a) => a,
+                    None => return d.to_string_lossy().into_owned(),
+                };
+            }
+            format!("{up}{}", super::config::rel_path(anc, &d))
+        }
+    }
+}
+
+/// `rampart:` comments within a block's lines.
+fn directives_in(cfg: &ModuleConfig, file: FileId, span: &Span) -> Vec<(u32, String)> {
+    cfg.files[file]
+        .lines(span.start_line, span.end_line)
+        .enumerate()
+        .filter(|(_, l)| l.contains("rampart:"))
+        .map(|(i, l)| (span.start_line + i as u32, l.trim().to_string()))
+        .collect()
+}

@@ -1,0 +1,343 @@
+//! `terraform show -json` plans: planned values of root and child modules, with the attributes
+//! that are unknown until apply (from `resource_changes[].change.after_unknown`) turned into
+//! unknowns that name what they refer to (from `configuration` expressions).
+//!
+//! With a source directory, each instance takes its file and line spans from the `.tf` that
+//! declares it, so findings point at the code, not into the plan file.
+
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::config::{read_text, Mode};
+use super::eval::RawInstance;
+use super::value::Val;
+use crate::model::{Diagnostic, DiagnosticLevel, Span};
+
+/// Nesting deeper than this in a plan file is rejected (protects the stack).
+const MAX_JSON_DEPTH: usize = 128;
+
+pub struct PlanScan {
+    pub instances: Vec<RawInstance>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a plan; `source` maps addresses to the instances evaluated from the `.tf` files.
+pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> PlanScan {
+    let mut out = PlanScan {
+        instances: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let text = match read_text(path, rel) {
+        Ok(t) => t,
+        Err(d) => {
+            out.diagnostics.push(d);
+            return out;
+        }
+    };
+    let plan: Json = match parse_json_bounded(&text) {
+        Ok(j) => j,
+        Err((message, line, column)) => {
+            out.diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Error,
+                message: format!("{rel}: {message}"),
+                span: Some(Span {
+                    file: rel.into(),
+                    start_line: line,
+                    end_line: line,
+                }),
+                column: Some(column),
+            });
+            return out;
+        }
+    };
+    if plan.get("planned_values").is_none() && plan.get("resource_changes").is_none() {
+        out.diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Error,
+            message: format!(
+                "{rel}: not a Terraform plan (no planned_values or resource_changes; make it with `terraform show -json plan.out`)"
+            ),
+            span: None,
+            column: None,
+        });
+        return out;
+    }
+
+    let by_address: HashMap<&str, &RawInstance> = source
+        .unwrap_or(&[])
+        .iter()
+        .map(|r| (r.address.as_str(), r))
+        .collect();
+    let changes: HashMap<&str, &Json> = plan
+        .get("resource_changes")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| Some((c.get("address")?.as_str()?, c)))
+        .collect();
+    let config_root = plan.pointer("/configuration/root_module");
+
+    let mut planned = Vec::new();
+    if let Some(root) = plan.pointer("/planned_values/root_module") {
+        collect_module(root, &mut planned, 0);
+    }
+    for r in planned {
+        let Some(address) = r.get("address").and_then(Json::as_str) else {
+            continue;
+        };
+        let mode = if r.get("mode").and_then(Json::as_str) == Some("data") {
+            Mode::Data
+        } else {
+            Mode::Managed
+        };
+        let rtype = r.get("type").and_then(Json::as_str).unwrap_or_default().to_string();
+        let name = r.get("name").and_then(Json::as_str).unwrap_or_default().to_string();
+        let module_address = module_of(address);
+        let change = changes.get(address).and_then(|c| c.get("change"));
+        if change
+            .and_then(|c| c.get("actions"))
+            .and_then(Json::as_array)
+            .is_some_and(|a| a.len() == 1 && a[0] == "delete")
+        {
+            continue;
+        }
+        let exprs = config_root.and_then(|root| config_expressions(root, &module_address, &rtype, &name, mode));
+        let mut values = Val::from_json(r.get("values").unwrap_or(&Json::Null));
+        if let Some(unknown) = change.and_then(|c| c.get("after_unknown")) {
+            mark_unknown(&mut values, unknown, exprs, &module_address, address, "", 0);
+        }
+        if let Some(sensitive) = r.get("sensitive_values") {
+            mark_sensitive(&mut values, sensitive, 0);
+        }
+        let declared = by_address
+            .get(address)
+            .or_else(|| by_address.get(strip_index(address)))
+            .copied();
+        let (span, attr_spans, directives) = match declared {
+            Some(d) => (d.span.clone(), d.attr_spans.clone(), d.directives.clone()),
+            None => (plan_span(&text, rel, address), BTreeMap::new(), Vec::new()),
+        };
+        out.instances.push(RawInstance {
+            address: address.to_string(),
+            module_address,
+            mode,
+            rtype,
+            name,
+            values,
+            attr_spans,
+            span,
+            directives,
+        });
+    }
+    out
+}
+
+/// Parses JSON, refusing nesting deeper than [`MAX_JSON_DEPTH`] before serde recurses into it.
+pub fn parse_json_bounded(text: &str) -> Result<Json, (String, u32, u32)> {
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut line = 1u32;
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_str {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '{' | '[' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err((format!("JSON nests deeper than {MAX_JSON_DEPTH} levels"), line, 1));
+                }
+            }
+            '}' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    serde_json::from_str(text).map_err(|e| (e.to_string(), e.line() as u32, e.column() as u32))
+}
+
+fn collect_module<'j>(m: &'j Json, out: &mut Vec<&'j Json>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    out.extend(m.get("resources").and_then(Json::as_array).into_iter().flatten());
+    for child in m.get("child_modules").and_then(Json::as_array).into_iter().flatten() {
+        collect_module(child, out, depth + 1);
+    }
+}
+
+/// `module.a.module.b` from `module.a.module.b.aws_s3_bucket.x["k"]`.
+fn module_of(address: &str) -> String {
+    let mut parts = Vec::new();
+    let mut rest = address;
+    while let Some(r) = rest.strip_prefix("module.") {
+        // module name, optionally indexed, up to the next '.' outside brackets
+        let end = next_dot(r);
+        parts.push(format!("module.{}", &r[..end]));
+        rest = r.get(end + 1..).unwrap_or("");
+    }
+    parts.join(".")
+}
+
+fn next_dot(s: &str) -> usize {
+    let mut depth = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            '.' if depth == 0 => return i,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+fn strip_index(address: &str) -> &str {
+    if address.ends_with(']') {
+        address.rfind('[').map_or(address, |i| &address[..i])
+    } else {
+        address
+    }
+}
+
+/// The `expressions` of a resource in the plan's `configuration`, following module calls.
+fn config_expressions<'j>(root: &'j Json, module_address: &str, rtype: &str, name: &str, mode: Mode) -> Option<&'j Json> {
+    let mut m = root;
+    if !module_address.is_empty() {
+        for part in module_address.split(".module.").map(|p| p.trim_start_matches("module.")) {
+            let call = strip_index(part);
+            m = m.pointer(&format!("/module_calls/{call}/module"))?;
+        }
+    }
+    let want_mode = if mode == Mode::Data { "data" } else { "managed" };
+    m.get("resources")?
+        .as_array()?
+        .iter()
+        .find(|r| {
+            r.get("type").and_then(Json::as_str) == Some(rtype)
+                && r.get("name").and_then(Json::as_str) == Some(name)
+                && r.get("mode").and_then(Json::as_str).unwrap_or("managed") == want_mode
+        })?
+        .get("expressions")
+}
+
+/// Replaces attributes marked in `after_unknown` with unknowns naming their reference.
+fn mark_unknown(
+    values: &mut Val,
+    unknown: &Json,
+    exprs: Option<&Json>,
+    module_address: &str,
+    address: &str,
+    path: &str,
+    depth: usize,
+) {
+    if depth > MAX_JSON_DEPTH {
+        return;
+    }
+    match unknown {
+        Json::Bool(true) => {
+            let reference = exprs
+                .and_then(|e| e.get("references"))
+                .and_then(Json::as_array)
+                .and_then(|r| r.first())
+                .and_then(Json::as_str)
+                .map(|r| {
+                    if module_address.is_empty() {
+                        r.to_string()
+                    } else {
+                        format!("{module_address}.{r}")
+                    }
+                })
+                .unwrap_or_else(|| format!("{address}{}{path}", if path.is_empty() { "" } else { "." }));
+            *values = Val::Unknown(reference);
+        }
+        Json::Object(o) => {
+            if !matches!(values, Val::Map(_)) {
+                *values = Val::Map(BTreeMap::new());
+            }
+            let Val::Map(m) = values else { return };
+            for (k, u) in o {
+                let sub_expr = exprs.and_then(|e| e.get(k));
+                let entry = m.entry(k.clone()).or_insert(Val::Null);
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                mark_unknown(entry, u, sub_expr, module_address, address, &p, depth + 1);
+            }
+        }
+        Json::Array(a) => {
+            let Val::List(l) = values else { return };
+            for (i, u) in a.iter().enumerate() {
+                if let Some(entry) = l.get_mut(i) {
+                    let sub_expr = exprs.and_then(|e| e.get(i));
+                    let p = format!("{path}.{i}");
+                    mark_unknown(entry, u, sub_expr, module_address, address, &p, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn mark_sensitive(values: &mut Val, sensitive: &Json, depth: usize) {
+    if depth > MAX_JSON_DEPTH {
+        return;
+    }
+    match (sensitive, values) {
+        (Json::Bool(true), v) => *v = Val::Sensitive(Box::new(v.clone())),
+        (Json::Object(o), Val::Map(m)) => {
+            for (k, s) in o {
+                if let Some(v) = m.get_mut(k) {
+                    mark_sensitive(v, s, depth + 1);
+                }
+            }
+        }
+        (Json::Array(a), Val::List(l)) => {
+            for (s, v) in a.iter().zip(l.iter_mut()) {
+                mark_sensitive(v, s, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Without sources, a finding points at the resource's entry in the plan file.
+fn plan_span(text: &str, rel: &str, address: &str) -> Span {
+    let needle = format!("\"address\":\"{}\"", address.replace('"', "\\\""));
+    let needle_spaced = format!("\"address\": \"{}\"", address.replace('"', "\\\""));
+    let line = text
+        .find(&needle)
+        .or_else(|| text.find(&needle_spaced))
+        .map(|i| text[..i].matches('\n').count() as u32 + 1)
+        .unwrap_or(1);
+    Span {
+        file: rel.into(),
+        start_line: line,
+        end_line: line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_address_of_nested_instances() {
+        assert_eq!(module_of("module.a.module.b[\"x.y\"].aws_s3_bucket.c"), "module.a.module.b[\"x.y\"]");
+        assert_eq!(module_of("aws_s3_bucket.c"), "");
+    }
+
+    #[test]
+    fn deep_json_is_refused() {
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(parse_json_bounded(&deep).is_err());
+    }
+}

@@ -1,0 +1,222 @@
+//! Terraform values as the evaluator sees them. Lists, tuples and sets are one `List`; maps and
+//! objects are one `Map`; a value known only after apply is `Unknown`, carrying the absolute
+//! reference it came from.
+
+use serde_json::{Map as JsonMap, Number, Value as Json};
+use std::collections::BTreeMap;
+
+use crate::model::{REDACTED, UNKNOWN_KEY};
+
+/// Hidden key on a resource instance object: lets attribute lookups that miss produce an unknown
+/// naming `address.attribute`. Never leaves the evaluator.
+pub(crate) const ADDRESS_KEY: &str = "__address__";
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    List(Vec<Val>),
+    Map(BTreeMap<String, Val>),
+    /// Known only after apply (or not evaluable); the string is the reference or a reason.
+    Unknown(String),
+    /// A value from a sensitive variable: usable for control flow, never written out.
+    Sensitive(Box<Val>),
+}
+
+impl Val {
+    pub fn unknown(r: impl Into<String>) -> Val {
+        Val::Unknown(r.into())
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Val::Unknown(_))
+    }
+
+    /// Removes the sensitive wrapper for computation.
+    pub fn plain(&self) -> &Val {
+        match self {
+            Val::Sensitive(v) => v.plain(),
+            v => v,
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self.plain() {
+            Val::Null => "null",
+            Val::Bool(_) => "bool",
+            Val::Num(_) => "number",
+            Val::Str(_) => "string",
+            Val::List(_) => "list",
+            Val::Map(_) => "map",
+            Val::Unknown(_) => "unknown",
+            Val::Sensitive(_) => unreachable!("plain() unwraps"),
+        }
+    }
+
+    /// Terraform's automatic conversion to string (numbers and bools convert).
+    pub fn as_string(&self) -> Option<String> {
+        match self.plain() {
+            Val::Str(s) => Some(s.clone()),
+            Val::Num(n) => Some(format_number(*n)),
+            Val::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self.plain() {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Terraform's automatic conversion to bool (`"true"`/`"false"` convert).
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.plain() {
+            Val::Bool(b) => Some(*b),
+            Val::Str(s) if s == "true" => Some(true),
+            Val::Str(s) if s == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Terraform's automatic conversion to number (numeric strings convert).
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.plain() {
+            Val::Num(n) => Some(*n),
+            Val::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Val]> {
+        match self.plain() {
+            Val::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&BTreeMap<String, Val>> {
+        match self.plain() {
+            Val::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Whether the value is, or contains, an unknown.
+    pub fn contains_unknown(&self) -> bool {
+        match self.plain() {
+            Val::Unknown(_) => true,
+            Val::List(l) => l.iter().any(Val::contains_unknown),
+            Val::Map(m) => m.values().any(Val::contains_unknown),
+            _ => false,
+        }
+    }
+
+    /// The first unknown inside the value, if any.
+    pub fn first_unknown(&self) -> Option<&str> {
+        match self.plain() {
+            Val::Unknown(r) => Some(r),
+            Val::List(l) => l.iter().find_map(Val::first_unknown),
+            Val::Map(m) => m.values().find_map(Val::first_unknown),
+            _ => None,
+        }
+    }
+
+    /// JSON for the model. Unknowns become the unknown marker; sensitive values are redacted.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Val::Null => Json::Null,
+            Val::Bool(b) => Json::Bool(*b),
+            Val::Num(n) => number_json(*n),
+            Val::Str(s) => Json::String(s.clone()),
+            Val::List(l) => Json::Array(l.iter().map(Val::to_json).collect()),
+            Val::Map(m) => Json::Object(
+                m.iter()
+                    .filter(|(k, _)| k.as_str() != ADDRESS_KEY)
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
+            Val::Unknown(r) => {
+                let mut m = JsonMap::new();
+                m.insert(UNKNOWN_KEY.into(), Json::String(r.clone()));
+                Json::Object(m)
+            }
+            Val::Sensitive(_) => Json::String(REDACTED.into()),
+        }
+    }
+
+    /// JSON as Terraform's `jsonencode` writes it: unknowns are not representable, so the caller
+    /// checks [`Val::contains_unknown`] first.
+    pub fn to_plain_json(&self) -> Json {
+        match self.plain() {
+            Val::Map(m) => Json::Object(
+                m.iter()
+                    .filter(|(k, _)| k.as_str() != ADDRESS_KEY)
+                    .map(|(k, v)| (k.clone(), v.to_plain_json()))
+                    .collect(),
+            ),
+            Val::List(l) => Json::Array(l.iter().map(Val::to_plain_json).collect()),
+            v => v.to_json(),
+        }
+    }
+
+    pub fn from_json(j: &Json) -> Val {
+        match j {
+            Json::Null => Val::Null,
+            Json::Bool(b) => Val::Bool(*b),
+            Json::Number(n) => Val::Num(n.as_f64().unwrap_or(f64::NAN)),
+            Json::String(s) => Val::Str(s.clone()),
+            Json::Array(a) => Val::List(a.iter().map(Val::from_json).collect()),
+            Json::Object(o) => {
+                if let Some(Json::String(r)) = o.get(UNKNOWN_KEY) {
+                    return Val::Unknown(r.clone());
+                }
+                Val::Map(o.iter().map(|(k, v)| (k.clone(), Val::from_json(v))).collect())
+            }
+        }
+    }
+}
+
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+fn number_json(n: f64) -> Json {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        Json::Number(Number::from(n as i64))
+    } else {
+        Number::from_f64(n).map_or(Json::Null, Json::Number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn integral_numbers_serialize_as_integers() {
+        assert_eq!(Val::Num(3.0).to_json(), json!(3));
+        assert_eq!(Val::Num(1.5).to_json(), json!(1.5));
+    }
+
+    #[test]
+    fn sensitive_values_never_serialize() {
+        let v = Val::Sensitive(Box::new(Val::Str("hunter2".into())));
+        assert_eq!(v.to_json(), json!(REDACTED));
+        assert_eq!(v.as_str(), Some("hunter2"));
+    }
+
+    #[test]
+    fn unknown_round_trips_through_json() {
+        let v = Val::unknown("aws_kms_key.k.arn");
+        assert_eq!(Val::from_json(&v.to_json()), v);
+    }
+}
