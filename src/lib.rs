@@ -4,5 +4,10 @@
 //! [`report`] writers turn results into SARIF, JSON, Markdown and terminal output. Scanning knows
 //! nothing about printing.
 
+pub mod analyze;
+pub mod engine;
 pub mod model;
+pub mod report;
+pub mod scan;
+pub mod suppress;
 pub mod terraform;

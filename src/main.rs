@@ -1,1 +1,342 @@
-fn main() {}
+//! The `rampart` command line. Library errors are typed; `anyhow` only here at the edge.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use rampart::engine::{policy_test, Engine, Selection, Severity};
+use rampart::report::{json::JsonWriter, markdown::MarkdownWriter, sarif::SarifWriter, terminal::TerminalWriter, Report, Writer};
+use rampart::scan::{self, EvalOptions, Sources};
+use rampart::terraform::VarInputs;
+
+/// Exit status: no failures at or above the threshold.
+const EXIT_CLEAN: u8 = 0;
+/// Exit status: failures at or above the threshold.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit status: an error, or input that could not be fully read or assessed.
+const EXIT_INCOMPLETE: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "rampart", version, about = "Security and compliance scanner for AWS, Kubernetes and Terraform, with FERPA-aligned controls")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan Terraform directories, plan JSON files or saved snapshots and evaluate every rule.
+    Scan(ScanArgs),
+    /// Read sources into a snapshot file without evaluating rules.
+    Collect(CollectArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Describe one rule.
+    Explain { id: String },
+    /// Work with policies.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Run the `test_*` rules of `_test.rego` files (the built-in ones, or those under DIR).
+    Test { dir: Option<PathBuf> },
+}
+
+#[derive(Args, Clone)]
+struct SourceArgs {
+    /// Terraform directories (every root module below is scanned), plan JSON files
+    /// (`terraform show -json`) or snapshot files.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The Terraform source of a plan, so findings point at `.tf` lines.
+    #[arg(long, value_name = "DIR")]
+    source: Option<PathBuf>,
+    /// Set a root module variable (`name=value`); repeatable.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// A `.tfvars` file; repeatable.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// Paths in the output are relative to this directory (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+impl SourceArgs {
+    fn sources(&self) -> Result<Sources> {
+        let root = match &self.root {
+            Some(r) => r.clone(),
+            None => std::env::current_dir()?,
+        };
+        let root = root.canonicalize().with_context(|| format!("root {}", root.display()))?;
+        let abs = |p: &PathBuf| -> Result<PathBuf> {
+            p.canonicalize().with_context(|| format!("{} does not exist", p.display()))
+        };
+        Ok(Sources {
+            paths: self.paths.iter().map(abs).collect::<Result<_>>()?,
+            plan_source: self.source.as_ref().map(abs).transpose()?,
+            vars: VarInputs {
+                var_files: self.var_files.iter().map(abs).collect::<Result<_>>()?,
+                vars: self.vars.clone(),
+                use_env: true,
+            },
+            root,
+        })
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Terminal,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Add the rules (`*.rego`) under this directory; repeatable.
+    #[arg(long = "policies", value_name = "DIR")]
+    policies: Vec<PathBuf>,
+    /// Run only rules whose id is or starts with this; repeatable or comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip rules whose id is or starts with this; repeatable or comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Exit 1 on new failures at or above this severity (`never` to always exit 0 on findings).
+    #[arg(long, default_value = "high", value_name = "SEVERITY")]
+    fail_on: String,
+    /// Findings JSON of an earlier run: only failures not in it are new and can fail the run.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Waiver file (default: `.rampart/waivers.yaml` under the root, if present).
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    /// Tag key that carries the data classification; repeatable.
+    #[arg(long = "classification-tag", value_name = "KEY")]
+    classification_tags: Vec<String>,
+    /// What to print on standard output.
+    #[arg(long, value_enum, default_value = "terminal")]
+    format: Format,
+    /// Write results.sarif, findings.json, summary.md and snapshot.json into this directory.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Write SARIF to this file.
+    #[arg(long, value_name = "FILE")]
+    sarif: Option<PathBuf>,
+    /// Write findings JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY").
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// SARIF category (automationDetails.id), for several uploads per commit.
+    #[arg(long, default_value = "rampart/terraform/")]
+    category: String,
+}
+
+#[derive(Args)]
+struct CollectArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Where to write the snapshot (standard output by default).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct RulesArgs {
+    /// Add the rules under this directory; repeatable.
+    #[arg(long = "policies", value_name = "DIR")]
+    policies: Vec<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("rampart: error: {e:#}");
+            ExitCode::from(EXIT_INCOMPLETE)
+        }
+    }
+}
+
+fn run() -> Result<u8> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scan(args) => cmd_scan(args),
+        Command::Collect(args) => {
+            let snapshot = scan::build_snapshot(&args.source.sources()?)?;
+            let json = snapshot.to_json();
+            let digest = rampart::model::sha256_hex(json.as_bytes());
+            match &args.output {
+                Some(p) => {
+                    write_file(p, json.as_bytes())?;
+                    eprintln!("rampart: wrote {} ({} resources, sha256 {digest})", p.display(), snapshot.resources.len());
+                }
+                None => print!("{json}"),
+            }
+            Ok(if snapshot.is_incomplete() { EXIT_INCOMPLETE } else { EXIT_CLEAN })
+        }
+        Command::Rules(args) => {
+            let engine = Engine::new(&args.policies)?;
+            let mut out = anstream::stdout().lock();
+            if args.json {
+                serde_json::to_writer_pretty(&mut out, engine.rules())?;
+                writeln!(out)?;
+            } else {
+                for r in engine.rules() {
+                    writeln!(out, "{:<8} {:<9} {}", r.id, r.severity, r.title)?;
+                }
+            }
+            Ok(EXIT_CLEAN)
+        }
+        Command::Explain { id } => {
+            let engine = Engine::new(&[])?;
+            let Some(r) = engine.rule(&id) else {
+                bail!("no rule {id:?} (see `rampart rules`)");
+            };
+            let mut out = anstream::stdout().lock();
+            writeln!(out, "{} [{}] {}\n", r.id, r.severity, r.title)?;
+            writeln!(out, "{}\n", r.description)?;
+            writeln!(out, "Remediation: {}\n", r.remediation)?;
+            writeln!(out, "Applies to: {}", r.resource_types.join(", "))?;
+            for (fw, ids) in &r.controls {
+                writeln!(out, "{fw}: {}", ids.join(", "))?;
+            }
+            writeln!(out, "Source: {}", r.source)?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Policy {
+            command: PolicyCommand::Test { dir },
+        } => cmd_policy_test(dir),
+    }
+}
+
+fn cmd_policy_test(dir: Option<PathBuf>) -> Result<u8> {
+    let builtin = rampart::engine::builtin_files();
+    let outcomes = match &dir {
+        Some(d) => {
+            let files = rampart::engine::read_policy_dir(d)?;
+            // The user's tests may use the built-in library.
+            let lib: Vec<_> = builtin.into_iter().filter(|f| f.path.starts_with("policies/lib/")).collect();
+            policy_test::run(&files, &lib)?
+        }
+        None => policy_test::run(&builtin, &[])?,
+    };
+    let mut out = anstream::stdout().lock();
+    let mut failed = 0;
+    for o in &outcomes {
+        if o.passed {
+            writeln!(out, "PASS {} {}", o.file, o.name)?;
+        } else {
+            failed += 1;
+            writeln!(out, "FAIL {} {}: {}", o.file, o.name, o.detail.as_deref().unwrap_or(""))?;
+        }
+    }
+    writeln!(out, "{} passed, {} failed", outcomes.len() - failed, failed)?;
+    if outcomes.is_empty() {
+        bail!("no tests found");
+    }
+    Ok(if failed > 0 { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+fn render(w: &dyn Writer, report: &Report) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    w.write(report, &mut buf)?;
+    Ok(buf)
+}
+
+fn cmd_scan(args: ScanArgs) -> Result<u8> {
+    let sources = args.source.sources()?;
+    let fail_on = match args.fail_on.to_ascii_lowercase().as_str() {
+        "never" | "none" => None,
+        s => Some(Severity::parse(s).with_context(|| format!("--fail-on {s:?}: expected critical, high, medium, low, info or never"))?),
+    };
+    let engine = Engine::new(&args.policies)?;
+    let waiver_file = args.waivers.clone().or_else(|| {
+        let default = sources.root.join(".rampart/waivers.yaml");
+        default.is_file().then_some(default)
+    });
+    let mut classification = rampart::analyze::classification::ClassificationConfig::default();
+    if !args.classification_tags.is_empty() {
+        classification.tag_keys = args.classification_tags.clone();
+    }
+    let opts = EvalOptions {
+        selection: Selection {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+        },
+        classification,
+        waivers: match &waiver_file {
+            Some(f) => rampart::suppress::load_waivers(f)?,
+            None => Vec::new(),
+        },
+        baseline: args.baseline.as_deref().map(scan::load_baseline).transpose()?,
+    };
+    let snapshot = scan::build_snapshot(&sources)?;
+    let outcome = scan::evaluate(&engine, snapshot, &opts)?;
+    let report = Report {
+        outcome: &outcome,
+        rules: engine.rules().iter().filter(|r| opts.selection.matches(&r.id)).collect(),
+        category: args.category.clone(),
+        root: sources.root.clone(),
+        fail_on,
+    };
+
+    let mut files: Vec<(PathBuf, &dyn Writer)> = Vec::new();
+    if let Some(dir) = &args.output_dir {
+        files.push((dir.join("results.sarif"), &SarifWriter));
+        files.push((dir.join("findings.json"), &JsonWriter));
+        files.push((dir.join("summary.md"), &MarkdownWriter));
+        write_file(&dir.join("snapshot.json"), outcome.snapshot.to_json().as_bytes())?;
+    }
+    if let Some(p) = &args.sarif {
+        files.push((p.clone(), &SarifWriter));
+    }
+    if let Some(p) = &args.json {
+        files.push((p.clone(), &JsonWriter));
+    }
+    if let Some(p) = &args.markdown {
+        files.push((p.clone(), &MarkdownWriter));
+    }
+    for (path, w) in &files {
+        write_file(path, &render(*w, &report)?)?;
+    }
+    let stdout_writer: &dyn Writer = match args.format {
+        Format::Terminal => &TerminalWriter,
+        Format::Json => &JsonWriter,
+        Format::Sarif => &SarifWriter,
+        Format::Markdown => &MarkdownWriter,
+    };
+    let mut out = anstream::stdout().lock();
+    stdout_writer.write(&report, &mut out)?;
+    out.flush()?;
+
+    Ok(if outcome.is_incomplete() {
+        EXIT_INCOMPLETE
+    } else if report.blocking().next().is_some() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}

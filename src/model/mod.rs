@@ -93,6 +93,21 @@ pub struct Resource {
     pub origin: Origin,
     #[serde(default)]
     pub attribute_meta: BTreeMap<String, AttributeMeta>,
+    /// `rampart:ignore` comments written in the resource's IaC.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inline_suppressions: Vec<InlineSuppression>,
+}
+
+/// `# rampart:ignore <RULE-ID> reason="…" [expires=YYYY-MM-DD]` in a resource block.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct InlineSuppression {
+    pub rule: String,
+    /// Required; a comment without one does not suppress (and says so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    pub span: Span,
 }
 
 impl Resource {
@@ -108,6 +123,7 @@ impl Resource {
             derived: Value::Object(Map::new()),
             origin,
             attribute_meta: BTreeMap::new(),
+            inline_suppressions: Vec::new(),
         }
     }
 

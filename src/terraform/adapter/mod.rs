@@ -46,7 +46,28 @@ pub fn adapt(instances: &[RawInstance], source: &str) -> Vec<Resource> {
         }
     }
     a.finish_derived();
+    attach_inline_suppressions(&mut a.resources, instances);
     a.resources
+}
+
+/// Attaches `rampart:ignore` comments to resources: those in the resource's own block and in the
+/// blocks of split resources folded into it.
+fn attach_inline_suppressions(resources: &mut [Resource], instances: &[RawInstance]) {
+    let by_address: HashMap<&str, &RawInstance> = instances.iter().map(|r| (r.address.as_str(), r)).collect();
+    for r in resources.iter_mut() {
+        let mut addresses: Vec<&str> = vec![r.uid.as_str()];
+        addresses.extend(r.attribute_meta.values().filter_map(|m| m.from.as_deref()));
+        addresses.sort_unstable();
+        addresses.dedup();
+        let mut found = Vec::new();
+        for addr in addresses {
+            let Some(ri) = by_address.get(addr) else { continue };
+            for (line, text) in &ri.directives {
+                found.extend(crate::suppress::parse_inline(text, &ri.span.file, *line));
+            }
+        }
+        r.inline_suppressions = found;
+    }
 }
 
 pub(crate) struct Adapter<'a> {

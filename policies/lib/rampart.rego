@@ -1,0 +1,86 @@
+# Helpers shared by the built-in rules. Not a rule: no METADATA block.
+package rampart.lib
+
+# All resources of a type (empty when there are none).
+resources(t) := object.get(input.resources_by_type, t, [])
+
+# The resource with a uid, if any.
+resource(uid) := input.resources_by_uid[uid]
+
+# A value known only after apply: {"__unknown__": "<reference>"}.
+is_unknown(v) if {
+	is_object(v)
+	v.__unknown__
+}
+
+# The reference an unknown value points at ("" for a known value).
+unknown_ref(v) := v.__unknown__ if is_unknown(v)
+
+unknown_ref(v) := "" if not is_unknown(v)
+
+# Data classification (derived in Rust from the configured tag keys; an untagged data store is
+# treated as FERPA data).
+classification(r) := object.get(r.derived, "classification", "")
+
+is_ferpa(r) if classification(r) == "ferpa"
+
+# A finding about a resource, pointing at an attribute.
+finding(r, path, msg) := {"uid": r.uid, "path": path, "msg": msg}
+
+# Everyone on the internet.
+open_cidrs := {"0.0.0.0/0", "::/0"}
+
+# A port range [from, to] with protocol covers `port` (protocol -1 means all traffic).
+covers_port(rule, port) if rule.protocol == "-1"
+
+covers_port(rule, port) if {
+	rule.protocol in {"tcp", "6"}
+	rule.from_port <= port
+	port <= rule.to_port
+}
+
+# A rule reachable from anywhere.
+from_internet(rule) if {
+	some c in rule.cidr_blocks
+	c in open_cidrs
+}
+
+from_internet(rule) if {
+	some c in rule.ipv6_cidr_blocks
+	c in open_cidrs
+}
+
+# An AWS managed key alias (not a customer managed key).
+aws_managed_key(k) if {
+	is_string(k)
+	regex.match(`^(arn:aws[a-z-]*:kms:[^:]*:[^:]*:)?alias/aws/`, k)
+}
+
+# A customer managed KMS key: a key ARN/id, a customer alias, or a reference to an aws_kms_key
+# declared in the same configuration (known only after apply, but known to be a CMK).
+customer_managed_key(k) if {
+	is_string(k)
+	k != ""
+	not aws_managed_key(k)
+}
+
+customer_managed_key(k) if {
+	is_unknown(k)
+	regex.match(`(^|\.)aws_kms_(key|replica_key|external_key)\.`, k.__unknown__)
+}
+
+customer_managed_key(k) if {
+	is_unknown(k)
+	regex.match(`(^|\.)aws_kms_alias\.`, k.__unknown__)
+}
+
+# Statements of a normalized policy document (empty for null/unknown).
+statements(doc) := doc.Statement if is_array(doc.Statement)
+
+statements(doc) := [] if not is_array(doc.Statement)
+
+# Condition keys used by a statement, lower-cased.
+condition_keys(st) := {lower(k) | some op, kv in object.get(st, "Condition", {}); some k, _ in kv}
+
+# Principals of a statement, flattened ("*" for everyone).
+principal_values(st) := {v | some _, vs in object.get(st, "Principal", {}); some v in vs}

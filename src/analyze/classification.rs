@@ -1,0 +1,150 @@
+//! Data classification from tags. An untagged data store is treated as FERPA data (fail closed);
+//! a read replica inherits from its source, a KMS key from the most sensitive store it encrypts.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
+use std::collections::HashMap;
+
+use crate::model::Resource;
+
+/// Resource types that hold data and therefore must carry a classification.
+pub const DATA_STORE_TYPES: [&str; 10] = [
+    "aws_s3_bucket",
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_dynamodb_table",
+    "aws_ebs_volume",
+    "aws_efs_file_system",
+    "aws_opensearch_domain",
+    "aws_elasticsearch_domain",
+    "aws_redshift_cluster",
+    "aws_db_snapshot",
+];
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ClassificationConfig {
+    /// Tag keys read, first match wins (case-insensitive).
+    pub tag_keys: Vec<String>,
+    /// Valid values, most sensitive first.
+    pub levels: Vec<String>,
+    /// What an untagged data store is treated as.
+    pub default_level: String,
+}
+
+impl Default for ClassificationConfig {
+    fn default() -> Self {
+        ClassificationConfig {
+            tag_keys: vec!["data-classification".into()],
+            levels: vec!["ferpa".into(), "pii".into(), "internal".into(), "public".into()],
+            default_level: "ferpa".into(),
+        }
+    }
+}
+
+impl ClassificationConfig {
+    fn rank(&self, level: &str) -> usize {
+        self.levels.iter().position(|l| l == level).unwrap_or(0)
+    }
+}
+
+fn tag_value<'r>(r: &'r Resource, cfg: &ClassificationConfig) -> Option<&'r str> {
+    cfg.tag_keys.iter().find_map(|k| {
+        r.tags
+            .iter()
+            .find(|(tk, _)| tk.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v.as_str())
+    })
+}
+
+/// Sets `derived.classification`, `derived.classification_source` (`tag`, `default`,
+/// `inherited`), `derived.classification_valid` and `derived.data_store`.
+pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
+    for r in resources.iter_mut() {
+        let data_store = DATA_STORE_TYPES.contains(&r.resource_type.as_str());
+        let (level, source, valid) = match tag_value(r, cfg) {
+            Some(v) => {
+                let l = v.trim().to_ascii_lowercase();
+                let valid = cfg.levels.contains(&l);
+                (json!(l), "tag", valid)
+            }
+            None if data_store => (json!(cfg.default_level), "default", true),
+            None => (Json::Null, "none", true),
+        };
+        if !r.derived.is_object() {
+            r.derived = json!({});
+        }
+        r.derived["classification"] = level;
+        r.derived["classification_source"] = json!(source);
+        r.derived["classification_valid"] = json!(valid);
+        r.derived["data_store"] = json!(data_store);
+    }
+    // A replica without its own tag inherits from its source.
+    let by_uid: HashMap<String, Json> = resources
+        .iter()
+        .map(|r| (r.uid.clone(), r.derived["classification"].clone()))
+        .collect();
+    for r in resources.iter_mut() {
+        if r.derived["classification_source"] != json!("tag") {
+            if let Some(src) = r.derived.get("replica_of").and_then(Json::as_str) {
+                if let Some(level) = by_uid.get(src).filter(|l| !l.is_null()) {
+                    r.derived["classification"] = level.clone();
+                    r.derived["classification_source"] = json!("inherited");
+                }
+            }
+        }
+    }
+    // A key takes the most sensitive classification of the stores it encrypts.
+    let mut key_levels: HashMap<String, String> = HashMap::new();
+    for r in resources.iter() {
+        let Some(level) = r.derived["classification"].as_str() else { continue };
+        for path in ["server_side_encryption.kms_master_key_id", "kms_key_id", "server_side_encryption.kms_key_arn"] {
+            let Some(k) = r.attribute(path) else { continue };
+            let key_ref = match k {
+                Json::String(s) => s.clone(),
+                other if crate::model::is_unknown(other) => {
+                    let reference = other[crate::model::UNKNOWN_KEY].as_str().unwrap_or_default();
+                    crate::terraform::adapter::ref_address(reference).to_string()
+                }
+                _ => continue,
+            };
+            let e = key_levels.entry(key_ref).or_insert_with(|| level.to_string());
+            if cfg.rank(level) < cfg.rank(e) {
+                *e = level.to_string();
+            }
+        }
+    }
+    for r in resources.iter_mut().filter(|r| r.resource_type == "aws_kms_key") {
+        if r.derived["classification_source"] == json!("tag") {
+            continue;
+        }
+        let level = key_levels
+            .get(&r.uid)
+            .or_else(|| r.origin.arn.as_ref().and_then(|a| key_levels.get(a)));
+        if let Some(level) = level {
+            r.derived["classification"] = json!(level);
+            r.derived["classification_source"] = json!("inherited");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Origin;
+
+    #[test]
+    fn untagged_store_is_ferpa_and_bad_tag_is_invalid() {
+        let mut a = Resource::new("a", "aws_s3_bucket", Origin::default());
+        let mut b = Resource::new("b", "aws_s3_bucket", Origin::default());
+        b.tags.insert("Data-Classification".into(), "Secret".into());
+        let mut c = Resource::new("c", "aws_iam_role", Origin::default());
+        c.tags.insert("owner".into(), "x".into());
+        let mut rs = vec![a.clone(), b, c];
+        classify(&mut rs, &ClassificationConfig::default());
+        assert_eq!(rs[0].derived["classification"], "ferpa");
+        assert_eq!(rs[0].derived["classification_source"], "default");
+        assert_eq!(rs[1].derived["classification_valid"], false);
+        assert_eq!(rs[2].derived["classification"], Json::Null);
+        a.tags.insert("data-classification".into(), "public".into());
+    }
+}

@@ -1,0 +1,3 @@
+//! Facts computed in Rust and attached to resources for the rules to read.
+
+pub mod classification;

@@ -1,0 +1,49 @@
+//! JSON findings, described by `reports/schema/findings.schema.json`.
+
+use serde::Serialize;
+use std::io;
+
+use super::{Report, Summary, Writer};
+use crate::engine::{RuleMeta, RuleResult};
+use crate::model::{CoverageEntry, Diagnostic, ToolInfo};
+
+/// Version of the findings format; bump on incompatible changes.
+pub const FINDINGS_FORMAT_VERSION: u32 = 1;
+
+pub struct JsonWriter;
+
+#[derive(Serialize)]
+struct Findings<'a> {
+    format_version: u32,
+    tool: ToolInfo,
+    sources: &'a [String],
+    policy_digest: &'a str,
+    snapshot_digest: &'a str,
+    incomplete: bool,
+    summary: Summary,
+    rules: &'a [&'a RuleMeta],
+    results: &'a [RuleResult],
+    coverage: &'a [CoverageEntry],
+    diagnostics: &'a [Diagnostic],
+}
+
+impl Writer for JsonWriter {
+    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        let o = report.outcome;
+        let f = Findings {
+            format_version: FINDINGS_FORMAT_VERSION,
+            tool: ToolInfo::default(),
+            sources: &o.snapshot.sources,
+            policy_digest: &o.policy_digest,
+            snapshot_digest: &o.snapshot_digest,
+            incomplete: o.is_incomplete(),
+            summary: report.summary(),
+            rules: &report.rules,
+            results: &o.results,
+            coverage: &o.snapshot.coverage,
+            diagnostics: &o.snapshot.diagnostics,
+        };
+        serde_json::to_writer_pretty(&mut *out, &f)?;
+        out.write_all(b"\n")
+    }
+}

@@ -1,0 +1,212 @@
+//! The scan pipeline: sources → snapshot → classification → rules → suppressions → baseline.
+//! Knows nothing about output formats.
+
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::analyze::classification::{classify, ClassificationConfig};
+use crate::engine::{BaselineState, Engine, EngineError, RuleResult, Selection};
+use crate::model::{Diagnostic, DiagnosticLevel, Snapshot};
+use crate::suppress::{self, Waiver};
+use crate::terraform::{self, config::rel_path, VarInputs};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Waiver(#[from] suppress::WaiverError),
+    #[error("{0}")]
+    Input(String),
+}
+
+/// What to scan.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    /// Directories of Terraform (each root module found below is evaluated), or saved
+    /// snapshot / plan JSON files.
+    pub paths: Vec<PathBuf>,
+    /// With a plan: the Terraform source that produced it, for line spans.
+    pub plan_source: Option<PathBuf>,
+    pub vars: VarInputs,
+    /// Paths in reports are relative to this (the repository root).
+    pub root: PathBuf,
+}
+
+/// Directories never descended into.
+fn skip_dir(name: &str) -> bool {
+    name.starts_with('.') || name == "node_modules" || name == "target"
+}
+
+/// Root modules below `dir`: directories with `.tf` files that no other directory calls as a
+/// local module.
+pub fn find_root_modules(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut tf_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut called: HashSet<PathBuf> = HashSet::new();
+    let source_re = regex::Regex::new(r#"(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)""#).expect("valid regex");
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy())));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic {
+                    level: DiagnosticLevel::Warning,
+                    message: format!("not scanned: {e}"),
+                    span: None,
+                    column: None,
+                });
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
+            continue;
+        }
+        let parent = entry.path().parent().unwrap_or(dir).to_path_buf();
+        if name.ends_with(".tf") {
+            if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                for c in source_re.captures_iter(&text) {
+                    if let Ok(p) = parent.join(&c[1]).canonicalize() {
+                        called.insert(p);
+                    }
+                }
+            }
+        }
+        tf_dirs.insert(parent);
+    }
+    tf_dirs
+        .into_iter()
+        .filter(|d| d.canonicalize().map(|c| !called.contains(&c)).unwrap_or(true))
+        .collect()
+}
+
+/// Reads every source into one snapshot.
+pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
+    let root = &sources.root;
+    let mut snapshot = Snapshot::new(sources.paths.iter().map(|p| rel_path(root, p)).collect());
+    let mut diags = Vec::new();
+    let mut dirs = Vec::new();
+    let mut files = Vec::new();
+    for p in &sources.paths {
+        if p.is_dir() {
+            dirs.extend(find_root_modules(p, &mut diags));
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            return Err(ScanError::Input(format!("{} does not exist", p.display())));
+        }
+    }
+    let evaluations: Vec<_> = dirs
+        .par_iter()
+        .map(|d| {
+            let ev = terraform::load_directory(d, root, &sources.vars);
+            let resources = terraform::adapter::adapt(&ev.instances, "terraform");
+            (ev.diagnostics, ev.coverage, resources)
+        })
+        .collect();
+    for (d, c, r) in evaluations {
+        diags.extend(d);
+        snapshot.coverage.extend(c);
+        snapshot.resources.extend(r);
+    }
+    for f in files {
+        let rel = rel_path(root, &f);
+        let text = crate::terraform::config::read_text(&f, &rel).map_err(|d| ScanError::Input(d.message))?;
+        if is_snapshot(&text) {
+            let s: Snapshot = serde_json::from_str(&text).map_err(|e| ScanError::Input(format!("{rel}: not a valid rampart snapshot: {e}")))?;
+            if s.schema_version != crate::model::SNAPSHOT_SCHEMA_VERSION {
+                return Err(ScanError::Input(format!(
+                    "{rel}: snapshot schema version {} is not supported (this rampart reads version {})",
+                    s.schema_version,
+                    crate::model::SNAPSHOT_SCHEMA_VERSION
+                )));
+            }
+            snapshot.resources.extend(s.resources);
+            snapshot.coverage.extend(s.coverage);
+            diags.extend(s.diagnostics);
+        } else {
+            let source_instances = sources.plan_source.as_ref().map(|d| terraform::load_directory(d, root, &sources.vars));
+            let plan = terraform::plan::load_plan(&f, &rel, source_instances.as_ref().map(|e| e.instances.as_slice()));
+            diags.extend(plan.diagnostics);
+            snapshot.resources.extend(terraform::adapter::adapt(&plan.instances, "terraform-plan"));
+        }
+    }
+    snapshot.diagnostics = diags;
+    snapshot.normalize();
+    Ok(snapshot)
+}
+
+fn is_snapshot(text: &str) -> bool {
+    let head: String = text.chars().take(512).collect();
+    head.contains("\"schema_version\"") && head.contains("\"tool\"")
+}
+
+/// Options of one evaluation.
+#[derive(Debug, Default, Clone)]
+pub struct EvalOptions {
+    pub selection: Selection,
+    pub classification: ClassificationConfig,
+    pub waivers: Vec<Waiver>,
+    /// Fingerprints of a previous run: results found there are marked unchanged.
+    pub baseline: Option<HashSet<String>>,
+}
+
+/// The outcome of a scan, everything the writers need.
+pub struct ScanOutcome {
+    pub snapshot: Snapshot,
+    pub results: Vec<RuleResult>,
+    pub policy_digest: String,
+    pub snapshot_digest: String,
+}
+
+impl ScanOutcome {
+    pub fn is_incomplete(&self) -> bool {
+        self.snapshot.is_incomplete() || self.results.iter().any(|r| r.status == crate::engine::Status::Error)
+    }
+}
+
+/// Classifies, evaluates and applies suppressions and the baseline.
+pub fn evaluate(engine: &Engine, mut snapshot: Snapshot, opts: &EvalOptions) -> Result<ScanOutcome, ScanError> {
+    classify(&mut snapshot.resources, &opts.classification);
+    let snapshot_digest = crate::model::sha256_hex(snapshot.to_json().as_bytes());
+    let config = serde_json::json!({ "classification": opts.classification });
+    let mut results = engine.evaluate(&snapshot, &opts.selection, &config)?;
+    let diags = suppress::apply(&mut results, &snapshot.resources, &opts.waivers, suppress::today());
+    snapshot.diagnostics.extend(diags);
+    snapshot.normalize();
+    if let Some(base) = &opts.baseline {
+        for r in &mut results {
+            r.baseline = Some(if base.contains(&r.fingerprint) {
+                BaselineState::Unchanged
+            } else {
+                BaselineState::New
+            });
+        }
+    }
+    Ok(ScanOutcome {
+        snapshot,
+        results,
+        policy_digest: engine.bundle_digest(),
+        snapshot_digest,
+    })
+}
+
+/// Fingerprints of the failures (and waived failures) in a findings JSON file written earlier.
+pub fn load_baseline(path: &Path) -> Result<HashSet<String>, ScanError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ScanError::Input(format!("cannot read baseline {}: {e}", path.display())))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| ScanError::Input(format!("baseline {} is not findings JSON: {e}", path.display())))?;
+    let results = doc
+        .get("results")
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(|| ScanError::Input(format!("baseline {} has no results array", path.display())))?;
+    Ok(results
+        .iter()
+        .filter(|r| matches!(r.get("status").and_then(serde_json::Value::as_str), Some("fail" | "waived")))
+        .filter_map(|r| r.get("fingerprint").and_then(serde_json::Value::as_str).map(str::to_string))
+        .collect())
+}
