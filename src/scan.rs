@@ -174,7 +174,10 @@ impl ScanOutcome {
 pub fn evaluate(engine: &Engine, mut snapshot: Snapshot, opts: &EvalOptions) -> Result<ScanOutcome, ScanError> {
     classify(&mut snapshot.resources, &opts.classification);
     let snapshot_digest = crate::model::sha256_hex(snapshot.to_json().as_bytes());
-    let config = serde_json::json!({ "classification": opts.classification });
+    let config = serde_json::json!({
+        "classification": opts.classification,
+        "today": suppress::today().to_string(),
+    });
     let mut results = engine.evaluate(&snapshot, &opts.selection, &config)?;
     let diags = suppress::apply(&mut results, &snapshot.resources, &opts.waivers, suppress::today());
     snapshot.diagnostics.extend(diags);

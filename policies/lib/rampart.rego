@@ -24,6 +24,11 @@ classification(r) := object.get(r.derived, "classification", "")
 
 is_ferpa(r) if classification(r) == "ferpa"
 
+# Today's date (YYYY-MM-DD, UTC), given by rampart so that evaluation stays deterministic.
+default today := "9999-12-31"
+
+today := data.rampart.config.today
+
 # A finding about a resource, pointing at an attribute.
 finding(r, path, msg) := {"uid": r.uid, "path": path, "msg": msg}
 

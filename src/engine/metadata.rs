@@ -100,6 +100,19 @@ pub struct RuleMeta {
     pub source: String,
     /// Whether the rule narrows the resources it applies to with an `applies` set.
     pub has_applies: bool,
+    /// Whether the rule declares a `deny` set (failures) and an `error` set (not assessable).
+    #[serde(skip)]
+    pub has_deny: bool,
+    #[serde(skip)]
+    pub has_error: bool,
+}
+
+/// Whether a module declares the partial set rule `name` (`name contains …`).
+fn declares(rego: &str, name: &str) -> bool {
+    rego.lines().any(|l| {
+        let l = l.trim_start();
+        l.strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with("contains"))
+    })
 }
 
 /// Reads the package name of a Rego module.
@@ -153,7 +166,7 @@ pub fn parse(source: &str, rego: &str) -> Result<Option<RuleMeta>, EngineError> 
         )));
     }
     let package = package_of(rego).ok_or_else(|| invalid("no package declaration".into()))?;
-    let has_applies = rego.lines().any(|l| l.trim_start().starts_with("applies contains"));
+    let has_applies = declares(rego, "applies");
     Ok(Some(RuleMeta {
         id,
         title: raw.title.ok_or_else(|| invalid("title is required".into()))?,
@@ -166,6 +179,8 @@ pub fn parse(source: &str, rego: &str) -> Result<Option<RuleMeta>, EngineError> 
         package,
         source: source.to_string(),
         has_applies,
+        has_deny: declares(rego, "deny"),
+        has_error: declares(rego, "error"),
     }))
 }
 

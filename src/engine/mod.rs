@@ -264,7 +264,10 @@ struct Verdict {
     attribute: Option<String>,
 }
 
-fn verdicts(engine: &mut regorus::Engine, rule: &RuleMeta, set: &str) -> Result<Vec<Verdict>, EngineError> {
+fn verdicts(engine: &mut regorus::Engine, rule: &RuleMeta, set: &str, declared: bool) -> Result<Vec<Verdict>, EngineError> {
+    if !declared {
+        return Ok(Vec::new());
+    }
     let path = format!("data.{}.{set}", rule.package);
     let v = engine.eval_rule(path).map_err(|e| EngineError::Evaluation {
         rule: rule.id.clone(),
@@ -322,8 +325,8 @@ fn evaluate_rule(
             .map(|r| r.uid.as_str())
             .collect()
     };
-    let fails = verdicts(engine, rule, "deny")?;
-    let errors = verdicts(engine, rule, "error")?;
+    let fails = verdicts(engine, rule, "deny", rule.has_deny)?;
+    let errors = verdicts(engine, rule, "error", rule.has_error)?;
     let mut fails_by: BTreeMap<&str, Vec<&Verdict>> = BTreeMap::new();
     for f in &fails {
         fails_by.entry(f.uid.as_str()).or_default().push(f);

@@ -87,6 +87,7 @@ impl<'a> Adapter<'a> {
         let s = self.source;
         Some(match ri.rtype.as_str() {
             "aws_s3_bucket" => s3::bucket(ri, s),
+            "aws_s3_account_public_access_block" => s3::account_public_access_block(ri, s),
             "aws_security_group" => network::security_group(ri, s),
             "aws_vpc" => network::vpc(ri, s),
             "aws_subnet" => network::subnet(ri, s),
@@ -118,6 +119,7 @@ impl<'a> Adapter<'a> {
     fn fold(&mut self, ri: &RawInstance) -> bool {
         match ri.rtype.as_str() {
             t if t.starts_with("aws_s3_bucket_") => s3::fold(self, ri),
+            "aws_s3_account_public_access_block" => false,
             "aws_security_group_rule"
             | "aws_vpc_security_group_ingress_rule"
             | "aws_vpc_security_group_egress_rule"

@@ -76,6 +76,16 @@ pub fn bucket(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
+/// Account-level Block Public Access: each setting is false unless set.
+pub fn account_public_access_block(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, "aws_s3_account_public_access_block");
+    b.res.name = "account public access block".into();
+    for k in ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"] {
+        b.attr(k, k, json!(false));
+    }
+    b.finish()
+}
+
 fn inline_grant(g: &Val) -> Vec<Json> {
     let perms = raw(g, "permissions").and_then(Val::as_list).unwrap_or(&[]);
     perms

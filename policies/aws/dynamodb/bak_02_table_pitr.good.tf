@@ -1,0 +1,12 @@
+resource "aws_dynamodb_table" "feed" {
+  name         = "activity-feed"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "student_id"
+  attribute {
+    name = "student_id"
+    type = "S"
+  }
+  point_in_time_recovery {
+    enabled = true
+  }
+}

@@ -1,0 +1,9 @@
+resource "aws_eks_cluster" "main" {
+  name     = "platform"
+  role_arn = "arn:aws:iam::111122223333:role/eks-cluster"
+  vpc_config {
+    subnet_ids              = ["subnet-0a", "subnet-0b"]
+    endpoint_private_access = true
+    endpoint_public_access  = false
+  }
+}

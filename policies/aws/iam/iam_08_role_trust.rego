@@ -1,0 +1,74 @@
+# METADATA
+# title: Role trust policies admit no one they should not
+# description: >-
+#   A role's trust policy does not let everyone (Principal "*") assume it unless a condition pins
+#   the caller's organization or account; trust in an account outside the configured trusted
+#   accounts requires sts:ExternalId or aws:PrincipalOrgID (confused deputy, vendor access under
+#   direct control, 99.31(a)(1)(i)(B)); and trust in GitHub Actions OIDC pins the repository with
+#   a condition on token.actions.githubusercontent.com:sub.
+# custom:
+#   id: IAM-08
+#   severity: high
+#   resource_types: [aws_iam_role]
+#   remediation: Name the principals exactly and add a condition on sts:ExternalId or aws:PrincipalOrgID for other accounts, and on token.actions.githubusercontent.com:sub for GitHub OIDC.
+#   controls:
+#     ferpa: ["99.33(a)", "99.31(a)(1)(i)(B)"]
+#     nist_800_53: [AC-3, AC-20, AC-4]
+package rampart.aws.iam.iam_08
+
+import data.rampart.lib
+
+default trusted_accounts := []
+
+trusted_accounts := data.rampart.config.trusted_accounts
+
+org_conditions := {"aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:sourceaccount", "aws:sourcearn"}
+
+assume(st) if {
+	st.Effect == "Allow"
+	some a in object.get(st, "Action", ["sts:AssumeRole"])
+	regex.match(`(?i)^(sts:assumerole.*|sts:\*|\*)$`, a)
+}
+
+aws_principals(st) := {v | some v in object.get(object.get(st, "Principal", {}), "AWS", [])}
+
+# A 12-digit account in an ARN or given alone.
+account_of(p) := acct if {
+	is_string(p)
+	parts := regex.find_all_string_submatch_n(`^(?:arn:aws[a-z-]*:iam::)?(\d{12})(?::.*)?$`, p, 1)
+	count(parts) == 1
+	acct := parts[0][1]
+}
+
+deny contains lib.finding(r, "assume_role_policy", "anyone (Principal \"*\") can assume this role without an organization or account condition") if {
+	some r in lib.resources("aws_iam_role")
+	some st in lib.statements(r.attributes.assume_role_policy)
+	assume(st)
+	"*" in aws_principals(st)
+	count(lib.condition_keys(st) & org_conditions) == 0
+}
+
+deny contains lib.finding(r, "assume_role_policy", sprintf("account %s can assume this role without sts:ExternalId or aws:PrincipalOrgID", [acct])) if {
+	some r in lib.resources("aws_iam_role")
+	some st in lib.statements(r.attributes.assume_role_policy)
+	assume(st)
+	some p in aws_principals(st)
+	acct := account_of(p)
+	not acct in trusted_accounts
+	count(lib.condition_keys(st) & {"sts:externalid", "aws:principalorgid"}) == 0
+}
+
+deny contains lib.finding(r, "assume_role_policy", "GitHub Actions OIDC trust does not restrict token.actions.githubusercontent.com:sub to a repository") if {
+	some r in lib.resources("aws_iam_role")
+	some st in lib.statements(r.attributes.assume_role_policy)
+	st.Effect == "Allow"
+	some f in object.get(object.get(st, "Principal", {}), "Federated", [])
+	is_string(f)
+	contains(f, "token.actions.githubusercontent.com")
+	not "token.actions.githubusercontent.com:sub" in lib.condition_keys(st)
+}
+
+error contains lib.finding(r, "assume_role_policy", "trust policy is known only after apply") if {
+	some r in lib.resources("aws_iam_role")
+	lib.is_unknown(r.attributes.assume_role_policy)
+}

@@ -1,0 +1,3 @@
+resource "aws_kms_key" "records" {
+  description = "Student records"
+}

@@ -1,0 +1,4 @@
+resource "aws_kms_key" "records" {
+  description         = "Student records"
+  enable_key_rotation = true
+}

@@ -1,0 +1,29 @@
+# METADATA
+# title: Customer-managed symmetric KMS keys rotate automatically
+# description: >-
+#   Enabled symmetric customer-managed keys have automatic key rotation on, limiting how much
+#   data any one key version protects.
+# custom:
+#   id: ENC-05
+#   severity: medium
+#   resource_types: [aws_kms_key]
+#   remediation: Set enable_key_rotation = true on the aws_kms_key.
+#   controls:
+#     ferpa: ["99.31(a)(1)(ii)"]
+#     cis_aws: ["3.6"]
+#     nist_800_53: [SC-12, SC-12(1)]
+package rampart.aws.kms.enc_05
+
+import data.rampart.lib
+
+applies contains k.uid if {
+	some k in lib.resources("aws_kms_key")
+	k.attributes.key_spec == "SYMMETRIC_DEFAULT"
+	k.attributes.enabled != false
+}
+
+deny contains lib.finding(k, "key_rotation_enabled", "automatic key rotation is off") if {
+	some uid in applies
+	k := lib.resource(uid)
+	k.attributes.key_rotation_enabled == false
+}

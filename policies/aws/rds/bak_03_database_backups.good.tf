@@ -1,0 +1,9 @@
+resource "aws_db_instance" "main" {
+  identifier              = "students"
+  engine                  = "postgres"
+  engine_version          = "16.3"
+  instance_class          = "db.r6g.large"
+  backup_retention_period = 14
+  deletion_protection     = true
+  tags                    = { data-classification = "ferpa" }
+}

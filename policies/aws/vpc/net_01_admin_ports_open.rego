@@ -1,0 +1,39 @@
+# METADATA
+# title: Security groups admit no internet traffic to SSH, RDP or all ports
+# description: >-
+#   No ingress rule allows 0.0.0.0/0 or ::/0 to port 22 (SSH), 3389 (RDP), or to every port.
+#   Administrative access goes through SSM Session Manager or a bastion reachable only from
+#   known networks.
+# custom:
+#   id: NET-01
+#   severity: high
+#   resource_types: [aws_security_group]
+#   remediation: Restrict the rule's cidr_blocks to known networks, or remove it and use SSM Session Manager.
+#   controls:
+#     ferpa: ["99.31(a)(1)(ii)"]
+#     cis_aws: ["5.3", "5.4"]
+#     nist_800_53: [SC-7, SC-7(5), AC-17]
+package rampart.aws.vpc.net_01
+
+import data.rampart.lib
+
+admin_ports := [22, 3389]
+
+all_ports(rule) if rule.protocol == "-1"
+
+all_ports(rule) if {
+	rule.from_port <= 0
+	rule.to_port >= 65535
+}
+
+# What a rule exposes: "all ports", or each admin port it covers.
+exposures(rule) := {"all ports"} if all_ports(rule)
+
+exposures(rule) := {sprintf("port %d", [p]) | some p in admin_ports; lib.covers_port(rule, p)} if not all_ports(rule)
+
+deny contains lib.finding(sg, sprintf("ingress.%d", [i]), sprintf("ingress from the internet to %s", [what])) if {
+	some sg in lib.resources("aws_security_group")
+	some i, rule in sg.attributes.ingress
+	lib.from_internet(rule)
+	some what in exposures(rule)
+}

@@ -1,0 +1,28 @@
+# METADATA
+# title: Security groups admit no internet traffic to database and cache ports
+# description: >-
+#   No ingress rule allows 0.0.0.0/0 or ::/0 to MySQL (3306), PostgreSQL (5432), SQL Server
+#   (1433), Oracle (1521), Redis (6379), MongoDB (27017), Elasticsearch/OpenSearch (9200, 9300)
+#   or Kafka (9092). Student data stores are reached only from application subnets.
+# custom:
+#   id: NET-02
+#   severity: critical
+#   resource_types: [aws_security_group]
+#   remediation: Allow the database port only from the application's security group (referenced_security_group_id / security_groups), never from a CIDR open to the internet.
+#   controls:
+#     ferpa: ["99.31(a)(1)(ii)"]
+#     nist_800_53: [SC-7, AC-4]
+package rampart.aws.vpc.net_02
+
+import data.rampart.lib
+
+db_ports := {3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle", 6379: "Redis", 27017: "MongoDB", 9200: "Elasticsearch", 9300: "Elasticsearch", 9092: "Kafka"}
+
+deny contains lib.finding(sg, sprintf("ingress.%d", [i]), sprintf("ingress from the internet to %s port %d", [name, port])) if {
+	some sg in lib.resources("aws_security_group")
+	some i, rule in sg.attributes.ingress
+	rule.protocol != "-1"
+	lib.from_internet(rule)
+	some port, name in db_ports
+	lib.covers_port(rule, port)
+}
