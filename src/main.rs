@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rampart::engine::{policy_test, Engine, Selection, Severity};
-use rampart::report::{json::JsonWriter, markdown::MarkdownWriter, sarif::SarifWriter, terminal::TerminalWriter, Report, Writer};
+use rampart::report::{
+    json::JsonWriter, markdown::MarkdownWriter, sarif::SarifWriter, terminal::TerminalWriter,
+    Report, Writer,
+};
 use rampart::scan::{self, EvalOptions, Sources};
 use rampart::terraform::VarInputs;
 
@@ -19,7 +22,11 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_INCOMPLETE: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "rampart", version, about = "Security and compliance scanner for AWS, Kubernetes and Terraform, with FERPA-aligned controls")]
+#[command(
+    name = "rampart",
+    version,
+    about = "Security and compliance scanner for AWS, Kubernetes and Terraform, with FERPA-aligned controls"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,7 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan Terraform directories, plan JSON files or saved snapshots and evaluate every rule.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Read sources into a snapshot file without evaluating rules.
     Collect(CollectArgs),
     /// List the rules.
@@ -74,9 +81,12 @@ impl SourceArgs {
             Some(r) => r.clone(),
             None => std::env::current_dir()?,
         };
-        let root = root.canonicalize().with_context(|| format!("root {}", root.display()))?;
+        let root = root
+            .canonicalize()
+            .with_context(|| format!("root {}", root.display()))?;
         let abs = |p: &PathBuf| -> Result<PathBuf> {
-            p.canonicalize().with_context(|| format!("{} does not exist", p.display()))
+            p.canonicalize()
+                .with_context(|| format!("{} does not exist", p.display()))
         };
         Ok(Sources {
             paths: self.paths.iter().map(abs).collect::<Result<_>>()?,
@@ -176,7 +186,7 @@ fn main() -> ExitCode {
 fn run() -> Result<u8> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Scan(args) => cmd_scan(args),
+        Command::Scan(args) => cmd_scan(*args),
         Command::Collect(args) => {
             let snapshot = scan::build_snapshot(&args.source.sources()?)?;
             let json = snapshot.to_json();
@@ -184,11 +194,19 @@ fn run() -> Result<u8> {
             match &args.output {
                 Some(p) => {
                     write_file(p, json.as_bytes())?;
-                    eprintln!("rampart: wrote {} ({} resources, sha256 {digest})", p.display(), snapshot.resources.len());
+                    eprintln!(
+                        "rampart: wrote {} ({} resources, sha256 {digest})",
+                        p.display(),
+                        snapshot.resources.len()
+                    );
                 }
                 None => print!("{json}"),
             }
-            Ok(if snapshot.is_incomplete() { EXIT_INCOMPLETE } else { EXIT_CLEAN })
+            Ok(if snapshot.is_incomplete() {
+                EXIT_INCOMPLETE
+            } else {
+                EXIT_CLEAN
+            })
         }
         Command::Rules(args) => {
             let engine = Engine::new(&args.policies)?;
@@ -231,7 +249,10 @@ fn cmd_policy_test(dir: Option<PathBuf>) -> Result<u8> {
         Some(d) => {
             let files = rampart::engine::read_policy_dir(d)?;
             // The user's tests may use the built-in library.
-            let lib: Vec<_> = builtin.into_iter().filter(|f| f.path.starts_with("policies/lib/")).collect();
+            let lib: Vec<_> = builtin
+                .into_iter()
+                .filter(|f| f.path.starts_with("policies/lib/"))
+                .collect();
             policy_test::run(&files, &lib)?
         }
         None => policy_test::run(&builtin, &[])?,
@@ -243,19 +264,30 @@ fn cmd_policy_test(dir: Option<PathBuf>) -> Result<u8> {
             writeln!(out, "PASS {} {}", o.file, o.name)?;
         } else {
             failed += 1;
-            writeln!(out, "FAIL {} {}: {}", o.file, o.name, o.detail.as_deref().unwrap_or(""))?;
+            writeln!(
+                out,
+                "FAIL {} {}: {}",
+                o.file,
+                o.name,
+                o.detail.as_deref().unwrap_or("")
+            )?;
         }
     }
     writeln!(out, "{} passed, {} failed", outcomes.len() - failed, failed)?;
     if outcomes.is_empty() {
         bail!("no tests found");
     }
-    Ok(if failed > 0 { EXIT_FINDINGS } else { EXIT_CLEAN })
+    Ok(if failed > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
     }
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
@@ -270,7 +302,9 @@ fn cmd_scan(args: ScanArgs) -> Result<u8> {
     let sources = args.source.sources()?;
     let fail_on = match args.fail_on.to_ascii_lowercase().as_str() {
         "never" | "none" => None,
-        s => Some(Severity::parse(s).with_context(|| format!("--fail-on {s:?}: expected critical, high, medium, low, info or never"))?),
+        s => Some(Severity::parse(s).with_context(|| {
+            format!("--fail-on {s:?}: expected critical, high, medium, low, info or never")
+        })?),
     };
     let engine = Engine::new(&args.policies)?;
     let waiver_file = args.waivers.clone().or_else(|| {
@@ -291,13 +325,21 @@ fn cmd_scan(args: ScanArgs) -> Result<u8> {
             Some(f) => rampart::suppress::load_waivers(f)?,
             None => Vec::new(),
         },
-        baseline: args.baseline.as_deref().map(scan::load_baseline).transpose()?,
+        baseline: args
+            .baseline
+            .as_deref()
+            .map(scan::load_baseline)
+            .transpose()?,
     };
     let snapshot = scan::build_snapshot(&sources)?;
     let outcome = scan::evaluate(&engine, snapshot, &opts)?;
     let report = Report {
         outcome: &outcome,
-        rules: engine.rules().iter().filter(|r| opts.selection.matches(&r.id)).collect(),
+        rules: engine
+            .rules()
+            .iter()
+            .filter(|r| opts.selection.matches(&r.id))
+            .collect(),
         category: args.category.clone(),
         root: sources.root.clone(),
         fail_on,
@@ -308,7 +350,10 @@ fn cmd_scan(args: ScanArgs) -> Result<u8> {
         files.push((dir.join("results.sarif"), &SarifWriter));
         files.push((dir.join("findings.json"), &JsonWriter));
         files.push((dir.join("summary.md"), &MarkdownWriter));
-        write_file(&dir.join("snapshot.json"), outcome.snapshot.to_json().as_bytes())?;
+        write_file(
+            &dir.join("snapshot.json"),
+            outcome.snapshot.to_json().as_bytes(),
+        )?;
     }
     if let Some(p) = &args.sarif {
         files.push((p.clone(), &SarifWriter));

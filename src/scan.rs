@@ -44,12 +44,16 @@ fn skip_dir(name: &str) -> bool {
 pub fn find_root_modules(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let mut tf_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut called: HashSet<PathBuf> = HashSet::new();
-    let source_re = regex::Regex::new(r#"(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)""#).expect("valid regex");
+    let source_re =
+        regex::Regex::new(r#"(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)""#).expect("valid regex");
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy())));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy()))
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -81,7 +85,11 @@ pub fn find_root_modules(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf
     }
     tf_dirs
         .into_iter()
-        .filter(|d| d.canonicalize().map(|c| !called.contains(&c)).unwrap_or(true))
+        .filter(|d| {
+            d.canonicalize()
+                .map(|c| !called.contains(&c))
+                .unwrap_or(true)
+        })
         .collect()
 }
 
@@ -116,9 +124,12 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     }
     for f in files {
         let rel = rel_path(root, &f);
-        let text = crate::terraform::config::read_text(&f, &rel).map_err(|d| ScanError::Input(d.message))?;
+        let text = crate::terraform::config::read_text(&f, &rel)
+            .map_err(|d| ScanError::Input(d.message))?;
         if is_snapshot(&text) {
-            let s: Snapshot = serde_json::from_str(&text).map_err(|e| ScanError::Input(format!("{rel}: not a valid rampart snapshot: {e}")))?;
+            let s: Snapshot = serde_json::from_str(&text).map_err(|e| {
+                ScanError::Input(format!("{rel}: not a valid rampart snapshot: {e}"))
+            })?;
             if s.schema_version != crate::model::SNAPSHOT_SCHEMA_VERSION {
                 return Err(ScanError::Input(format!(
                     "{rel}: snapshot schema version {} is not supported (this rampart reads version {})",
@@ -130,10 +141,19 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             snapshot.coverage.extend(s.coverage);
             diags.extend(s.diagnostics);
         } else {
-            let source_instances = sources.plan_source.as_ref().map(|d| terraform::load_directory(d, root, &sources.vars));
-            let plan = terraform::plan::load_plan(&f, &rel, source_instances.as_ref().map(|e| e.instances.as_slice()));
+            let source_instances = sources
+                .plan_source
+                .as_ref()
+                .map(|d| terraform::load_directory(d, root, &sources.vars));
+            let plan = terraform::plan::load_plan(
+                &f,
+                &rel,
+                source_instances.as_ref().map(|e| e.instances.as_slice()),
+            );
             diags.extend(plan.diagnostics);
-            snapshot.resources.extend(terraform::adapter::adapt(&plan.instances, "terraform-plan"));
+            snapshot
+                .resources
+                .extend(terraform::adapter::adapt(&plan.instances, "terraform-plan"));
         }
     }
     snapshot.diagnostics = diags;
@@ -166,12 +186,20 @@ pub struct ScanOutcome {
 
 impl ScanOutcome {
     pub fn is_incomplete(&self) -> bool {
-        self.snapshot.is_incomplete() || self.results.iter().any(|r| r.status == crate::engine::Status::Error)
+        self.snapshot.is_incomplete()
+            || self
+                .results
+                .iter()
+                .any(|r| r.status == crate::engine::Status::Error)
     }
 }
 
 /// Classifies, evaluates and applies suppressions and the baseline.
-pub fn evaluate(engine: &Engine, mut snapshot: Snapshot, opts: &EvalOptions) -> Result<ScanOutcome, ScanError> {
+pub fn evaluate(
+    engine: &Engine,
+    mut snapshot: Snapshot,
+    opts: &EvalOptions,
+) -> Result<ScanOutcome, ScanError> {
     classify(&mut snapshot.resources, &opts.classification);
     let snapshot_digest = crate::model::sha256_hex(snapshot.to_json().as_bytes());
     let config = serde_json::json!({
@@ -179,7 +207,12 @@ pub fn evaluate(engine: &Engine, mut snapshot: Snapshot, opts: &EvalOptions) -> 
         "today": suppress::today().to_string(),
     });
     let mut results = engine.evaluate(&snapshot, &opts.selection, &config)?;
-    let diags = suppress::apply(&mut results, &snapshot.resources, &opts.waivers, suppress::today());
+    let diags = suppress::apply(
+        &mut results,
+        &snapshot.resources,
+        &opts.waivers,
+        suppress::today(),
+    );
     snapshot.diagnostics.extend(diags);
     snapshot.normalize();
     if let Some(base) = &opts.baseline {
@@ -201,15 +234,32 @@ pub fn evaluate(engine: &Engine, mut snapshot: Snapshot, opts: &EvalOptions) -> 
 
 /// Fingerprints of the failures (and waived failures) in a findings JSON file written earlier.
 pub fn load_baseline(path: &Path) -> Result<HashSet<String>, ScanError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ScanError::Input(format!("cannot read baseline {}: {e}", path.display())))?;
-    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| ScanError::Input(format!("baseline {} is not findings JSON: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScanError::Input(format!("cannot read baseline {}: {e}", path.display())))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        ScanError::Input(format!(
+            "baseline {} is not findings JSON: {e}",
+            path.display()
+        ))
+    })?;
     let results = doc
         .get("results")
         .and_then(serde_json::Value::as_array)
-        .ok_or_else(|| ScanError::Input(format!("baseline {} has no results array", path.display())))?;
+        .ok_or_else(|| {
+            ScanError::Input(format!("baseline {} has no results array", path.display()))
+        })?;
     Ok(results
         .iter()
-        .filter(|r| matches!(r.get("status").and_then(serde_json::Value::as_str), Some("fail" | "waived")))
-        .filter_map(|r| r.get("fingerprint").and_then(serde_json::Value::as_str).map(str::to_string))
+        .filter(|r| {
+            matches!(
+                r.get("status").and_then(serde_json::Value::as_str),
+                Some("fail" | "waived")
+            )
+        })
+        .filter_map(|r| {
+            r.get("fingerprint")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+        })
         .collect())
 }

@@ -28,7 +28,13 @@ pub fn parse_inline(line: &str, file: &str, line_no: u32) -> Option<InlineSuppre
     };
     let bare = |key: &str| -> Option<String> {
         let start = rest.find(&format!("{key}="))? + key.len() + 1;
-        Some(rest[start..].split_whitespace().next()?.trim_matches('"').to_string())
+        Some(
+            rest[start..]
+                .split_whitespace()
+                .next()?
+                .trim_matches('"')
+                .to_string(),
+        )
     };
     Some(InlineSuppression {
         rule,
@@ -70,7 +76,8 @@ pub struct Waiver {
     pub expires: Option<time::Date>,
 }
 
-const DATE: &[time::format_description::FormatItem<'static>] = time::macros::format_description!("[year]-[month]-[day]");
+const DATE: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
 
 fn parse_date(s: &str) -> Option<time::Date> {
     time::Date::parse(s.trim(), DATE).ok()
@@ -99,13 +106,26 @@ pub fn load_waivers(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
                 path: p.clone(),
                 message: format!("waiver #{} ({} on {}): {m}", i + 1, w.rule, w.resource),
             };
-            let reason = w.reason.clone().filter(|r| !r.trim().is_empty()).ok_or_else(|| invalid("a reason is required".into()))?;
-            let owner = w.owner.clone().filter(|r| !r.trim().is_empty()).ok_or_else(|| invalid("an owner is required".into()))?;
+            let reason = w
+                .reason
+                .clone()
+                .filter(|r| !r.trim().is_empty())
+                .ok_or_else(|| invalid("a reason is required".into()))?;
+            let owner = w
+                .owner
+                .clone()
+                .filter(|r| !r.trim().is_empty())
+                .ok_or_else(|| invalid("an owner is required".into()))?;
             let expires = match &w.expires {
-                Some(e) => Some(parse_date(e).ok_or_else(|| invalid(format!("expires {e:?} is not YYYY-MM-DD")))?),
+                Some(e) => Some(
+                    parse_date(e)
+                        .ok_or_else(|| invalid(format!("expires {e:?} is not YYYY-MM-DD")))?,
+                ),
                 None => None,
             };
-            let matcher = Glob::new(&w.resource).map_err(|e| invalid(e.to_string()))?.compile_matcher();
+            let matcher = Glob::new(&w.resource)
+                .map_err(|e| invalid(e.to_string()))?
+                .compile_matcher();
             Ok(Waiver {
                 rule: w.rule,
                 resource: w.resource,
@@ -125,22 +145,34 @@ impl Waiver {
         rule_ok
             && (self.matcher.is_match(&res.uid)
                 || self.matcher.is_match(&res.name)
-                || res.address.as_deref().is_some_and(|a| self.matcher.is_match(a))
+                || res
+                    .address
+                    .as_deref()
+                    .is_some_and(|a| self.matcher.is_match(a))
                 || res.arn.as_deref().is_some_and(|a| self.matcher.is_match(a)))
     }
 }
 
 /// Marks failures covered by an inline comment or a waiver as waived. Returns diagnostics for
 /// comments without a reason and for expired suppressions.
-pub fn apply(results: &mut [RuleResult], resources: &[Resource], waivers: &[Waiver], today: time::Date) -> Vec<Diagnostic> {
+pub fn apply(
+    results: &mut [RuleResult],
+    resources: &[Resource],
+    waivers: &[Waiver],
+    today: time::Date,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let by_uid: std::collections::HashMap<&str, &Resource> = resources.iter().map(|r| (r.uid.as_str(), r)).collect();
+    let by_uid: std::collections::HashMap<&str, &Resource> =
+        resources.iter().map(|r| (r.uid.as_str(), r)).collect();
     for r in resources {
         for s in &r.inline_suppressions {
             if s.reason.is_none() {
                 diags.push(Diagnostic {
                     level: DiagnosticLevel::Warning,
-                    message: format!("rampart:ignore {} has no reason=\"…\"; it does not suppress anything", s.rule),
+                    message: format!(
+                        "rampart:ignore {} has no reason=\"…\"; it does not suppress anything",
+                        s.rule
+                    ),
                     span: Some(s.span.clone()),
                     column: None,
                 });
@@ -151,7 +183,10 @@ pub fn apply(results: &mut [RuleResult], resources: &[Resource], waivers: &[Waiv
         if let Some(e) = w.expires.filter(|e| *e < today) {
             diags.push(Diagnostic {
                 level: DiagnosticLevel::Warning,
-                message: format!("waiver for {} on {} (owner {}) expired on {e}; it no longer suppresses", w.rule, w.resource, w.owner),
+                message: format!(
+                    "waiver for {} on {} (owner {}) expired on {e}; it no longer suppresses",
+                    w.rule, w.resource, w.owner
+                ),
                 span: None,
                 column: None,
             });
@@ -164,12 +199,24 @@ pub fn apply(results: &mut [RuleResult], resources: &[Resource], waivers: &[Waiv
                 .find(|s| s.rule.eq_ignore_ascii_case(&result.rule_id) && s.reason.is_some())
         });
         if let Some(s) = inline {
-            let expired = s.expires.as_deref().and_then(parse_date).is_some_and(|e| e < today);
+            let expired = s
+                .expires
+                .as_deref()
+                .and_then(parse_date)
+                .is_some_and(|e| e < today);
             if expired {
-                result.message = format!("{} (inline suppression expired on {})", result.message, s.expires.as_deref().unwrap_or(""));
+                result.message = format!(
+                    "{} (inline suppression expired on {})",
+                    result.message,
+                    s.expires.as_deref().unwrap_or("")
+                );
                 diags.push(Diagnostic {
                     level: DiagnosticLevel::Warning,
-                    message: format!("rampart:ignore {} expired on {}; it no longer suppresses", s.rule, s.expires.as_deref().unwrap_or("")),
+                    message: format!(
+                        "rampart:ignore {} expired on {}; it no longer suppresses",
+                        s.rule,
+                        s.expires.as_deref().unwrap_or("")
+                    ),
                     span: Some(s.span.clone()),
                     column: None,
                 });
@@ -224,7 +271,14 @@ mod tests {
     fn waiver_without_owner_is_rejected() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("w.yaml");
-        std::fs::write(&p, "waivers:\n  - rule: NET-01\n    resource: '*'\n    reason: r\n").unwrap();
-        assert!(load_waivers(&p).unwrap_err().to_string().contains("owner is required"));
+        std::fs::write(
+            &p,
+            "waivers:\n  - rule: NET-01\n    resource: '*'\n    reason: r\n",
+        )
+        .unwrap();
+        assert!(load_waivers(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("owner is required"));
     }
 }

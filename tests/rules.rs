@@ -18,7 +18,12 @@ fn builtin_policy_tests_pass() {
     for rule in engine.rules() {
         let test_file = rule.source.replace(".rego", "_test.rego");
         let n = outcomes.iter().filter(|o| o.file == test_file).count();
-        assert!(n >= 2, "{} ({}) has {n} Rego tests in {test_file}; at least 2 expected", rule.id, rule.source);
+        assert!(
+            n >= 2,
+            "{} ({}) has {n} Rego tests in {test_file}; at least 2 expected",
+            rule.id,
+            rule.source
+        );
     }
 }
 
@@ -32,7 +37,10 @@ fn scan_example(example: &Path, rule_id: &str) -> Vec<rampart::engine::RuleResul
     };
     let snapshot = build_snapshot(&sources).unwrap();
     assert!(
-        snapshot.diagnostics.iter().all(|d| d.level != rampart::model::DiagnosticLevel::Error),
+        snapshot
+            .diagnostics
+            .iter()
+            .all(|d| d.level != rampart::model::DiagnosticLevel::Error),
         "{}: {:?}",
         example.display(),
         snapshot.diagnostics
@@ -56,7 +64,11 @@ fn scan_example(example: &Path, rule_id: &str) -> Vec<rampart::engine::RuleResul
 #[test]
 fn good_and_bad_examples_behave_as_labelled() {
     let engine = Engine::new(&[]).unwrap();
-    assert!(engine.rules().len() >= 30, "expected the full first rule pack, found {}", engine.rules().len());
+    assert!(
+        engine.rules().len() >= 30,
+        "expected the full first rule pack, found {}",
+        engine.rules().len()
+    );
     for rule in engine.rules() {
         let base = crate_dir().join(rule.source.trim_end_matches(".rego"));
         let good = base.with_extension("good.tf");
@@ -65,7 +77,11 @@ fn good_and_bad_examples_behave_as_labelled() {
         assert!(bad.is_file(), "{}: missing {}", rule.id, bad.display());
 
         let results = scan_example(&good, &rule.id);
-        assert!(results.iter().any(|r| r.status == Status::Pass), "{}: good example has no passing result: {results:#?}", rule.id);
+        assert!(
+            results.iter().any(|r| r.status == Status::Pass),
+            "{}: good example has no passing result: {results:#?}",
+            rule.id
+        );
         assert!(
             results.iter().all(|r| r.status == Status::Pass),
             "{}: good example has non-passing results: {results:#?}",
@@ -73,8 +89,15 @@ fn good_and_bad_examples_behave_as_labelled() {
         );
 
         let results = scan_example(&bad, &rule.id);
-        let fails: Vec<_> = results.iter().filter(|r| r.status == Status::Fail).collect();
-        assert!(!fails.is_empty(), "{}: bad example does not fail: {results:#?}", rule.id);
+        let fails: Vec<_> = results
+            .iter()
+            .filter(|r| r.status == Status::Fail)
+            .collect();
+        assert!(
+            !fails.is_empty(),
+            "{}: bad example does not fail: {results:#?}",
+            rule.id
+        );
         for f in fails {
             let loc = f.location.as_ref().expect("failures carry a location");
             assert_eq!(loc.file, "main.tf");
@@ -89,6 +112,10 @@ fn rule_metadata_is_complete() {
     for r in engine.rules() {
         assert!(!r.description.is_empty(), "{} has no description", r.id);
         assert!(!r.remediation.is_empty(), "{} has no remediation", r.id);
-        assert!(r.controls.contains_key("nist_800_53"), "{} maps no NIST 800-53 control", r.id);
+        assert!(
+            r.controls.contains_key("nist_800_53"),
+            "{} maps no NIST 800-53 control",
+            r.id
+        );
     }
 }

@@ -18,6 +18,12 @@ unknown_ref(v) := v.__unknown__ if is_unknown(v)
 
 unknown_ref(v) := "" if not is_unknown(v)
 
+# The text of a value: the string itself, or for an unknown the reference / partly rendered
+# template it stands for ("arn:aws:iam::${data.aws_caller_identity.current.account_id}:root").
+text(v) := v if is_string(v)
+
+text(v) := v.__unknown__ if is_unknown(v)
+
 # Data classification (derived in Rust from the configured tag keys; an untagged data store is
 # treated as FERPA data).
 classification(r) := object.get(r.derived, "classification", "")

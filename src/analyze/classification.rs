@@ -35,7 +35,12 @@ impl Default for ClassificationConfig {
     fn default() -> Self {
         ClassificationConfig {
             tag_keys: vec!["data-classification".into()],
-            levels: vec!["ferpa".into(), "pii".into(), "internal".into(), "public".into()],
+            levels: vec![
+                "ferpa".into(),
+                "pii".into(),
+                "internal".into(),
+                "public".into(),
+            ],
             default_level: "ferpa".into(),
         }
     }
@@ -96,24 +101,37 @@ pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
     // A key takes the most sensitive classification of the stores it encrypts.
     let mut key_levels: HashMap<String, String> = HashMap::new();
     for r in resources.iter() {
-        let Some(level) = r.derived["classification"].as_str() else { continue };
-        for path in ["server_side_encryption.kms_master_key_id", "kms_key_id", "server_side_encryption.kms_key_arn"] {
+        let Some(level) = r.derived["classification"].as_str() else {
+            continue;
+        };
+        for path in [
+            "server_side_encryption.kms_master_key_id",
+            "kms_key_id",
+            "server_side_encryption.kms_key_arn",
+        ] {
             let Some(k) = r.attribute(path) else { continue };
             let key_ref = match k {
                 Json::String(s) => s.clone(),
                 other if crate::model::is_unknown(other) => {
-                    let reference = other[crate::model::UNKNOWN_KEY].as_str().unwrap_or_default();
+                    let reference = other[crate::model::UNKNOWN_KEY]
+                        .as_str()
+                        .unwrap_or_default();
                     crate::terraform::adapter::ref_address(reference).to_string()
                 }
                 _ => continue,
             };
-            let e = key_levels.entry(key_ref).or_insert_with(|| level.to_string());
+            let e = key_levels
+                .entry(key_ref)
+                .or_insert_with(|| level.to_string());
             if cfg.rank(level) < cfg.rank(e) {
                 *e = level.to_string();
             }
         }
     }
-    for r in resources.iter_mut().filter(|r| r.resource_type == "aws_kms_key") {
+    for r in resources
+        .iter_mut()
+        .filter(|r| r.resource_type == "aws_kms_key")
+    {
         if r.derived["classification_source"] == json!("tag") {
             continue;
         }

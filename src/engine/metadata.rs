@@ -111,7 +111,8 @@ pub struct RuleMeta {
 fn declares(rego: &str, name: &str) -> bool {
     rego.lines().any(|l| {
         let l = l.trim_start();
-        l.strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with("contains"))
+        l.strip_prefix(name)
+            .is_some_and(|rest| rest.trim_start().starts_with("contains"))
     })
 }
 
@@ -149,17 +150,35 @@ pub fn parse(source: &str, rego: &str) -> Result<Option<RuleMeta>, EngineError> 
     };
     let raw: RawMetadata = serde_yaml_ng::from_str(&yaml).map_err(|e| invalid(e.to_string()))?;
     let c = raw.custom;
-    let id = c.id.filter(|s| !s.trim().is_empty()).ok_or_else(|| invalid("custom.id is required".into()))?;
-    if !id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
-        return Err(invalid(format!("rule id {id:?} may only hold letters, digits, '-' and '_'")));
+    let id =
+        c.id.filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| invalid("custom.id is required".into()))?;
+    if !id
+        .chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    {
+        return Err(invalid(format!(
+            "rule id {id:?} may only hold letters, digits, '-' and '_'"
+        )));
     }
-    let severity_text = c.severity.ok_or_else(|| invalid("custom.severity is required".into()))?;
-    let severity = Severity::parse(&severity_text)
-        .ok_or_else(|| invalid(format!("severity {severity_text:?} is not one of info, low, medium, high, critical")))?;
+    let severity_text = c
+        .severity
+        .ok_or_else(|| invalid("custom.severity is required".into()))?;
+    let severity = Severity::parse(&severity_text).ok_or_else(|| {
+        invalid(format!(
+            "severity {severity_text:?} is not one of info, low, medium, high, critical"
+        ))
+    })?;
     if c.resource_types.is_empty() {
-        return Err(invalid("custom.resource_types must name at least one resource type".into()));
+        return Err(invalid(
+            "custom.resource_types must name at least one resource type".into(),
+        ));
     }
-    if let Some(unknown) = c.controls.keys().find(|k| !FRAMEWORKS.contains(&k.as_str())) {
+    if let Some(unknown) = c
+        .controls
+        .keys()
+        .find(|k| !FRAMEWORKS.contains(&k.as_str()))
+    {
         return Err(invalid(format!(
             "custom.controls has unknown framework {unknown:?} (known: {})",
             FRAMEWORKS.join(", ")
@@ -169,7 +188,9 @@ pub fn parse(source: &str, rego: &str) -> Result<Option<RuleMeta>, EngineError> 
     let has_applies = declares(rego, "applies");
     Ok(Some(RuleMeta {
         id,
-        title: raw.title.ok_or_else(|| invalid("title is required".into()))?,
+        title: raw
+            .title
+            .ok_or_else(|| invalid("title is required".into()))?,
         description: raw.description.unwrap_or_default().trim().to_string(),
         severity,
         remediation: c.remediation.unwrap_or_default().trim().to_string(),
@@ -217,13 +238,21 @@ deny contains x if { false }
     #[test]
     fn rejects_bad_severity_and_unknown_framework() {
         let bad = RULE.replace("severity: high", "severity: urgent");
-        assert!(parse("p.rego", &bad).unwrap_err().to_string().contains("urgent"));
+        assert!(parse("p.rego", &bad)
+            .unwrap_err()
+            .to_string()
+            .contains("urgent"));
         let bad = RULE.replace("nist_800_53:", "nist:");
-        assert!(parse("p.rego", &bad).unwrap_err().to_string().contains("unknown framework"));
+        assert!(parse("p.rego", &bad)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown framework"));
     }
 
     #[test]
     fn library_without_metadata_is_not_a_rule() {
-        assert!(parse("lib.rego", "package rampart.lib\n").unwrap().is_none());
+        assert!(parse("lib.rego", "package rampart.lib\n")
+            .unwrap()
+            .is_none());
     }
 }

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{CoverageStatus, Resource, Snapshot};
 pub use metadata::{RuleMeta, Severity};
-pub use result::{fingerprint, BaselineState, Evidence, ResourceRef, RuleResult, Status, Suppression};
+pub use result::{
+    fingerprint, BaselineState, Evidence, ResourceRef, RuleResult, Status, Suppression,
+};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 
@@ -25,7 +27,11 @@ pub enum EngineError {
     #[error("{file}: {message}")]
     Policy { file: String, message: String },
     #[error("rule id {id} is declared twice ({first} and {second})")]
-    DuplicateId { id: String, first: String, second: String },
+    DuplicateId {
+        id: String,
+        first: String,
+        second: String,
+    },
     #[error("cannot read policies from {path}: {message}")]
     Io { path: String, message: String },
     #[error("rule {rule}: evaluation failed: {message}")]
@@ -64,7 +70,10 @@ pub struct Engine {
 /// Reads `*.rego` under a directory (tests included; callers filter).
 pub fn read_policy_dir(dir: &Path) -> Result<Vec<PolicyFile>, EngineError> {
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| EngineError::Io {
             path: dir.display().to_string(),
             message: e.to_string(),
@@ -105,7 +114,12 @@ impl Engine {
         for d in extra_dirs {
             files.extend(read_policy_dir(d)?);
         }
-        Engine::from_files(files.into_iter().filter(|f| !is_test_file(&f.path)).collect())
+        Engine::from_files(
+            files
+                .into_iter()
+                .filter(|f| !is_test_file(&f.path))
+                .collect(),
+        )
     }
 
     pub fn from_files(files: Vec<PolicyFile>) -> Result<Engine, EngineError> {
@@ -162,20 +176,35 @@ impl Engine {
 
     /// Evaluates the selected rules over a snapshot. Results are sorted by rule, resource and
     /// attribute.
-    pub fn evaluate(&self, snapshot: &Snapshot, selection: &Selection, config: &Json) -> Result<Vec<RuleResult>, EngineError> {
+    pub fn evaluate(
+        &self,
+        snapshot: &Snapshot,
+        selection: &Selection,
+        config: &Json,
+    ) -> Result<Vec<RuleResult>, EngineError> {
         let input = build_input(&snapshot.resources);
-        let by_uid: HashMap<&str, &Resource> = snapshot.resources.iter().map(|r| (r.uid.as_str(), r)).collect();
+        let by_uid: HashMap<&str, &Resource> = snapshot
+            .resources
+            .iter()
+            .map(|r| (r.uid.as_str(), r))
+            .collect();
         let mut by_type: HashMap<&str, Vec<&Resource>> = HashMap::new();
         for r in &snapshot.resources {
             by_type.entry(r.resource_type.as_str()).or_default().push(r);
         }
-        let rules: Vec<&RuleMeta> = self.rules.iter().filter(|r| selection.matches(&r.id)).collect();
+        let rules: Vec<&RuleMeta> = self
+            .rules
+            .iter()
+            .filter(|r| selection.matches(&r.id))
+            .collect();
         let mut base = self.base.clone();
-        base.add_data(RegoValue::from(serde_json::json!({"rampart": {"config": config}})))
-            .map_err(|e| EngineError::Evaluation {
-                rule: "(config)".into(),
-                message: e.to_string(),
-            })?;
+        base.add_data(RegoValue::from(
+            serde_json::json!({"rampart": {"config": config}}),
+        ))
+        .map_err(|e| EngineError::Evaluation {
+            rule: "(config)".into(),
+            message: e.to_string(),
+        })?;
         base.set_input(input);
 
         let threads = rayon::current_num_threads().max(1);
@@ -194,9 +223,17 @@ impl Engine {
         let mut results: Vec<RuleResult> = per_chunk?.into_iter().flatten().collect();
 
         // Data that could not be collected makes every rule that needs it an error.
-        for c in snapshot.coverage.iter().filter(|c| c.status == CoverageStatus::Error) {
+        for c in snapshot
+            .coverage
+            .iter()
+            .filter(|c| c.status == CoverageStatus::Error)
+        {
             for rule in &rules {
-                if rule.resource_types.iter().any(|t| c.resource_types.contains(t)) {
+                if rule
+                    .resource_types
+                    .iter()
+                    .any(|t| c.resource_types.contains(t))
+                {
                     results.push(RuleResult {
                         rule_id: rule.id.clone(),
                         severity: rule.severity,
@@ -220,7 +257,12 @@ impl Engine {
             }
         }
         results.sort_by(|a, b| {
-            (&a.rule_id, &a.resource.uid, &a.attribute, &a.message).cmp(&(&b.rule_id, &b.resource.uid, &b.attribute, &b.message))
+            (&a.rule_id, &a.resource.uid, &a.attribute, &a.message).cmp(&(
+                &b.rule_id,
+                &b.resource.uid,
+                &b.attribute,
+                &b.message,
+            ))
         });
         Ok(results)
     }
@@ -245,13 +287,21 @@ fn build_input(resources: &[Resource]) -> RegoValue {
             "arn": r.origin.arn,
         });
         let v = RegoValue::from(json);
-        by_type.entry(RegoValue::from(r.resource_type.as_str())).or_default().push(v.clone());
+        by_type
+            .entry(RegoValue::from(r.resource_type.as_str()))
+            .or_default()
+            .push(v.clone());
         by_uid.insert(RegoValue::from(r.uid.as_str()), v);
     }
     let mut top = BTreeMap::new();
     top.insert(
         RegoValue::from("resources_by_type"),
-        RegoValue::from(by_type.into_iter().map(|(k, v)| (k, RegoValue::from(v))).collect::<BTreeMap<_, _>>()),
+        RegoValue::from(
+            by_type
+                .into_iter()
+                .map(|(k, v)| (k, RegoValue::from(v)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
     );
     top.insert(RegoValue::from("resources_by_uid"), RegoValue::from(by_uid));
     RegoValue::from(top)
@@ -264,15 +314,22 @@ struct Verdict {
     attribute: Option<String>,
 }
 
-fn verdicts(engine: &mut regorus::Engine, rule: &RuleMeta, set: &str, declared: bool) -> Result<Vec<Verdict>, EngineError> {
+fn verdicts(
+    engine: &mut regorus::Engine,
+    rule: &RuleMeta,
+    set: &str,
+    declared: bool,
+) -> Result<Vec<Verdict>, EngineError> {
     if !declared {
         return Ok(Vec::new());
     }
     let path = format!("data.{}.{set}", rule.package);
-    let v = engine.eval_rule(path).map_err(|e| EngineError::Evaluation {
-        rule: rule.id.clone(),
-        message: e.to_string(),
-    })?;
+    let v = engine
+        .eval_rule(path)
+        .map_err(|e| EngineError::Evaluation {
+            rule: rule.id.clone(),
+            message: e.to_string(),
+        })?;
     let json: Json = serde_json::to_value(&v).unwrap_or(Json::Null);
     let items: Vec<Json> = match json {
         Json::Array(a) => a,
@@ -290,8 +347,16 @@ fn verdicts(engine: &mut regorus::Engine, rule: &RuleMeta, set: &str, declared: 
         };
         out.push(Verdict {
             uid: uid.to_string(),
-            message: item.get("msg").and_then(Json::as_str).unwrap_or(&rule.title).to_string(),
-            attribute: item.get("path").and_then(Json::as_str).filter(|p| !p.is_empty()).map(str::to_string),
+            message: item
+                .get("msg")
+                .and_then(Json::as_str)
+                .unwrap_or(&rule.title)
+                .to_string(),
+            attribute: item
+                .get("path")
+                .and_then(Json::as_str)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string),
         });
     }
     Ok(out)
@@ -313,7 +378,11 @@ fn evaluate_rule(
         let json: Json = serde_json::to_value(&v).unwrap_or(Json::Null);
         let uids: Vec<String> = json
             .as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         uids.iter()
             .filter_map(|u| by_uid.get_key_value(u.as_str()).map(|(k, _)| *k))

@@ -16,8 +16,15 @@ fn test_names(text: &str) -> Vec<String> {
     let mut names: Vec<String> = text
         .lines()
         .filter_map(|l| {
-            let name: String = l.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-            (name.starts_with("test_") && l[name.len()..].trim_start().starts_with(['i', '{', ':', '='])).then_some(name)
+            let name: String = l
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            (name.starts_with("test_")
+                && l[name.len()..]
+                    .trim_start()
+                    .starts_with(['i', '{', ':', '=']))
+            .then_some(name)
         })
         .collect();
     names.dedup();
@@ -43,12 +50,17 @@ pub fn run(files: &[PolicyFile], support: &[PolicyFile]) -> Result<Vec<TestOutco
     }
     let mut out = Vec::new();
     for f in files.iter().filter(|f| is_test_file(&f.path)) {
-        let Some(pkg) = package_of(&f.text) else { continue };
+        let Some(pkg) = package_of(&f.text) else {
+            continue;
+        };
         for name in test_names(&f.text) {
             let result = engine.eval_rule(format!("data.{pkg}.{name}"));
             let (passed, detail) = match result {
                 Ok(v) if v == regorus::Value::from(true) => (true, None),
-                Ok(v) if v == regorus::Value::Undefined => (false, Some("undefined (a condition in the test failed)".to_string())),
+                Ok(regorus::Value::Undefined) => (
+                    false,
+                    Some("undefined (a condition in the test failed)".to_string()),
+                ),
                 Ok(v) => (false, Some(format!("evaluated to {v}"))),
                 Err(e) => (false, Some(e.to_string())),
             };
@@ -69,7 +81,8 @@ mod tests {
 
     #[test]
     fn finds_test_rules() {
-        let text = "package x_test\n\ntest_a if {\n true\n}\ntest_b := true\nnot_test if { true }\n";
+        let text =
+            "package x_test\n\ntest_a if {\n true\n}\ntest_b := true\nnot_test if { true }\n";
         assert_eq!(test_names(text), vec!["test_a", "test_b"]);
     }
 

@@ -23,7 +23,11 @@ impl Writer for MarkdownWriter {
     fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         let s = report.summary();
         let o = report.outcome;
-        writeln!(out, "## rampart: {} rules on {} resources\n", s.rules, s.resources)?;
+        writeln!(
+            out,
+            "## rampart: {} rules on {} resources\n",
+            s.rules, s.resources
+        )?;
         let blocking = report.blocking().count();
         match (report.fail_on, blocking) {
             (Some(t), 0) => writeln!(out, "**No new failures at or above {t}.**\n")?,
@@ -38,11 +42,25 @@ impl Writer for MarkdownWriter {
             writeln!(out, "| {k} | {v} |")?;
         }
         writeln!(out, "\n| Severity | Failures |\n|---|---:|")?;
-        for sev in [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info] {
-            let n = s.failures_by_severity.get(sev.as_str()).copied().unwrap_or(0);
+        for sev in [
+            Severity::Critical,
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+            Severity::Info,
+        ] {
+            let n = s
+                .failures_by_severity
+                .get(sev.as_str())
+                .copied()
+                .unwrap_or(0);
             writeln!(out, "| {sev} | {n} |")?;
         }
-        let mut fails: Vec<_> = o.results.iter().filter(|r| r.status == Status::Fail).collect();
+        let mut fails: Vec<_> = o
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Fail)
+            .collect();
         fails.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule_id.cmp(&b.rule_id)));
         if !fails.is_empty() {
             writeln!(out, "\n### Failures\n\n| Severity | Rule | Resource | Location | Finding | Baseline |\n|---|---|---|---|---|---|")?;
@@ -69,10 +87,18 @@ impl Writer for MarkdownWriter {
                 )?;
             }
             if fails.len() > MAX_ROWS {
-                writeln!(out, "\n…and {} more (see the SARIF or JSON output).", fails.len() - MAX_ROWS)?;
+                writeln!(
+                    out,
+                    "\n…and {} more (see the SARIF or JSON output).",
+                    fails.len() - MAX_ROWS
+                )?;
             }
         }
-        let waived: Vec<_> = o.results.iter().filter(|r| r.status == Status::Waived).collect();
+        let waived: Vec<_> = o
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Waived)
+            .collect();
         if !waived.is_empty() {
             writeln!(out, "\n### Waived\n\n| Rule | Resource | Reason | Owner | Expires |\n|---|---|---|---|---|")?;
             for r in waived.iter().take(MAX_ROWS) {
@@ -88,16 +114,31 @@ impl Writer for MarkdownWriter {
                 )?;
             }
         }
-        let errors: Vec<_> = o.results.iter().filter(|r| r.status == Status::Error).collect();
+        let errors: Vec<_> = o
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Error)
+            .collect();
         let problems: Vec<String> = o
             .snapshot
             .diagnostics
             .iter()
             .map(|d| {
-                let at = d.span.as_ref().map(|s| format!("`{}:{}` ", cell(&s.file), s.start_line)).unwrap_or_default();
+                let at = d
+                    .span
+                    .as_ref()
+                    .map(|s| format!("`{}:{}` ", cell(&s.file), s.start_line))
+                    .unwrap_or_default();
                 format!("- {at}{}", cell(&d.message))
             })
-            .chain(errors.iter().map(|r| format!("- {} not assessed on `{}`: {}", cell(&r.rule_id), cell(&r.resource.uid), cell(&r.message))))
+            .chain(errors.iter().map(|r| {
+                format!(
+                    "- {} not assessed on `{}`: {}",
+                    cell(&r.rule_id),
+                    cell(&r.resource.uid),
+                    cell(&r.message)
+                )
+            }))
             .chain(
                 o.snapshot
                     .coverage
@@ -112,7 +153,12 @@ impl Writer for MarkdownWriter {
                 writeln!(out, "{p}")?;
             }
         }
-        writeln!(out, "\n<sub>rampart {} · policy bundle `{}`</sub>", env!("CARGO_PKG_VERSION"), &o.policy_digest[..12])?;
+        writeln!(
+            out,
+            "\n<sub>rampart {} · policy bundle `{}`</sub>",
+            env!("CARGO_PKG_VERSION"),
+            &o.policy_digest[..12]
+        )?;
         Ok(())
     }
 }

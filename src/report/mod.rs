@@ -61,7 +61,9 @@ impl Report<'_> {
         for r in self.results() {
             *s.by_status.entry(r.status.as_str().into()).or_default() += 1;
             if r.status == Status::Fail {
-                *s.failures_by_severity.entry(r.severity.as_str().into()).or_default() += 1;
+                *s.failures_by_severity
+                    .entry(r.severity.as_str().into())
+                    .or_default() += 1;
                 if r.is_new_failure() {
                     s.new_failures += 1;
                 }

@@ -195,7 +195,9 @@ fn pascal_name(title: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect::<String>()
         .chars()
@@ -207,7 +209,9 @@ fn percent_encode_path(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     for b in p.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -251,21 +255,37 @@ fn rule(m: &RuleMeta) -> Rule {
     Rule {
         id: m.id.clone(),
         name: pascal_name(&m.title),
-        short_description: Text { text: sentence(&m.title) },
+        short_description: Text {
+            text: sentence(&m.title),
+        },
         full_description: Text {
-            text: sentence(if m.description.is_empty() { &m.title } else { &m.description }),
+            text: sentence(if m.description.is_empty() {
+                &m.title
+            } else {
+                &m.description
+            }),
         },
         help: Help {
-            text: format!("{}\n\nRemediation: {}", sentence(&m.description), m.remediation),
+            text: format!(
+                "{}\n\nRemediation: {}",
+                sentence(&m.description),
+                m.remediation
+            ),
             markdown: format!(
                 "{}\n\n**Remediation.** {}\n\n**Controls.**\n{}\n**Applies to:** {}\n",
                 m.description,
                 m.remediation,
                 controls_md,
-                m.resource_types.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                m.resource_types
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         },
-        default_configuration: Config { level: level(m.severity) },
+        default_configuration: Config {
+            level: level(m.severity),
+        },
         properties: RuleProps {
             tags,
             precision: "high",
@@ -281,12 +301,21 @@ fn rule(m: &RuleMeta) -> Rule {
 
 fn result<'a>(r: &'a RuleResult, rule_index: usize) -> Option<SResult<'a>> {
     let span = r.location.as_ref()?;
-    let logical = r.resource.address.clone().or_else(|| r.resource.arn.clone()).or_else(|| Some(r.resource.uid.clone()));
+    let logical = r
+        .resource
+        .address
+        .clone()
+        .or_else(|| r.resource.arn.clone())
+        .or_else(|| Some(r.resource.uid.clone()));
     let suppressions = r
         .suppression
         .iter()
         .map(|s| SSuppression {
-            kind: if s.kind == "inline" { "inSource" } else { "external" },
+            kind: if s.kind == "inline" {
+                "inSource"
+            } else {
+                "external"
+            },
             status: "accepted",
             justification: match (&s.owner, &s.expires) {
                 (Some(o), Some(e)) => format!("{} (owner {o}, expires {e})", s.reason),
@@ -319,38 +348,76 @@ fn result<'a>(r: &'a RuleResult, rule_index: usize) -> Option<SResult<'a>> {
 
 impl Writer for SarifWriter {
     fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        let index: BTreeMap<&str, usize> = report.rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+        let index: BTreeMap<&str, usize> = report
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
         let mut notifications: Vec<Notification> = report
             .outcome
             .snapshot
             .diagnostics
             .iter()
             .map(|d| Notification {
-                level: if d.level == DiagnosticLevel::Error { "error" } else { "warning" },
-                message: Text { text: sentence(&d.message) },
+                level: if d.level == DiagnosticLevel::Error {
+                    "error"
+                } else {
+                    "warning"
+                },
+                message: Text {
+                    text: sentence(&d.message),
+                },
                 locations: d.span.iter().map(|s| location(s, None)).collect(),
                 descriptor: Some(Descriptor { id: "input".into() }),
             })
             .collect();
-        notifications.extend(report.outcome.snapshot.coverage.iter().filter(|c| c.status != crate::model::CoverageStatus::Ok).map(|c| {
-            Notification {
-                level: if c.status == crate::model::CoverageStatus::Error { "error" } else { "warning" },
-                message: Text {
-                    text: sentence(&format!("Coverage gap in {}: {}", c.scope, c.detail)),
-                },
-                locations: c.span.iter().map(|s| location(s, None)).collect(),
-                descriptor: Some(Descriptor { id: "coverage".into() }),
-            }
-        }));
+        notifications.extend(
+            report
+                .outcome
+                .snapshot
+                .coverage
+                .iter()
+                .filter(|c| c.status != crate::model::CoverageStatus::Ok)
+                .map(|c| Notification {
+                    level: if c.status == crate::model::CoverageStatus::Error {
+                        "error"
+                    } else {
+                        "warning"
+                    },
+                    message: Text {
+                        text: sentence(&format!("Coverage gap in {}: {}", c.scope, c.detail)),
+                    },
+                    locations: c.span.iter().map(|s| location(s, None)).collect(),
+                    descriptor: Some(Descriptor {
+                        id: "coverage".into(),
+                    }),
+                }),
+        );
         // Rules that could not judge a resource are tool notifications, not alerts.
-        notifications.extend(report.results().iter().filter(|r| r.status == Status::Error).map(|r| Notification {
-            level: "warning",
-            message: Text {
-                text: sentence(&format!("{} not assessed on {}: {}", r.rule_id, r.resource.name, r.message)),
-            },
-            locations: r.location.iter().map(|s| location(s, r.resource.address.clone())).collect(),
-            descriptor: Some(Descriptor { id: r.rule_id.clone() }),
-        }));
+        notifications.extend(
+            report
+                .results()
+                .iter()
+                .filter(|r| r.status == Status::Error)
+                .map(|r| Notification {
+                    level: "warning",
+                    message: Text {
+                        text: sentence(&format!(
+                            "{} not assessed on {}: {}",
+                            r.rule_id, r.resource.name, r.message
+                        )),
+                    },
+                    locations: r
+                        .location
+                        .iter()
+                        .map(|s| location(s, r.resource.address.clone()))
+                        .collect(),
+                    descriptor: Some(Descriptor {
+                        id: r.rule_id.clone(),
+                    }),
+                }),
+        );
         let results: Vec<SResult> = report
             .results()
             .iter()
@@ -369,7 +436,9 @@ impl Writer for SarifWriter {
                         rules: report.rules.iter().map(|m| rule(m)).collect(),
                     },
                 },
-                automation_details: AutomationDetails { id: report.category.clone() },
+                automation_details: AutomationDetails {
+                    id: report.category.clone(),
+                },
                 invocations: vec![Invocation {
                     execution_successful: !report.outcome.is_incomplete(),
                     tool_execution_notifications: notifications,
@@ -389,7 +458,10 @@ mod tests {
 
     #[test]
     fn names_are_pascal_case() {
-        assert_eq!(pascal_name("S3 buckets are encrypted (KMS)"), "S3BucketsAreEncryptedKMS");
+        assert_eq!(
+            pascal_name("S3 buckets are encrypted (KMS)"),
+            "S3BucketsAreEncryptedKMS"
+        );
     }
 
     #[test]

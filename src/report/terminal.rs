@@ -30,8 +30,15 @@ impl Writer for TerminalWriter {
         let o = report.outcome;
         let mut groups: BTreeMap<(std::cmp::Reverse<Severity>, String), Vec<_>> = BTreeMap::new();
         for r in o.results.iter().filter(|r| r.status == Status::Fail) {
-            let file = r.location.as_ref().map(|l| l.file.clone()).unwrap_or_default();
-            groups.entry((std::cmp::Reverse(r.severity), file)).or_default().push(r);
+            let file = r
+                .location
+                .as_ref()
+                .map(|l| l.file.clone())
+                .unwrap_or_default();
+            groups
+                .entry((std::cmp::Reverse(r.severity), file))
+                .or_default()
+                .push(r);
         }
         let mut file_cache: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
         let mut last_sev = None;
@@ -45,11 +52,17 @@ impl Writer for TerminalWriter {
             for r in results {
                 let st = style(r.severity);
                 let line = r.location.as_ref().map(|l| l.start_line).unwrap_or(0);
-                writeln!(out, "    {st}{}{st:#} {}:{line} {}", r.rule_id, r.resource.uid, r.message)?;
+                writeln!(
+                    out,
+                    "    {st}{}{st:#} {}:{line} {}",
+                    r.rule_id, r.resource.uid, r.message
+                )?;
                 let Some(loc) = &r.location else { continue };
-                let lines = file_cache
-                    .entry(loc.file.clone())
-                    .or_insert_with(|| std::fs::read_to_string(report.root.join(&loc.file)).ok().map(|t| t.lines().map(str::to_string).collect()));
+                let lines = file_cache.entry(loc.file.clone()).or_insert_with(|| {
+                    std::fs::read_to_string(report.root.join(&loc.file))
+                        .ok()
+                        .map(|t| t.lines().map(str::to_string).collect())
+                });
                 if let Some(lines) = lines {
                     let end = loc.end_line.min(loc.start_line + MAX_SNIPPET - 1);
                     for n in loc.start_line..=end {
@@ -60,22 +73,37 @@ impl Writer for TerminalWriter {
                 }
             }
         }
-        let errors: Vec<_> = o.results.iter().filter(|r| r.status == Status::Error).collect();
+        let errors: Vec<_> = o
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Error)
+            .collect();
         if !errors.is_empty() {
-            let st = Style::new().fg_color(Some(AnsiColor::Magenta.into())).bold();
+            let st = Style::new()
+                .fg_color(Some(AnsiColor::Magenta.into()))
+                .bold();
             writeln!(out, "\n{st}NOT ASSESSED{st:#}")?;
             for r in errors {
                 writeln!(out, "    {} {}: {}", r.rule_id, r.resource.uid, r.message)?;
             }
         }
         if !o.snapshot.diagnostics.is_empty() {
-            let st = Style::new().fg_color(Some(AnsiColor::Magenta.into())).bold();
+            let st = Style::new()
+                .fg_color(Some(AnsiColor::Magenta.into()))
+                .bold();
             writeln!(out, "\n{st}INPUT PROBLEMS{st:#}")?;
             for d in &o.snapshot.diagnostics {
                 let at = d
                     .span
                     .as_ref()
-                    .map(|s| format!("{}:{}{}: ", s.file, s.start_line, d.column.map(|c| format!(":{c}")).unwrap_or_default()))
+                    .map(|s| {
+                        format!(
+                            "{}:{}{}: ",
+                            s.file,
+                            s.start_line,
+                            d.column.map(|c| format!(":{c}")).unwrap_or_default()
+                        )
+                    })
                     .unwrap_or_default();
                 writeln!(out, "    {at}{}", d.message)?;
             }
@@ -87,7 +115,11 @@ impl Writer for TerminalWriter {
             s.rules, s.resources, s.by_status["pass"], s.by_status["fail"], s.by_status["waived"], s.by_status["error"]
         )?;
         if s.new_failures != s.by_status["fail"] {
-            writeln!(out, "{} of the failures are new against the baseline", s.new_failures)?;
+            writeln!(
+                out,
+                "{} of the failures are new against the baseline",
+                s.new_failures
+            )?;
         }
         Ok(())
     }

@@ -175,7 +175,10 @@ pub fn load_module_dir(dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> 
         Ok(rd) => rd
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
                 (name.ends_with(".tf") || name.ends_with(".tf.json")) && p.is_file()
             })
             .collect(),
@@ -204,7 +207,7 @@ pub fn load_module_dir(dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> 
         } else {
             hcl_edit::parser::parse_body(&text).map_err(|e| Diagnostic {
                 level: DiagnosticLevel::Error,
-                message: format!("{rel}: {}", e.message()),
+                message: e.message().to_string(),
                 span: Some(Span {
                     file: rel.clone(),
                     start_line: e.location().line() as u32,
@@ -276,7 +279,8 @@ fn add_body(cfg: &mut ModuleConfig, body: Body, file: FileId, diags: &mut Vec<Di
                     continue;
                 };
                 let attr = |k: &str| block.body.get_attribute(k).map(|a| a.value.clone());
-                let sensitive = matches!(attr("sensitive"), Some(Expression::Bool(b)) if *b.value());
+                let sensitive =
+                    matches!(attr("sensitive"), Some(Expression::Bool(b)) if *b.value());
                 cfg.variables.insert(
                     name,
                     VariableDecl {

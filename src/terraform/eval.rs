@@ -80,6 +80,9 @@ pub fn evaluate(root_dir: &Path, scan_root: &Path, root_vars: RootVars) -> Evalu
     }
 }
 
+/// The evaluated instances of one resource block, shared between references.
+type Instances = Rc<Vec<RawInstance>>;
+
 /// Evaluates an expression that may not refer to anything (a `.tfvars` value, a `--var`).
 pub fn evaluate_constant(e: &Expression) -> Val {
     let ev = Evaluator::new(Rc::default(), Path::new(""), Path::new(""), RootVars::new());
@@ -151,7 +154,7 @@ struct Evaluator {
     /// Variables, locals and outputs by (module instance, `var.x` / `local.x` / `output.x`);
     /// `None` while being evaluated (a cycle reads it as unknown).
     memo: RefCell<HashMap<(usize, String), Option<Val>>>,
-    res_memo: RefCell<HashMap<(usize, usize), Option<Rc<Vec<RawInstance>>>>>,
+    res_memo: RefCell<HashMap<(usize, usize), Option<Instances>>>,
     diags: RefCell<Vec<Diagnostic>>,
     coverage: RefCell<Vec<CoverageEntry>>,
     depth: Cell<u32>,
@@ -232,7 +235,10 @@ impl Evaluator {
                 _ => {
                     self.diag(
                         DiagnosticLevel::Error,
-                        format!("module {scope_addr}: source {:?} is not a directory", call.source),
+                        format!(
+                            "module {scope_addr}: source {:?} is not a directory",
+                            call.source
+                        ),
                         Some(span),
                     );
                     self.insts[m]
@@ -265,7 +271,10 @@ impl Evaluator {
             let scope = Scope::module(m);
             let expansion = self.expansion(&call.body, &scope, &scope_addr, &span);
             let mut make = |ev: &mut Evaluator, key: Option<Val>, count, each| {
-                let address = format!("{scope_addr}{}", key.as_ref().map(key_suffix).unwrap_or_default());
+                let address = format!(
+                    "{scope_addr}{}",
+                    key.as_ref().map(key_suffix).unwrap_or_default()
+                );
                 ev.insts.push(Inst {
                     cfg: child_cfg.clone(),
                     address,
@@ -326,7 +335,10 @@ impl Evaluator {
                 _ => {
                     self.diag(
                         DiagnosticLevel::Warning,
-                        format!("{addr}: count is not known ({}); scanned as one instance", describe(&v)),
+                        format!(
+                            "{addr}: count is not known ({}); scanned as one instance",
+                            describe(&v)
+                        ),
                         Some(span.clone()),
                     );
                     Expansion::Count(None)
@@ -442,7 +454,12 @@ impl Evaluator {
 
     fn module_outputs(&self, m: usize) -> Val {
         let names: Vec<String> = self.insts[m].cfg.outputs.keys().cloned().collect();
-        Val::Map(names.into_iter().map(|n| (n.clone(), self.output(m, &n))).collect())
+        Val::Map(
+            names
+                .into_iter()
+                .map(|n| (n.clone(), self.output(m, &n)))
+                .collect(),
+        )
     }
 
     // ---------------------------------------------------------------- resources
@@ -464,7 +481,9 @@ impl Evaluator {
         }
         self.res_memo.borrow_mut().insert((m, idx), None);
         let insts = Rc::new(self.expand_resource(m, idx));
-        self.res_memo.borrow_mut().insert((m, idx), Some(insts.clone()));
+        self.res_memo
+            .borrow_mut()
+            .insert((m, idx), Some(insts.clone()));
         insts
     }
 
@@ -475,32 +494,41 @@ impl Evaluator {
         let base = join_addr(&inst.address, &block.local_address());
         let span = cfg.span(block.file, &block.range);
         let scope = Scope::module(m);
-        let keys: Vec<(Option<Val>, Scope)> = match self.expansion(&block.body, &scope, &base, &span) {
-            Expansion::Single | Expansion::Count(None) | Expansion::ForEach(None) => {
-                vec![(None, scope)]
-            }
-            Expansion::Count(Some(n)) => (0..n)
-                .map(|i| {
-                    let mut s = scope.clone();
-                    s.count = Some(i as f64);
-                    (Some(Val::Num(i as f64)), s)
-                })
-                .collect(),
-            Expansion::ForEach(Some(items)) => items
-                .into_iter()
-                .map(|(k, v)| {
-                    let mut s = scope.clone();
-                    s.each = Some(Rc::new((Val::Str(k.clone()), v)));
-                    (Some(Val::Str(k)), s)
-                })
-                .collect(),
-        };
+        let keys: Vec<(Option<Val>, Scope)> =
+            match self.expansion(&block.body, &scope, &base, &span) {
+                Expansion::Single | Expansion::Count(None) | Expansion::ForEach(None) => {
+                    vec![(None, scope)]
+                }
+                Expansion::Count(Some(n)) => (0..n)
+                    .map(|i| {
+                        let mut s = scope.clone();
+                        s.count = Some(i as f64);
+                        (Some(Val::Num(i as f64)), s)
+                    })
+                    .collect(),
+                Expansion::ForEach(Some(items)) => items
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let mut s = scope.clone();
+                        s.each = Some(Rc::new((Val::Str(k.clone()), v)));
+                        (Some(Val::Str(k)), s)
+                    })
+                    .collect(),
+            };
         let directives = directives_in(cfg, block.file, &span);
         keys.into_iter()
             .map(|(key, scope)| {
                 let address = format!("{base}{}", key.as_ref().map(key_suffix).unwrap_or_default());
                 let mut attr_spans = BTreeMap::new();
-                let values = self.eval_body(&block.body, &scope, cfg, block.file, "", &mut attr_spans, true);
+                let values = self.eval_body(
+                    &block.body,
+                    &scope,
+                    cfg,
+                    block.file,
+                    "",
+                    &mut attr_spans,
+                    true,
+                );
                 RawInstance {
                     address,
                     module_address: inst.address.clone(),
@@ -521,7 +549,9 @@ impl Evaluator {
     fn resource_value(&self, m: usize, mode: Mode, rtype: &str, name: &str) -> Val {
         let Some(idx) = self.find_resource(m, mode, rtype, name) else {
             let kind = if mode == Mode::Data { "data." } else { "" };
-            return err(format!("reference to undeclared resource {kind}{rtype}.{name}"));
+            return err(format!(
+                "reference to undeclared resource {kind}{rtype}.{name}"
+            ));
         };
         let block = &self.insts[m].cfg.resources[idx];
         let insts = self.resource_instances(m, idx);
@@ -610,7 +640,9 @@ impl Evaluator {
                         self.eval_dynamic(b, scope, cfg, file, prefix, spans, &mut out);
                         continue;
                     }
-                    let list = out.entry(name.to_string()).or_insert_with(|| Val::List(Vec::new()));
+                    let list = out
+                        .entry(name.to_string())
+                        .or_insert_with(|| Val::List(Vec::new()));
                     let i = list.as_list().map_or(0, |l| l.len());
                     let sub = path(&format!("{name}.{i}"));
                     if let Some(r) = b.span() {
@@ -652,7 +684,9 @@ impl Evaluator {
             format!("{prefix}.{name}")
         };
         if let Some(r) = b.span() {
-            spans.entry(path.clone()).or_insert_with(|| cfg.files[file].span_of(&r));
+            spans
+                .entry(path.clone())
+                .or_insert_with(|| cfg.files[file].span_of(&r));
         }
         let collection = b
             .body
@@ -665,7 +699,10 @@ impl Evaluator {
                 .enumerate()
                 .map(|(i, v)| (Val::Num(i as f64), v.clone()))
                 .collect(),
-            Val::Map(m) => m.iter().map(|(k, v)| (Val::Str(k.clone()), v.clone())).collect(),
+            Val::Map(m) => m
+                .iter()
+                .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
+                .collect(),
             Val::Null => Vec::new(),
             other => {
                 out.insert(
@@ -683,7 +720,9 @@ impl Evaluator {
             it.insert("key".to_string(), k);
             it.insert("value".to_string(), v);
             let s = scope.with_var(&iterator, Val::Map(it));
-            let entry = out.entry(name.clone()).or_insert_with(|| Val::List(Vec::new()));
+            let entry = out
+                .entry(name.clone())
+                .or_insert_with(|| Val::List(Vec::new()));
             let Val::List(list) = entry else { return };
             let i = list.len();
             let sub = format!("{path}.{i}");
@@ -750,7 +789,10 @@ impl Evaluator {
                     Some(true) => self.eval(&c.true_expr, scope),
                     Some(false) => self.eval(&c.false_expr, scope),
                     None => {
-                        let (t, f) = (self.eval(&c.true_expr, scope), self.eval(&c.false_expr, scope));
+                        let (t, f) = (
+                            self.eval(&c.true_expr, scope),
+                            self.eval(&c.false_expr, scope),
+                        );
                         if t == f {
                             t
                         } else {
@@ -788,8 +830,12 @@ impl Evaluator {
             Expression::UnaryOp(u) => {
                 let v = self.eval(&u.expr, scope);
                 match (u.operator.value(), v.plain()) {
-                    (UnaryOperator::Neg, _) => v.as_f64().map(|n| Val::Num(-n)).unwrap_or(propagate(&v)),
-                    (UnaryOperator::Not, _) => v.as_bool().map(|b| Val::Bool(!b)).unwrap_or(propagate(&v)),
+                    (UnaryOperator::Neg, _) => {
+                        v.as_f64().map(|n| Val::Num(-n)).unwrap_or(propagate(&v))
+                    }
+                    (UnaryOperator::Not, _) => {
+                        v.as_bool().map(|b| Val::Bool(!b)).unwrap_or(propagate(&v))
+                    }
                 }
             }
             Expression::BinaryOp(b) => self.eval_binary(b, scope),
@@ -920,10 +966,9 @@ impl Evaluator {
             scope.vars = m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         }
         let mut out = String::new();
-        match self.render_template(&template, &scope, &mut out) {
-            Ok(()) => Val::Str(out),
-            Err(v) => v,
-        }
+        let mut st = TemplateState::default();
+        let result = self.render_template(&template, &scope, &mut out, &mut st);
+        st.finish(result, out)
     }
 
     fn eval_template(&self, t: &Template, scope: &Scope) -> Val {
@@ -933,32 +978,48 @@ impl Evaluator {
             return self.eval(&i.expr, scope);
         }
         let mut out = String::new();
-        match self.render_template(t, scope, &mut out) {
-            Ok(()) => Val::Str(out),
-            Err(v) => v,
-        }
+        let mut st = TemplateState::default();
+        let result = self.render_template(t, scope, &mut out, &mut st);
+        st.finish(result, out)
     }
 
-    fn render_template(&self, t: &Template, scope: &Scope, out: &mut String) -> Result<(), Val> {
+    fn render_template(
+        &self,
+        t: &Template,
+        scope: &Scope,
+        out: &mut String,
+        st: &mut TemplateState,
+    ) -> Result<(), Val> {
         for el in t.iter() {
             match el {
                 Element::Literal(s) => out.push_str(s.value()),
                 Element::Interpolation(i) => {
                     let v = self.eval(&i.expr, scope);
-                    match v.as_string() {
-                        Some(s) => out.push_str(&s),
-                        None if matches!(v.plain(), Val::Null) => {}
-                        None => return Err(propagate(&v)),
+                    st.sensitive |= matches!(v, Val::Sensitive(_));
+                    match (v.as_string(), v.plain()) {
+                        (Some(s), _) => out.push_str(&s),
+                        (None, Val::Null) => {}
+                        (None, Val::Unknown(r)) if !r.starts_with("error:") => {
+                            st.unknown = true;
+                            if r.contains("${") {
+                                out.push_str(r);
+                            } else {
+                                out.push_str(&format!("${{{r}}}"));
+                            }
+                        }
+                        (None, _) => return Err(propagate(&v)),
                     }
                 }
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(ifd) => {
                         let c = self.eval(&ifd.if_expr.cond_expr, scope);
                         match c.as_bool() {
-                            Some(true) => self.render_template(&ifd.if_expr.template, scope, out)?,
+                            Some(true) => {
+                                self.render_template(&ifd.if_expr.template, scope, out, st)?
+                            }
                             Some(false) => {
                                 if let Some(e) = &ifd.else_expr {
-                                    self.render_template(&e.template, scope, out)?;
+                                    self.render_template(&e.template, scope, out, st)?;
                                 }
                             }
                             None => return Err(propagate(&c)),
@@ -973,7 +1034,10 @@ impl Evaluator {
                                 .enumerate()
                                 .map(|(i, v)| (Val::Num(i as f64), v.clone()))
                                 .collect(),
-                            Val::Map(m) => m.iter().map(|(k, v)| (Val::Str(k.clone()), v.clone())).collect(),
+                            Val::Map(m) => m
+                                .iter()
+                                .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
+                                .collect(),
                             other => return Err(propagate(other)),
                         };
                         for (k, v) in items {
@@ -981,7 +1045,7 @@ impl Evaluator {
                             if let Some(kv) = &fe.key_var {
                                 s = s.with_var(kv.as_str(), k);
                             }
-                            self.render_template(&fe.template, &s, out)?;
+                            self.render_template(&fe.template, &s, out, st)?;
                         }
                     }
                 },
@@ -1012,7 +1076,9 @@ impl Evaluator {
                     let rest = &ops[i + 1..];
                     return match val.plain() {
                         Val::List(l) => Val::List(
-                            l.iter().map(|x| self.apply_ops(x.clone(), rest, scope)).collect(),
+                            l.iter()
+                                .map(|x| self.apply_ops(x.clone(), rest, scope))
+                                .collect(),
                         ),
                         Val::Null => Val::List(Vec::new()),
                         Val::Unknown(_) => val,
@@ -1038,11 +1104,21 @@ impl Evaluator {
             ("var", Some(n)) => (self.variable(m, n), 1),
             ("local", Some(n)) => (self.local(m, n), 1),
             ("count", Some("index")) => (
-                scope.count.map(Val::Num).unwrap_or_else(|| err("count.index outside a counted block")),
+                scope
+                    .count
+                    .map(Val::Num)
+                    .unwrap_or_else(|| err("count.index outside a counted block")),
                 1,
             ),
             ("each", Some(k @ ("key" | "value"))) => match &scope.each {
-                Some(each) => (if k == "key" { each.0.clone() } else { each.1.clone() }, 1),
+                Some(each) => (
+                    if k == "key" {
+                        each.0.clone()
+                    } else {
+                        each.1.clone()
+                    },
+                    1,
+                ),
                 None => (err("each outside a for_each block"), 1),
             },
             ("path", Some(p)) => {
@@ -1066,7 +1142,13 @@ impl Evaluator {
     }
 
     /// `module.NAME…`: evaluates only the outputs that are read.
-    fn module_ref(&self, m: usize, name: &str, rest: &[&TraversalOperator], scope: &Scope) -> (Val, usize) {
+    fn module_ref(
+        &self,
+        m: usize,
+        name: &str,
+        rest: &[&TraversalOperator],
+        scope: &Scope,
+    ) -> (Val, usize) {
         let out_at = |i: usize| match rest.get(i) {
             Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
             _ => None,
@@ -1090,7 +1172,10 @@ impl Evaluator {
                         (None, _) => (err(format!("module.{name} index out of range")), 2),
                     }
                 }
-                _ => (Val::List(cs.iter().map(|c| self.module_outputs(*c)).collect()), 1),
+                _ => (
+                    Val::List(cs.iter().map(|c| self.module_outputs(*c)).collect()),
+                    1,
+                ),
             },
             Some(Child::Map(cs)) => match rest.first() {
                 Some(TraversalOperator::Index(e)) => {
@@ -1102,10 +1187,39 @@ impl Evaluator {
                     }
                 }
                 _ => (
-                    Val::Map(cs.iter().map(|(k, c)| (k.clone(), self.module_outputs(*c))).collect()),
+                    Val::Map(
+                        cs.iter()
+                            .map(|(k, c)| (k.clone(), self.module_outputs(*c)))
+                            .collect(),
+                    ),
                     1,
                 ),
             },
+        }
+    }
+}
+
+/// What a rendered template picked up from its interpolations.
+#[derive(Default)]
+struct TemplateState {
+    unknown: bool,
+    sensitive: bool,
+}
+
+impl TemplateState {
+    /// The known parts stay readable around `${reference}`, so a rule can still see that an ARN
+    /// names token.actions.githubusercontent.com even when the account id is unknown; a template
+    /// that interpolates a sensitive value is sensitive as a whole.
+    fn finish(self, result: Result<(), Val>, out: String) -> Val {
+        let v = match result {
+            Ok(()) if self.unknown => Val::Unknown(out),
+            Ok(()) => Val::Str(out),
+            Err(v) => return v,
+        };
+        if self.sensitive {
+            Val::Sensitive(Box::new(v))
+        } else {
+            v
         }
     }
 }
@@ -1115,8 +1229,14 @@ impl Evaluator {
 fn computed_attributes(rtype: &str, map: &mut BTreeMap<String, Val>) {
     let name_attr = match rtype {
         "aws_s3_bucket" => "bucket",
-        "aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_policy" | "aws_dynamodb_table"
-        | "aws_db_parameter_group" | "aws_rds_cluster_parameter_group" | "aws_eks_cluster"
+        "aws_iam_role"
+        | "aws_iam_user"
+        | "aws_iam_group"
+        | "aws_iam_policy"
+        | "aws_dynamodb_table"
+        | "aws_db_parameter_group"
+        | "aws_rds_cluster_parameter_group"
+        | "aws_eks_cluster"
         | "aws_cloudtrail" => "name",
         _ => return,
     };
@@ -1146,7 +1266,10 @@ fn get_attr(v: &Val, name: &str) -> Val {
         Val::Unknown(_) => v.clone(),
         Val::Sensitive(inner) => Val::Sensitive(Box::new(get_attr(inner, name))),
         Val::List(l) if l.len() == 1 => get_attr(&l[0], name),
-        other => err(format!("cannot read attribute {name:?} of a {}", other.type_name())),
+        other => err(format!(
+            "cannot read attribute {name:?} of a {}",
+            other.type_name()
+        )),
     }
 }
 
@@ -1160,10 +1283,13 @@ fn index(v: &Val, k: &Val) -> Val {
             _ => err("index out of range"),
         },
         Val::Map(m) => match k.as_string() {
-            Some(s) => m.get(&s).cloned().unwrap_or_else(|| match m.get(ADDRESS_KEY) {
-                Some(Val::Str(addr)) => Val::unknown(format!("{addr}[{s:?}]")),
-                _ => err(format!("key {s:?} not found")),
-            }),
+            Some(s) => m
+                .get(&s)
+                .cloned()
+                .unwrap_or_else(|| match m.get(ADDRESS_KEY) {
+                    Some(Val::Str(addr)) => Val::unknown(format!("{addr}[{s:?}]")),
+                    _ => err(format!("key {s:?} not found")),
+                }),
             None => err("map key is not a string"),
         },
         Val::Unknown(r) if !r.starts_with("error:") => {
@@ -1185,7 +1311,11 @@ fn propagate(v: &Val) -> Val {
 fn propagate2(a: &Val, b: &Val) -> Val {
     match (a.first_unknown(), b.first_unknown()) {
         (Some(r), _) | (None, Some(r)) => Val::unknown(r),
-        _ => err(format!("operands are {} and {}", a.type_name(), b.type_name())),
+        _ => err(format!(
+            "operands are {} and {}",
+            a.type_name(),
+            b.type_name()
+        )),
     }
 }
 
@@ -1205,7 +1335,10 @@ pub fn values_equal(a: &Val, b: &Val) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q))
         }
         (Val::Map(x), Val::Map(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| k1 == k2 && values_equal(v1, v2))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k1, v1), (k2, v2))| k1 == k2 && values_equal(v1, v2))
         }
         (x, y) => x == y,
     }

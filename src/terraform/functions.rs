@@ -57,16 +57,40 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
                 .map(|v| Val::Sensitive(Box::new(v)))
                 .unwrap_or(Val::Null)
         }
-        "nonsensitive" => return args.into_iter().next().map(|v| v.plain().clone()).unwrap_or(Val::Null),
-        "timestamp" | "uuid" | "bcrypt" | "plantimestamp" => return Val::unknown(format!("{name}()")),
+        "nonsensitive" => {
+            return args
+                .into_iter()
+                .next()
+                .map(|v| v.plain().clone())
+                .unwrap_or(Val::Null)
+        }
+        "timestamp" | "uuid" | "bcrypt" | "plantimestamp" => {
+            return Val::unknown(format!("{name}()"))
+        }
         _ => {}
     }
     // Every other function is strict in unknowns, except collection builders where an unknown
     // element stays an element.
     if !matches!(
         name,
-        "tolist" | "toset" | "tomap" | "concat" | "merge" | "jsonencode" | "length" | "compact" | "flatten"
-            | "keys" | "values" | "element" | "lookup" | "contains" | "distinct" | "one" | "slice" | "reverse"
+        "tolist"
+            | "toset"
+            | "tomap"
+            | "concat"
+            | "merge"
+            | "jsonencode"
+            | "length"
+            | "compact"
+            | "flatten"
+            | "keys"
+            | "values"
+            | "element"
+            | "lookup"
+            | "contains"
+            | "distinct"
+            | "one"
+            | "slice"
+            | "reverse"
     ) {
         if let Some(u) = args.iter().find(|a| a.is_unknown()) {
             return u.clone();
@@ -78,9 +102,11 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
     let n = |i: usize| args.get(i).and_then(Val::as_f64);
     let list = |i: usize| args.get(i).and_then(|v| v.as_list().map(<[Val]>::to_vec));
     match name {
+        // Terraform would make the whole string unknown; rampart keeps the document's structure and
+        // writes unknown leaves as unknown markers, so a policy with one unknown account id can
+        // still be analysed statement by statement.
         "jsonencode" => match args.first() {
-            Some(v) if v.contains_unknown() => Val::unknown(v.first_unknown().unwrap_or("jsonencode")),
-            Some(v) => Val::Str(serde_json::to_string(&v.to_plain_json()).unwrap_or_default()),
+            Some(v) => Val::Str(serde_json::to_string(&v.to_json()).unwrap_or_default()),
             None => err("jsonencode takes one argument"),
         },
         "jsondecode" => match s(0) {
@@ -125,7 +151,12 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
         "formatlist" => match s(0) {
             Some(spec) => {
                 let rest = &args[1..];
-                let len = rest.iter().filter_map(Val::as_list).map(<[Val]>::len).max().unwrap_or(1);
+                let len = rest
+                    .iter()
+                    .filter_map(Val::as_list)
+                    .map(<[Val]>::len)
+                    .max()
+                    .unwrap_or(1);
                 Val::List(
                     (0..len)
                         .map(|i| {
@@ -146,12 +177,18 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
         "join" => match (s(0), list(1)) {
             (Some(sep), Some(l)) => {
                 let parts: Option<Vec<String>> = l.iter().map(Val::as_string).collect();
-                parts.map(|p| Val::Str(p.join(&sep))).unwrap_or_else(|| err("join: non-string element"))
+                parts
+                    .map(|p| Val::Str(p.join(&sep)))
+                    .unwrap_or_else(|| err("join: non-string element"))
             }
             _ => err("join takes a separator and a list"),
         },
         "split" => match (s(0), s(1)) {
-            (Some(sep), Some(text)) => Val::List(text.split(sep.as_str()).map(|p| Val::Str(p.into())).collect()),
+            (Some(sep), Some(text)) => Val::List(
+                text.split(sep.as_str())
+                    .map(|p| Val::Str(p.into()))
+                    .collect(),
+            ),
             _ => err("split takes a separator and a string"),
         },
         "length" => match args.first().map(Val::plain) {
@@ -191,22 +228,32 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
             Some(Val::Map(m)) => Val::Map(m.clone()),
             _ => err("tomap takes a map"),
         },
-        "tostring" => s(0).map(Val::Str).unwrap_or_else(|| err("tostring: not a primitive")),
-        "tonumber" => n(0).map(Val::Num).unwrap_or_else(|| err("tonumber: not a number")),
+        "tostring" => s(0)
+            .map(Val::Str)
+            .unwrap_or_else(|| err("tostring: not a primitive")),
+        "tonumber" => n(0)
+            .map(Val::Num)
+            .unwrap_or_else(|| err("tonumber: not a number")),
         "tobool" => args
             .first()
             .and_then(Val::as_bool)
             .map(Val::Bool)
             .unwrap_or_else(|| err("tobool: not a bool")),
-        "lower" => s(0).map(|x| Val::Str(x.to_lowercase())).unwrap_or_else(|| err("lower takes a string")),
-        "upper" => s(0).map(|x| Val::Str(x.to_uppercase())).unwrap_or_else(|| err("upper takes a string")),
+        "lower" => s(0)
+            .map(|x| Val::Str(x.to_lowercase()))
+            .unwrap_or_else(|| err("lower takes a string")),
+        "upper" => s(0)
+            .map(|x| Val::Str(x.to_uppercase()))
+            .unwrap_or_else(|| err("upper takes a string")),
         "title" => s(0)
             .map(|x| {
                 Val::Str(
                     x.split(' ')
                         .map(|w| {
                             let mut c = w.chars();
-                            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+                            c.next()
+                                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                                .unwrap_or_default()
                         })
                         .collect::<Vec<_>>()
                         .join(" "),
@@ -217,7 +264,10 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
             (Some(text), Some(from), Some(to)) => {
                 if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
                     match regex::Regex::new(&from[1..from.len() - 1]) {
-                        Ok(re) => Val::Str(re.replace_all(&text, go_to_rust_replacement(&to).as_str()).into_owned()),
+                        Ok(re) => Val::Str(
+                            re.replace_all(&text, go_to_rust_replacement(&to).as_str())
+                                .into_owned(),
+                        ),
                         Err(e) => err(format!("replace: {e}")),
                     }
                 } else {
@@ -237,7 +287,14 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
                                     .iter()
                                     .enumerate()
                                     .filter_map(|(i, n)| {
-                                        n.map(|n| (n.to_string(), Val::Str(c.get(i).map_or("", |m| m.as_str()).into())))
+                                        n.map(|n| {
+                                            (
+                                                n.to_string(),
+                                                Val::Str(
+                                                    c.get(i).map_or("", |m| m.as_str()).into(),
+                                                ),
+                                            )
+                                        })
                                     })
                                     .collect(),
                             )
@@ -252,7 +309,9 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
                         }
                     };
                     if name == "regex" {
-                        re.captures(&text).map(one).unwrap_or_else(|| err("regex: no match"))
+                        re.captures(&text)
+                            .map(one)
+                            .unwrap_or_else(|| err("regex: no match"))
                     } else {
                         Val::List(re.captures_iter(&text).map(one).collect())
                     }
@@ -350,7 +409,11 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
             let (start, end, step) = match args.len() {
                 1 => (0.0, n(0).unwrap_or(0.0), 1.0),
                 2 => (n(0).unwrap_or(0.0), n(1).unwrap_or(0.0), 1.0),
-                _ => (n(0).unwrap_or(0.0), n(1).unwrap_or(0.0), n(2).unwrap_or(1.0)),
+                _ => (
+                    n(0).unwrap_or(0.0),
+                    n(1).unwrap_or(0.0),
+                    n(2).unwrap_or(1.0),
+                ),
             };
             if step == 0.0 || ((end - start) / step) > 100_000.0 {
                 return err("range: bad step or too many elements");
@@ -378,13 +441,25 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
             .and_then(|l| l.iter().map(Val::as_f64).sum::<Option<f64>>())
             .map(Val::Num)
             .unwrap_or_else(|| err("sum takes a list of numbers")),
-        "abs" => n(0).map(|x| Val::Num(x.abs())).unwrap_or_else(|| err("abs takes a number")),
-        "ceil" => n(0).map(|x| Val::Num(x.ceil())).unwrap_or_else(|| err("ceil takes a number")),
-        "floor" => n(0).map(|x| Val::Num(x.floor())).unwrap_or_else(|| err("floor takes a number")),
-        "alltrue" | "anytrue" => match list(0).and_then(|l| l.iter().map(Val::as_bool).collect::<Option<Vec<bool>>>()) {
-            Some(b) => Val::Bool(if name == "alltrue" { b.iter().all(|x| *x) } else { b.iter().any(|x| *x) }),
-            None => err(format!("{name} takes a list of bools")),
-        },
+        "abs" => n(0)
+            .map(|x| Val::Num(x.abs()))
+            .unwrap_or_else(|| err("abs takes a number")),
+        "ceil" => n(0)
+            .map(|x| Val::Num(x.ceil()))
+            .unwrap_or_else(|| err("ceil takes a number")),
+        "floor" => n(0)
+            .map(|x| Val::Num(x.floor()))
+            .unwrap_or_else(|| err("floor takes a number")),
+        "alltrue" | "anytrue" => {
+            match list(0).and_then(|l| l.iter().map(Val::as_bool).collect::<Option<Vec<bool>>>()) {
+                Some(b) => Val::Bool(if name == "alltrue" {
+                    b.iter().all(|x| *x)
+                } else {
+                    b.iter().any(|x| *x)
+                }),
+                None => err(format!("{name} takes a list of bools")),
+            }
+        }
         "setunion" | "setintersection" | "setsubtract" => {
             let sets: Option<Vec<Vec<Val>>> = (0..args.len()).map(list).collect();
             let Some(sets) = sets else {
@@ -407,7 +482,9 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
             sort_vals(&mut out);
             Val::List(out)
         }
-        "trimspace" => s(0).map(|x| Val::Str(x.trim().into())).unwrap_or_else(|| err("trimspace takes a string")),
+        "trimspace" => s(0)
+            .map(|x| Val::Str(x.trim().into()))
+            .unwrap_or_else(|| err("trimspace takes a string")),
         "chomp" => s(0)
             .map(|x| Val::Str(x.trim_end_matches(['\n', '\r']).into()))
             .unwrap_or_else(|| err("chomp takes a string")),
@@ -435,7 +512,11 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
             (Some(x), Some(off), Some(len)) => {
                 let chars: Vec<char> = x.chars().collect();
                 let start = (off.max(0.0) as usize).min(chars.len());
-                let end = if len < 0.0 { chars.len() } else { (start + len as usize).min(chars.len()) };
+                let end = if len < 0.0 {
+                    chars.len()
+                } else {
+                    (start + len as usize).min(chars.len())
+                };
                 Val::Str(chars[start..end].iter().collect())
             }
             _ => err("substr takes a string, an offset and a length"),
@@ -452,7 +533,9 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
         "dirname" => s(0)
             .map(|x| Val::Str(x.rsplit_once('/').map_or(".", |(d, _)| d).into()))
             .unwrap_or_else(|| err("dirname takes a string")),
-        "abspath" | "pathexpand" => s(0).map(Val::Str).unwrap_or_else(|| err(format!("{name} takes a string"))),
+        "abspath" | "pathexpand" => s(0)
+            .map(Val::Str)
+            .unwrap_or_else(|| err(format!("{name} takes a string"))),
         "cidrsubnet" => match (s(0), n(1), n(2)) {
             (Some(prefix), Some(bits), Some(num)) => cidrsubnet(&prefix, bits as u32, num as u128),
             _ => err("cidrsubnet takes a prefix and two numbers"),
@@ -480,10 +563,14 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
 /// Reads a file named in the configuration, only from within the scan root.
 pub fn read_file(p: &str, ctx: &Ctx) -> Result<String, String> {
     let path = ctx.root_dir.join(p);
-    let canonical = path.canonicalize().map_err(|e| format!("file({p:?}): {e}"))?;
+    let canonical = path
+        .canonicalize()
+        .map_err(|e| format!("file({p:?}): {e}"))?;
     let root = ctx.scan_root.canonicalize().map_err(|e| e.to_string())?;
     if !canonical.starts_with(&root) {
-        return Err(format!("file({p:?}) is outside the scanned directory; not read"));
+        return Err(format!(
+            "file({p:?}) is outside the scanned directory; not read"
+        ));
     }
     super::config::read_text(&canonical, p).map_err(|d| d.message)
 }
@@ -531,18 +618,33 @@ fn format_spec(spec: &str, args: &[Val]) -> Val {
         };
         i += 1;
         let text = match verb {
+            _ if matches!(arg, Val::Sensitive(_)) => crate::model::REDACTED.to_string(),
             's' | 'v' => match arg.plain() {
-                Val::List(_) | Val::Map(_) => serde_json::to_string(&arg.to_plain_json()).unwrap_or_default(),
+                Val::List(_) | Val::Map(_) => {
+                    serde_json::to_string(&arg.to_json()).unwrap_or_default()
+                }
                 _ => arg.as_string().unwrap_or_default(),
             },
             'q' => format!("{:?}", arg.as_string().unwrap_or_default()),
-            'd' => arg.as_f64().map(|n| format!("{}", n as i64)).unwrap_or_default(),
+            'd' => arg
+                .as_f64()
+                .map(|n| format!("{}", n as i64))
+                .unwrap_or_default(),
             't' => arg.as_bool().map(|b| b.to_string()).unwrap_or_default(),
             'f' | 'g' | 'e' => {
-                let prec = flags.split('.').nth(1).and_then(|p| p.parse::<usize>().ok()).unwrap_or(6);
-                arg.as_f64().map(|n| format!("{n:.prec$}")).unwrap_or_default()
+                let prec = flags
+                    .split('.')
+                    .nth(1)
+                    .and_then(|p| p.parse::<usize>().ok())
+                    .unwrap_or(6);
+                arg.as_f64()
+                    .map(|n| format!("{n:.prec$}"))
+                    .unwrap_or_default()
             }
-            'x' => arg.as_f64().map(|n| format!("{:x}", n as i64)).unwrap_or_default(),
+            'x' => arg
+                .as_f64()
+                .map(|n| format!("{:x}", n as i64))
+                .unwrap_or_default(),
             _ => return err(format!("format: unsupported verb %{verb}")),
         };
         let width: usize = flags
@@ -573,7 +675,11 @@ fn cidrsubnet(prefix: &str, newbits: u32, num: u128) -> Val {
             }
             let base = u32::from(n.network()) as u128;
             let addr = base | (num << (32 - new_len));
-            Val::Str(format!("{}/{}", std::net::Ipv4Addr::from(addr as u32), new_len))
+            Val::Str(format!(
+                "{}/{}",
+                std::net::Ipv4Addr::from(addr as u32),
+                new_len
+            ))
         }
         ipnet::IpNet::V6(n) => {
             if new_len > 128 || (newbits < 128 && num >= (1u128 << newbits)) {
@@ -581,7 +687,11 @@ fn cidrsubnet(prefix: &str, newbits: u32, num: u128) -> Val {
             }
             let base = u128::from(n.network());
             let shift = 128 - new_len;
-            let addr = if shift >= 128 { base } else { base | (num << shift) };
+            let addr = if shift >= 128 {
+                base
+            } else {
+                base | (num << shift)
+            };
             Val::Str(format!("{}/{}", std::net::Ipv6Addr::from(addr), new_len))
         }
     }
@@ -592,8 +702,12 @@ fn cidrhost(prefix: &str, num: u128) -> Val {
         return err(format!("cidrhost: invalid prefix {prefix:?}"));
     };
     match net {
-        ipnet::IpNet::V4(n) => Val::Str(std::net::Ipv4Addr::from((u32::from(n.network()) as u128 + num) as u32).to_string()),
-        ipnet::IpNet::V6(n) => Val::Str(std::net::Ipv6Addr::from(u128::from(n.network()) + num).to_string()),
+        ipnet::IpNet::V4(n) => Val::Str(
+            std::net::Ipv4Addr::from((u32::from(n.network()) as u128 + num) as u32).to_string(),
+        ),
+        ipnet::IpNet::V6(n) => {
+            Val::Str(std::net::Ipv6Addr::from(u128::from(n.network()) + num).to_string())
+        }
     }
 }
 
@@ -601,7 +715,11 @@ fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = ((b[0] as u32) << 16) | ((b[1] as u32) << 8) | b[2] as u32;
         for i in 0..4 {
             if i <= chunk.len() {
@@ -624,7 +742,14 @@ mod tests {
 
     fn run(name: &str, args: Vec<Val>) -> Val {
         let (a, b) = ctx();
-        call(name, args, &Ctx { root_dir: &a, scan_root: &b })
+        call(
+            name,
+            args,
+            &Ctx {
+                root_dir: &a,
+                scan_root: &b,
+            },
+        )
     }
 
     fn st(s: &str) -> Val {
@@ -633,24 +758,49 @@ mod tests {
 
     #[test]
     fn cidrsubnet_matches_terraform() {
-        assert_eq!(run("cidrsubnet", vec![st("10.0.0.0/16"), Val::Num(8.0), Val::Num(2.0)]), st("10.0.2.0/24"));
-        assert_eq!(run("cidrsubnet", vec![st("10.1.0.0/16"), Val::Num(4.0), Val::Num(15.0)]), st("10.1.240.0/20"));
         assert_eq!(
-            run("cidrsubnet", vec![st("fd00:fd12:3456:7890::/56"), Val::Num(16.0), Val::Num(162.0)]),
+            run(
+                "cidrsubnet",
+                vec![st("10.0.0.0/16"), Val::Num(8.0), Val::Num(2.0)]
+            ),
+            st("10.0.2.0/24")
+        );
+        assert_eq!(
+            run(
+                "cidrsubnet",
+                vec![st("10.1.0.0/16"), Val::Num(4.0), Val::Num(15.0)]
+            ),
+            st("10.1.240.0/20")
+        );
+        assert_eq!(
+            run(
+                "cidrsubnet",
+                vec![
+                    st("fd00:fd12:3456:7890::/56"),
+                    Val::Num(16.0),
+                    Val::Num(162.0)
+                ]
+            ),
             st("fd00:fd12:3456:7800:a200::/72")
         );
     }
 
     #[test]
     fn format_handles_common_verbs() {
-        assert_eq!(run("format", vec![st("%s-%03d"), st("a"), Val::Num(7.0)]), st("a-007"));
+        assert_eq!(
+            run("format", vec![st("%s-%03d"), st("a"), Val::Num(7.0)]),
+            st("a-007")
+        );
         assert_eq!(run("format", vec![st("100%%")]), st("100%"));
     }
 
     #[test]
     fn try_skips_errors_but_keeps_unknowns() {
         assert_eq!(run("try", vec![Val::unknown("error: x"), st("d")]), st("d"));
-        assert_eq!(run("try", vec![Val::unknown("aws_kms_key.k.arn"), st("d")]), Val::unknown("aws_kms_key.k.arn"));
+        assert_eq!(
+            run("try", vec![Val::unknown("aws_kms_key.k.arn"), st("d")]),
+            Val::unknown("aws_kms_key.k.arn")
+        );
     }
 
     #[test]
@@ -666,7 +816,10 @@ mod tests {
 
     #[test]
     fn regex_replace_and_toset_sorted() {
-        assert_eq!(run("replace", vec![st("a-b-c"), st("/-/"), st("_")]), st("a_b_c"));
+        assert_eq!(
+            run("replace", vec![st("a-b-c"), st("/-/"), st("_")]),
+            st("a_b_c")
+        );
         assert_eq!(
             run("toset", vec![Val::List(vec![st("b"), st("a"), st("b")])]),
             Val::List(vec![st("a"), st("b")])

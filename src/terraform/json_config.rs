@@ -15,7 +15,7 @@ use crate::model::{Diagnostic, DiagnosticLevel, Span};
 pub fn parse(text: &str, rel: &str) -> Result<Body, Diagnostic> {
     let json: Json = serde_json::from_str(text).map_err(|e| Diagnostic {
         level: DiagnosticLevel::Error,
-        message: format!("{rel}: {e}"),
+        message: e.to_string(),
         span: Some(Span {
             file: rel.to_string(),
             start_line: e.line() as u32,
@@ -66,9 +66,7 @@ pub fn locate(text: &str, labels: &[&str]) -> Option<std::ops::Range<usize>> {
         from += 1;
     }
     let start = from - 1;
-    let end = text[start..]
-        .find('\n')
-        .map_or(text.len(), |i| start + i);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     Some(start..end.max(start + 1))
 }
 
@@ -154,7 +152,10 @@ mod tests {
 
     #[test]
     fn strings_with_interpolation_become_templates() {
-        assert!(matches!(template("${var.x}-y"), Expression::StringTemplate(_)));
+        assert!(matches!(
+            template("${var.x}-y"),
+            Expression::StringTemplate(_)
+        ));
         assert!(matches!(template("plain"), Expression::String(_)));
     }
 }

@@ -1,9 +1,9 @@
 //! Terraform: source directories (HCL and JSON syntax) and `terraform show -json` plans.
 
+pub mod adapter;
 pub mod config;
 pub mod eval;
 pub mod functions;
-pub mod adapter;
 pub mod json_config;
 pub mod plan;
 pub mod policy_document;
@@ -35,7 +35,12 @@ pub fn load_directory(dir: &Path, scan_root: &Path, inputs: &VarInputs) -> Evalu
     ev
 }
 
-fn root_vars(dir: &Path, scan_root: &Path, inputs: &VarInputs, diags: &mut Vec<Diagnostic>) -> RootVars {
+fn root_vars(
+    dir: &Path,
+    scan_root: &Path,
+    inputs: &VarInputs,
+    diags: &mut Vec<Diagnostic>,
+) -> RootVars {
     let mut vars = RootVars::new();
     if inputs.use_env {
         for (k, v) in std::env::vars() {
@@ -57,7 +62,10 @@ fn root_vars(dir: &Path, scan_root: &Path, inputs: &VarInputs, diags: &mut Vec<D
         let mut auto: Vec<PathBuf> = rd
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                let n = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let n = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
             })
             .collect();
@@ -109,7 +117,7 @@ fn read_tfvars(path: &Path, rel: &str) -> Result<RootVars, Diagnostic> {
     if rel.ends_with(".json") {
         let j: serde_json::Value = serde_json::from_str(&text).map_err(|e| Diagnostic {
             level: DiagnosticLevel::Error,
-            message: format!("{rel}: {e}"),
+            message: e.to_string(),
             span: Some(crate::model::Span {
                 file: rel.into(),
                 start_line: e.line() as u32,
@@ -119,12 +127,16 @@ fn read_tfvars(path: &Path, rel: &str) -> Result<RootVars, Diagnostic> {
         })?;
         return Ok(j
             .as_object()
-            .map(|o| o.iter().map(|(k, v)| (k.clone(), Val::from_json(v))).collect())
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Val::from_json(v)))
+                    .collect()
+            })
             .unwrap_or_default());
     }
     let body = hcl_edit::parser::parse_body(&text).map_err(|e| Diagnostic {
         level: DiagnosticLevel::Error,
-        message: format!("{rel}: {}", e.message()),
+        message: e.message().to_string(),
         span: Some(crate::model::Span {
             file: rel.into(),
             start_line: e.location().line() as u32,

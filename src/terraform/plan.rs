@@ -40,7 +40,7 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
         Err((message, line, column)) => {
             out.diagnostics.push(Diagnostic {
                 level: DiagnosticLevel::Error,
-                message: format!("{rel}: {message}"),
+                message,
                 span: Some(Span {
                     file: rel.into(),
                     start_line: line,
@@ -90,8 +90,16 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
         } else {
             Mode::Managed
         };
-        let rtype = r.get("type").and_then(Json::as_str).unwrap_or_default().to_string();
-        let name = r.get("name").and_then(Json::as_str).unwrap_or_default().to_string();
+        let rtype = r
+            .get("type")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let name = r
+            .get("name")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
         let module_address = module_of(address);
         let change = changes.get(address).and_then(|c| c.get("change"));
         if change
@@ -101,7 +109,8 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
         {
             continue;
         }
-        let exprs = config_root.and_then(|root| config_expressions(root, &module_address, &rtype, &name, mode));
+        let exprs = config_root
+            .and_then(|root| config_expressions(root, &module_address, &rtype, &name, mode));
         let mut values = Val::from_json(r.get("values").unwrap_or(&Json::Null));
         if let Some(unknown) = change.and_then(|c| c.get("after_unknown")) {
             mark_unknown(&mut values, unknown, exprs, &module_address, address, "", 0);
@@ -156,7 +165,11 @@ pub fn parse_json_bounded(text: &str) -> Result<Json, (String, u32, u32)> {
             '{' | '[' => {
                 depth += 1;
                 if depth > MAX_JSON_DEPTH {
-                    return Err((format!("JSON nests deeper than {MAX_JSON_DEPTH} levels"), line, 1));
+                    return Err((
+                        format!("JSON nests deeper than {MAX_JSON_DEPTH} levels"),
+                        line,
+                        1,
+                    ));
                 }
             }
             '}' | ']' => depth = depth.saturating_sub(1),
@@ -170,8 +183,18 @@ fn collect_module<'j>(m: &'j Json, out: &mut Vec<&'j Json>, depth: usize) {
     if depth > 64 {
         return;
     }
-    out.extend(m.get("resources").and_then(Json::as_array).into_iter().flatten());
-    for child in m.get("child_modules").and_then(Json::as_array).into_iter().flatten() {
+    out.extend(
+        m.get("resources")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten(),
+    );
+    for child in m
+        .get("child_modules")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
         collect_module(child, out, depth + 1);
     }
 }
@@ -211,15 +234,28 @@ fn strip_index(address: &str) -> &str {
 }
 
 /// The `expressions` of a resource in the plan's `configuration`, following module calls.
-fn config_expressions<'j>(root: &'j Json, module_address: &str, rtype: &str, name: &str, mode: Mode) -> Option<&'j Json> {
+fn config_expressions<'j>(
+    root: &'j Json,
+    module_address: &str,
+    rtype: &str,
+    name: &str,
+    mode: Mode,
+) -> Option<&'j Json> {
     let mut m = root;
     if !module_address.is_empty() {
-        for part in module_address.split(".module.").map(|p| p.trim_start_matches("module.")) {
+        for part in module_address
+            .split(".module.")
+            .map(|p| p.trim_start_matches("module."))
+        {
             let call = strip_index(part);
             m = m.pointer(&format!("/module_calls/{call}/module"))?;
         }
     }
-    let want_mode = if mode == Mode::Data { "data" } else { "managed" };
+    let want_mode = if mode == Mode::Data {
+        "data"
+    } else {
+        "managed"
+    };
     m.get("resources")?
         .as_array()?
         .iter()
@@ -258,7 +294,9 @@ fn mark_unknown(
                         format!("{module_address}.{r}")
                     }
                 })
-                .unwrap_or_else(|| format!("{address}{}{path}", if path.is_empty() { "" } else { "." }));
+                .unwrap_or_else(|| {
+                    format!("{address}{}{path}", if path.is_empty() { "" } else { "." })
+                });
             *values = Val::Unknown(reference);
         }
         Json::Object(o) => {
@@ -269,7 +307,11 @@ fn mark_unknown(
             for (k, u) in o {
                 let sub_expr = exprs.and_then(|e| e.get(k));
                 let entry = m.entry(k.clone()).or_insert(Val::Null);
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 mark_unknown(entry, u, sub_expr, module_address, address, &p, depth + 1);
             }
         }
@@ -331,7 +373,10 @@ mod tests {
 
     #[test]
     fn module_address_of_nested_instances() {
-        assert_eq!(module_of("module.a.module.b[\"x.y\"].aws_s3_bucket.c"), "module.a.module.b[\"x.y\"]");
+        assert_eq!(
+            module_of("module.a.module.b[\"x.y\"].aws_s3_bucket.c"),
+            "module.a.module.b[\"x.y\"]"
+        );
         assert_eq!(module_of("aws_s3_bucket.c"), "");
     }
 

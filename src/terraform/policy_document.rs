@@ -30,7 +30,9 @@ pub fn render(values: &Val) -> Val {
     let mut doc = Map::new();
     doc.insert(
         "Version".into(),
-        m.get("version").map(Val::to_json).unwrap_or(json!("2012-10-17")),
+        m.get("version")
+            .map(Val::to_json)
+            .unwrap_or(json!("2012-10-17")),
     );
     if let Some(id) = m.get("policy_id") {
         doc.insert("Id".into(), id.to_json());
@@ -59,7 +61,11 @@ fn statements_of(doc: &Json) -> Vec<Json> {
 }
 
 fn merge_statement(statements: &mut Vec<Json>, st: Json) {
-    if let Some(sid) = st.get("Sid").and_then(Json::as_str).filter(|s| !s.is_empty()) {
+    if let Some(sid) = st
+        .get("Sid")
+        .and_then(Json::as_str)
+        .filter(|s| !s.is_empty())
+    {
         if let Some(existing) = statements
             .iter_mut()
             .find(|s| s.get("Sid").and_then(Json::as_str) == Some(sid))
@@ -101,7 +107,10 @@ fn statement(st: &Val) -> Json {
             out.insert(aws.into(), string_or_list(v));
         }
     }
-    for (tf, aws) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+    for (tf, aws) in [
+        ("principals", "Principal"),
+        ("not_principals", "NotPrincipal"),
+    ] {
         let Some(blocks) = m.get(tf).and_then(Val::as_list) else {
             continue;
         };
@@ -110,7 +119,10 @@ fn statement(st: &Val) -> Json {
         for b in blocks {
             let Some(b) = b.as_map() else { continue };
             let kind = b.get("type").and_then(Val::as_string).unwrap_or_default();
-            let ids = b.get("identifiers").cloned().unwrap_or(Val::List(Vec::new()));
+            let ids = b
+                .get("identifiers")
+                .cloned()
+                .unwrap_or(Val::List(Vec::new()));
             if kind == "*" {
                 star = true;
                 continue;
@@ -170,7 +182,10 @@ mod tests {
         st.insert("actions".into(), Val::List(vec![s("sts:AssumeRole")]));
         let mut p = BTreeMap::new();
         p.insert("type".into(), s("AWS"));
-        p.insert("identifiers".into(), Val::List(vec![s("arn:aws:iam::111122223333:root")]));
+        p.insert(
+            "identifiers".into(),
+            Val::List(vec![s("arn:aws:iam::111122223333:root")]),
+        );
         st.insert("principals".into(), Val::List(vec![Val::Map(p)]));
         let mut c = BTreeMap::new();
         c.insert("test".into(), s("StringEquals"));
@@ -179,7 +194,9 @@ mod tests {
         st.insert("condition".into(), Val::List(vec![Val::Map(c)]));
         let mut doc = BTreeMap::new();
         doc.insert("statement".into(), Val::List(vec![Val::Map(st)]));
-        let Val::Str(out) = render(&Val::Map(doc)) else { panic!() };
+        let Val::Str(out) = render(&Val::Map(doc)) else {
+            panic!()
+        };
         let j: Json = serde_json::from_str(&out).unwrap();
         assert_eq!(
             j,

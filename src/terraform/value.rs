@@ -148,21 +148,6 @@ impl Val {
         }
     }
 
-    /// JSON as Terraform's `jsonencode` writes it: unknowns are not representable, so the caller
-    /// checks [`Val::contains_unknown`] first.
-    pub fn to_plain_json(&self) -> Json {
-        match self.plain() {
-            Val::Map(m) => Json::Object(
-                m.iter()
-                    .filter(|(k, _)| k.as_str() != ADDRESS_KEY)
-                    .map(|(k, v)| (k.clone(), v.to_plain_json()))
-                    .collect(),
-            ),
-            Val::List(l) => Json::Array(l.iter().map(Val::to_plain_json).collect()),
-            v => v.to_json(),
-        }
-    }
-
     pub fn from_json(j: &Json) -> Val {
         match j {
             Json::Null => Val::Null,
@@ -174,7 +159,11 @@ impl Val {
                 if let Some(Json::String(r)) = o.get(UNKNOWN_KEY) {
                     return Val::Unknown(r.clone());
                 }
-                Val::Map(o.iter().map(|(k, v)| (k.clone(), Val::from_json(v))).collect())
+                Val::Map(
+                    o.iter()
+                        .map(|(k, v)| (k.clone(), Val::from_json(v)))
+                        .collect(),
+                )
             }
         }
     }

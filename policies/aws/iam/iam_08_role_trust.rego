@@ -63,8 +63,7 @@ deny contains lib.finding(r, "assume_role_policy", "GitHub Actions OIDC trust do
 	some st in lib.statements(r.attributes.assume_role_policy)
 	st.Effect == "Allow"
 	some f in object.get(object.get(st, "Principal", {}), "Federated", [])
-	is_string(f)
-	contains(f, "token.actions.githubusercontent.com")
+	contains(lib.text(f), "token.actions.githubusercontent.com")
 	not "token.actions.githubusercontent.com:sub" in lib.condition_keys(st)
 }
 

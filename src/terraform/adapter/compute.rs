@@ -27,13 +27,29 @@ pub fn cloudtrail(ri: &RawInstance, source: &str) -> Resource {
     let mut b = Builder::new(ri, source, "aws_cloudtrail");
     b.name_from("name")
         .attr("name", "name", Json::Null)
-        .attr("is_multi_region_trail", "is_multi_region_trail", json!(false))
+        .attr(
+            "is_multi_region_trail",
+            "is_multi_region_trail",
+            json!(false),
+        )
         .attr("enable_logging", "is_logging", json!(true))
-        .attr("include_global_service_events", "include_global_service_events", json!(true))
-        .attr("enable_log_file_validation", "log_file_validation_enabled", json!(false))
+        .attr(
+            "include_global_service_events",
+            "include_global_service_events",
+            json!(true),
+        )
+        .attr(
+            "enable_log_file_validation",
+            "log_file_validation_enabled",
+            json!(false),
+        )
         .attr("kms_key_id", "kms_key_id", Json::Null)
         .attr("s3_bucket_name", "s3_bucket_name", Json::Null)
-        .attr("is_organization_trail", "is_organization_trail", json!(false));
+        .attr(
+            "is_organization_trail",
+            "is_organization_trail",
+            json!(false),
+        );
     let selectors: Vec<Json> = blocks(&ri.values, "event_selector")
         .into_iter()
         .map(|s| {
@@ -72,7 +88,11 @@ pub fn cloudtrail(ri: &RawInstance, source: &str) -> Resource {
     if advanced.is_empty() {
         b.default("advanced_event_selectors", json!([]));
     } else {
-        b.set("advanced_event_selectors", Json::Array(advanced), "advanced_event_selector");
+        b.set(
+            "advanced_event_selectors",
+            Json::Array(advanced),
+            "advanced_event_selector",
+        );
     }
     b.finish()
 }
@@ -82,9 +102,21 @@ pub fn eks_cluster(ri: &RawInstance, source: &str) -> Resource {
     b.name_from("name")
         .attr("name", "name", Json::Null)
         .attr("version", "version", Json::Null)
-        .attr("vpc_config.0.endpoint_public_access", "endpoint_public_access", json!(true))
-        .attr("vpc_config.0.endpoint_private_access", "endpoint_private_access", json!(false))
-        .attr("vpc_config.0.public_access_cidrs", "public_access_cidrs", json!(["0.0.0.0/0"]))
+        .attr(
+            "vpc_config.0.endpoint_public_access",
+            "endpoint_public_access",
+            json!(true),
+        )
+        .attr(
+            "vpc_config.0.endpoint_private_access",
+            "endpoint_private_access",
+            json!(false),
+        )
+        .attr(
+            "vpc_config.0.public_access_cidrs",
+            "public_access_cidrs",
+            json!(["0.0.0.0/0"]),
+        )
         .attr("enabled_cluster_log_types", "enabled_log_types", json!([]));
     match b.raw("encryption_config.0") {
         Some(e) => {
@@ -94,7 +126,10 @@ pub fn eks_cluster(ri: &RawInstance, source: &str) -> Resource {
             });
             b.set("secrets_encryption", value, "encryption_config");
         }
-        None => b.default("secrets_encryption", json!({"resources": [], "key_arn": null})),
+        None => b.default(
+            "secrets_encryption",
+            json!({"resources": [], "key_arn": null}),
+        ),
     }
     b.finish()
 }
@@ -104,8 +139,16 @@ pub fn load_balancer(ri: &RawInstance, source: &str) -> Resource {
     b.name_from("name")
         .attr("name", "name", Json::Null)
         .attr("internal", "internal", json!(false))
-        .attr("load_balancer_type", "load_balancer_type", json!("application"))
-        .attr("drop_invalid_header_fields", "drop_invalid_header_fields", json!(false));
+        .attr(
+            "load_balancer_type",
+            "load_balancer_type",
+            json!("application"),
+        )
+        .attr(
+            "drop_invalid_header_fields",
+            "drop_invalid_header_fields",
+            json!(false),
+        );
     b.default("waf_web_acl", Json::Null);
     b.finish()
 }

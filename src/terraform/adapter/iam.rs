@@ -16,15 +16,25 @@ pub fn aws_managed_document(arn: &str) -> Option<Json> {
     let name = arn.strip_prefix("arn:aws:iam::aws:policy/")?;
     let name = name.rsplit('/').next().unwrap_or(name);
     Some(match name {
-        "AdministratorAccess" => json!({"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}]}),
+        "AdministratorAccess" => {
+            json!({"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}]})
+        }
         "PowerUserAccess" => json!({"Statement": [
             {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": ["*"]},
             {"Effect": "Allow", "Action": ["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles", "organizations:DescribeOrganization", "account:ListRegions", "account:GetAccountInformation"], "Resource": ["*"]}
         ]}),
-        "IAMFullAccess" => json!({"Statement": [{"Effect": "Allow", "Action": ["iam:*", "organizations:DescribeAccount", "organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit", "organizations:DescribePolicy", "organizations:ListChildren", "organizations:ListParents", "organizations:ListPoliciesForTarget", "organizations:ListRoots", "organizations:ListPolicies", "organizations:ListTargetsForPolicy"], "Resource": ["*"]}]}),
-        "AmazonS3FullAccess" => json!({"Statement": [{"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": ["*"]}]}),
-        "AmazonDynamoDBFullAccess" => json!({"Statement": [{"Effect": "Allow", "Action": ["dynamodb:*"], "Resource": ["*"]}]}),
-        "AmazonRDSFullAccess" => json!({"Statement": [{"Effect": "Allow", "Action": ["rds:*"], "Resource": ["*"]}]}),
+        "IAMFullAccess" => {
+            json!({"Statement": [{"Effect": "Allow", "Action": ["iam:*", "organizations:DescribeAccount", "organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit", "organizations:DescribePolicy", "organizations:ListChildren", "organizations:ListParents", "organizations:ListPoliciesForTarget", "organizations:ListRoots", "organizations:ListPolicies", "organizations:ListTargetsForPolicy"], "Resource": ["*"]}]})
+        }
+        "AmazonS3FullAccess" => {
+            json!({"Statement": [{"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": ["*"]}]})
+        }
+        "AmazonDynamoDBFullAccess" => {
+            json!({"Statement": [{"Effect": "Allow", "Action": ["dynamodb:*"], "Resource": ["*"]}]})
+        }
+        "AmazonRDSFullAccess" => {
+            json!({"Statement": [{"Effect": "Allow", "Action": ["rds:*"], "Resource": ["*"]}]})
+        }
         _ => return None,
     })
 }
@@ -75,7 +85,9 @@ fn managed_entry(arn: &Val) -> Json {
 }
 
 fn push_policy(res: &mut Resource, entry: Json, meta: AttributeMeta) {
-    let list = res.attributes["policies"].as_array_mut().expect("policies list");
+    let list = res.attributes["policies"]
+        .as_array_mut()
+        .expect("policies list");
     list.push(entry);
     let path = format!("policies.{}", list.len() - 1);
     res.attribute_meta.insert(path, meta);
@@ -83,8 +95,13 @@ fn push_policy(res: &mut Resource, entry: Json, meta: AttributeMeta) {
 
 pub fn role(ri: &RawInstance, source: &str) -> Resource {
     let mut b = base(ri, source, "aws_iam_role");
-    b.attr_map("assume_role_policy", "assume_role_policy", Json::Null, normalize_policy)
-        .attr("max_session_duration", "max_session_duration", json!(3600));
+    b.attr_map(
+        "assume_role_policy",
+        "assume_role_policy",
+        Json::Null,
+        normalize_policy,
+    )
+    .attr("max_session_duration", "max_session_duration", json!(3600));
     b.finish()
 }
 
@@ -104,7 +121,9 @@ pub fn group(ri: &RawInstance, source: &str) -> Resource {
 
 pub fn managed_policy(ri: &RawInstance, source: &str) -> Resource {
     let mut b = Builder::new(ri, source, "aws_iam_policy");
-    b.name_from("name").attr("name", "name", Json::Null).attr("path", "path", json!("/"));
+    b.name_from("name")
+        .attr("name", "name", Json::Null)
+        .attr("path", "path", json!("/"));
     b.attr_map("policy", "document", Json::Null, normalize_policy);
     b.default("attachments", json!([]));
     b.finish()
@@ -113,13 +132,29 @@ pub fn managed_policy(ri: &RawInstance, source: &str) -> Resource {
 pub fn password_policy(ri: &RawInstance, source: &str) -> Resource {
     let mut b = Builder::new(ri, source, "aws_iam_account_password_policy");
     b.res.name = "account password policy".into();
-    b.attr("minimum_password_length", "minimum_password_length", json!(8))
-        .attr("password_reuse_prevention", "password_reuse_prevention", Json::Null)
-        .attr("require_symbols", "require_symbols", json!(false))
-        .attr("require_numbers", "require_numbers", json!(false))
-        .attr("require_uppercase_characters", "require_uppercase_characters", json!(false))
-        .attr("require_lowercase_characters", "require_lowercase_characters", json!(false))
-        .attr("max_password_age", "max_password_age", Json::Null);
+    b.attr(
+        "minimum_password_length",
+        "minimum_password_length",
+        json!(8),
+    )
+    .attr(
+        "password_reuse_prevention",
+        "password_reuse_prevention",
+        Json::Null,
+    )
+    .attr("require_symbols", "require_symbols", json!(false))
+    .attr("require_numbers", "require_numbers", json!(false))
+    .attr(
+        "require_uppercase_characters",
+        "require_uppercase_characters",
+        json!(false),
+    )
+    .attr(
+        "require_lowercase_characters",
+        "require_lowercase_characters",
+        json!(false),
+    )
+    .attr("max_password_age", "max_password_age", Json::Null);
     b.finish()
 }
 
@@ -159,7 +194,11 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
         "aws_iam_policy_attachment" => {
             let arn = raw(v, "policy_arn").cloned().unwrap_or(Val::Null);
             let mut any = false;
-            for (arg, ptype) in [("roles", "aws_iam_role"), ("users", "aws_iam_user"), ("groups", "aws_iam_group")] {
+            for (arg, ptype) in [
+                ("roles", "aws_iam_role"),
+                ("users", "aws_iam_user"),
+                ("groups", "aws_iam_group"),
+            ] {
                 for p in raw(v, arg).and_then(Val::as_list).unwrap_or(&[]) {
                     if let Some(t) = a.find(p, &[ptype], &["name"]) {
                         let entry = managed_entry(&arn);
@@ -172,7 +211,8 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             any
         }
         "aws_iam_user_group_membership" => {
-            let Some(u) = raw(v, "user").and_then(|x| a.find(x, &["aws_iam_user"], &["name"])) else {
+            let Some(u) = raw(v, "user").and_then(|x| a.find(x, &["aws_iam_user"], &["name"]))
+            else {
                 return false;
             };
             for g in raw(v, "groups").and_then(Val::as_list).unwrap_or(&[]) {
@@ -187,7 +227,8 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_iam_group_membership" => {
-            let Some(g) = raw(v, "group").and_then(|x| a.find(x, &["aws_iam_group"], &["name"])) else {
+            let Some(g) = raw(v, "group").and_then(|x| a.find(x, &["aws_iam_group"], &["name"]))
+            else {
                 return false;
             };
             let group_uid = a.resource(g).uid.clone();
@@ -201,15 +242,18 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_iam_user_login_profile" => {
-            let Some(u) = raw(v, "user").and_then(|x| a.find(x, &["aws_iam_user"], &["name"])) else {
+            let Some(u) = raw(v, "user").and_then(|x| a.find(x, &["aws_iam_user"], &["name"]))
+            else {
                 return false;
             };
             let meta = folded_meta(ri, "", &json!(true));
-            a.get_mut(u).set_attribute("console_access", json!(true), meta);
+            a.get_mut(u)
+                .set_attribute("console_access", json!(true), meta);
             true
         }
         "aws_iam_access_key" => {
-            let Some(u) = raw(v, "user").and_then(|x| a.find(x, &["aws_iam_user"], &["name"])) else {
+            let Some(u) = raw(v, "user").and_then(|x| a.find(x, &["aws_iam_user"], &["name"]))
+            else {
                 return false;
             };
             let key = json!({
@@ -233,7 +277,9 @@ pub fn derive(a: &mut Adapter) {
         if !PRINCIPALS.contains(&a.resources[i].resource_type.as_str()) {
             continue;
         }
-        let count = a.resources[i].attributes["policies"].as_array().map_or(0, Vec::len);
+        let count = a.resources[i].attributes["policies"]
+            .as_array()
+            .map_or(0, Vec::len);
         for p in 0..count {
             let entry = a.resources[i].attributes["policies"][p].clone();
             if entry["kind"] != json!("managed") {
@@ -248,7 +294,10 @@ pub fn derive(a: &mut Adapter) {
                 .find(&arn, &["aws_iam_policy"], &["arn"])
                 .or_else(|| by_name.and_then(|n| a.find(&n, &["aws_iam_policy"], &["name"])));
             if let Some(pi) = found {
-                let doc = a.resources[pi].attribute("document").cloned().unwrap_or(Json::Null);
+                let doc = a.resources[pi]
+                    .attribute("document")
+                    .cloned()
+                    .unwrap_or(Json::Null);
                 let name = a.resources[pi].name.clone();
                 let principal_uid = a.resources[i].uid.clone();
                 let policy_uid = a.resources[pi].uid.clone();

@@ -37,7 +37,7 @@ pub fn adapt(instances: &[RawInstance], source: &str) -> Vec<Resource> {
         }
     }
     for ri in instances.iter().filter(|r| r.mode == Mode::Managed) {
-        if !a.fold(ri) && a.index.get(ri.address.as_str()).is_none() {
+        if !a.fold(ri) && !a.index.contains_key(ri.address.as_str()) {
             // Not a type the rules read and not folded anywhere: keep it generically so the
             // snapshot still shows it.
             let mut b = Builder::new(ri, source, &ri.rtype);
@@ -53,7 +53,8 @@ pub fn adapt(instances: &[RawInstance], source: &str) -> Vec<Resource> {
 /// Attaches `rampart:ignore` comments to resources: those in the resource's own block and in the
 /// blocks of split resources folded into it.
 fn attach_inline_suppressions(resources: &mut [Resource], instances: &[RawInstance]) {
-    let by_address: HashMap<&str, &RawInstance> = instances.iter().map(|r| (r.address.as_str(), r)).collect();
+    let by_address: HashMap<&str, &RawInstance> =
+        instances.iter().map(|r| (r.address.as_str(), r)).collect();
     for r in resources.iter_mut() {
         let mut addresses: Vec<&str> = vec![r.uid.as_str()];
         addresses.extend(r.attribute_meta.values().filter_map(|m| m.from.as_deref()));
@@ -61,7 +62,9 @@ fn attach_inline_suppressions(resources: &mut [Resource], instances: &[RawInstan
         addresses.dedup();
         let mut found = Vec::new();
         for addr in addresses {
-            let Some(ri) = by_address.get(addr) else { continue };
+            let Some(ri) = by_address.get(addr) else {
+                continue;
+            };
             for (line, text) in &ri.directives {
                 found.extend(crate::suppress::parse_inline(text, &ri.span.file, *line));
             }
@@ -98,7 +101,9 @@ impl<'a> Adapter<'a> {
             "aws_kms_key" => storage::kms_key(ri, s),
             "aws_db_instance" => storage::db_instance(ri, s),
             "aws_rds_cluster" => storage::rds_cluster(ri, s),
-            "aws_db_parameter_group" | "aws_rds_cluster_parameter_group" => storage::parameter_group(ri, s),
+            "aws_db_parameter_group" | "aws_rds_cluster_parameter_group" => {
+                storage::parameter_group(ri, s)
+            }
             "aws_db_subnet_group" => storage::db_subnet_group(ri, s),
             "aws_dynamodb_table" => storage::dynamodb_table(ri, s),
             "aws_cloudtrail" => compute::cloudtrail(ri, s),
@@ -129,7 +134,9 @@ impl<'a> Adapter<'a> {
             | "aws_route_table_association"
             | "aws_network_acl_rule"
             | "aws_internet_gateway" => network::fold(self, ri),
-            "aws_kms_alias" | "aws_kms_key_policy" | "aws_wafv2_web_acl_association" => storage::fold(self, ri),
+            "aws_kms_alias" | "aws_kms_key_policy" | "aws_wafv2_web_acl_association" => {
+                storage::fold(self, ri)
+            }
             t if t.starts_with("aws_iam_") => iam::fold(self, ri),
             _ => false,
         }
@@ -197,15 +204,16 @@ pub(crate) fn raw<'v>(v: &'v Val, path: &str) -> Option<&'v Val> {
     if path.is_empty() {
         return Some(v);
     }
-    path.split('.').try_fold(v, |v, seg| match v.plain() {
-        Val::Map(m) => match seg.parse::<usize>() {
-            Ok(0) if !m.contains_key(seg) => Some(v),
-            _ => m.get(seg),
-        },
-        Val::List(l) => seg.parse::<usize>().ok().and_then(|i| l.get(i)),
-        _ => None,
-    })
-    .filter(|v| !matches!(v, Val::Null))
+    path.split('.')
+        .try_fold(v, |v, seg| match v.plain() {
+            Val::Map(m) => match seg.parse::<usize>() {
+                Ok(0) if !m.contains_key(seg) => Some(v),
+                _ => m.get(seg),
+            },
+            Val::List(l) => seg.parse::<usize>().ok().and_then(|i| l.get(i)),
+            _ => None,
+        })
+        .filter(|v| !matches!(v, Val::Null))
 }
 
 /// The elements of a nested block (a list of objects, or one object in JSON syntax).
@@ -269,7 +277,13 @@ impl<'r> Builder<'r> {
     }
 
     /// Like [`Builder::attr`] with a conversion of the raw value.
-    pub fn attr_map(&mut self, raw_path: &str, path: &str, default: Json, f: impl Fn(&Val) -> Json) -> &mut Self {
+    pub fn attr_map(
+        &mut self,
+        raw_path: &str,
+        path: &str,
+        default: Json,
+        f: impl Fn(&Val) -> Json,
+    ) -> &mut Self {
         match self.raw(raw_path) {
             Some(v) if v.is_unknown() => {
                 let meta = meta_for(self.ri, raw_path, v);
@@ -374,7 +388,9 @@ pub(crate) fn folded_meta(ri: &RawInstance, raw_path: &str, v: &Json) -> Attribu
 
 /// JSON of a raw value at a path, or null.
 pub(crate) fn json_at(ri: &RawInstance, path: &str) -> Json {
-    raw(&ri.values, path).map(Val::to_json).unwrap_or(Json::Null)
+    raw(&ri.values, path)
+        .map(Val::to_json)
+        .unwrap_or(Json::Null)
 }
 
 pub(crate) fn str_list(v: Option<&Val>) -> Json {
@@ -393,6 +409,9 @@ mod tests {
     #[test]
     fn ref_address_strips_the_attribute() {
         assert_eq!(ref_address("aws_s3_bucket.b.id"), "aws_s3_bucket.b");
-        assert_eq!(ref_address("module.m.aws_s3_bucket.b[\"a.b\"].arn"), "module.m.aws_s3_bucket.b[\"a.b\"]");
+        assert_eq!(
+            ref_address("module.m.aws_s3_bucket.b[\"a.b\"].arn"),
+            "module.m.aws_s3_bucket.b[\"a.b\"]"
+        );
     }
 }

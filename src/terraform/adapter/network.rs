@@ -95,17 +95,28 @@ pub fn subnet(ri: &RawInstance, source: &str) -> Resource {
     b.attr("vpc_id", "vpc_id", Json::Null)
         .attr("cidr_block", "cidr_block", Json::Null)
         .attr("availability_zone", "availability_zone", Json::Null)
-        .attr("map_public_ip_on_launch", "map_public_ip_on_launch", json!(false));
+        .attr(
+            "map_public_ip_on_launch",
+            "map_public_ip_on_launch",
+            json!(false),
+        );
     b.default("route_table", Json::Null);
     b.finish()
 }
 
 fn route(r: &Val) -> Json {
-    let target = ["gateway_id", "nat_gateway_id", "transit_gateway_id", "vpc_peering_connection_id", "network_interface_id", "vpc_endpoint_id"]
-        .iter()
-        .find_map(|k| raw(r, k))
-        .map(Val::to_json)
-        .unwrap_or(Json::Null);
+    let target = [
+        "gateway_id",
+        "nat_gateway_id",
+        "transit_gateway_id",
+        "vpc_peering_connection_id",
+        "network_interface_id",
+        "vpc_endpoint_id",
+    ]
+    .iter()
+    .find_map(|k| raw(r, k))
+    .map(Val::to_json)
+    .unwrap_or(Json::Null);
     json!({
         "destination": raw(r, "cidr_block").or_else(|| raw(r, "destination_cidr_block")).or_else(|| raw(r, "ipv6_cidr_block")).or_else(|| raw(r, "destination_ipv6_cidr_block")).map(Val::to_json).unwrap_or(Json::Null),
         "target": target,
@@ -136,21 +147,27 @@ fn nacl_entry(r: &Val, egress: bool) -> Json {
 pub fn network_acl(ri: &RawInstance, source: &str) -> Resource {
     let mut b = Builder::new(ri, source, "aws_network_acl");
     b.attr("vpc_id", "vpc_id", Json::Null);
-    b.res
-        .attributes
-        .as_object_mut()
-        .expect("object")
-        .insert("is_default".into(), json!(ri.rtype == "aws_default_network_acl"));
+    b.res.attributes.as_object_mut().expect("object").insert(
+        "is_default".into(),
+        json!(ri.rtype == "aws_default_network_acl"),
+    );
     let mut entries = Vec::new();
     for (dir, egress) in [("ingress", false), ("egress", true)] {
-        entries.extend(blocks(&ri.values, dir).into_iter().map(|r| nacl_entry(r, egress)));
+        entries.extend(
+            blocks(&ri.values, dir)
+                .into_iter()
+                .map(|r| nacl_entry(r, egress)),
+        );
     }
     b.set("entries", Json::Array(entries), "ingress");
     b.finish()
 }
 
 fn push_to(res: &mut Resource, list: &str, item: Json, meta: AttributeMeta) {
-    let attrs = res.attributes.as_object_mut().expect("attributes are an object");
+    let attrs = res
+        .attributes
+        .as_object_mut()
+        .expect("attributes are an object");
     let entry = attrs.entry(list.to_string()).or_insert_with(|| json!([]));
     if !entry.is_array() {
         *entry = json!([]);
@@ -165,10 +182,16 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
     let v = &ri.values;
     match ri.rtype.as_str() {
         "aws_security_group_rule" => {
-            let Some(t) = raw(v, "security_group_id").and_then(|x| a.find(x, &["aws_security_group"], &["id"])) else {
+            let Some(t) = raw(v, "security_group_id")
+                .and_then(|x| a.find(x, &["aws_security_group"], &["id"]))
+            else {
                 return false;
             };
-            let dir = if raw(v, "type").and_then(Val::as_str) == Some("egress") { "egress" } else { "ingress" };
+            let dir = if raw(v, "type").and_then(Val::as_str) == Some("egress") {
+                "egress"
+            } else {
+                "ingress"
+            };
             let mut rule = sg_rule(v);
             if let Some(src) = raw(v, "source_security_group_id") {
                 rule["security_groups"] = json!([src.to_json()]);
@@ -178,10 +201,16 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
-            let Some(t) = raw(v, "security_group_id").and_then(|x| a.find(x, &["aws_security_group"], &["id"])) else {
+            let Some(t) = raw(v, "security_group_id")
+                .and_then(|x| a.find(x, &["aws_security_group"], &["id"]))
+            else {
                 return false;
             };
-            let dir = if ri.rtype.ends_with("ingress_rule") { "ingress" } else { "egress" };
+            let dir = if ri.rtype.ends_with("ingress_rule") {
+                "ingress"
+            } else {
+                "egress"
+            };
             let proto = protocol(raw(v, "ip_protocol"));
             let all = proto == json!("-1");
             let rule = json!({
@@ -206,7 +235,8 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             let egress: Vec<Json> = blocks(v, "egress").into_iter().map(sg_rule).collect();
             let value = json!({"managed": true, "ingress": ingress, "egress": egress});
             let meta = folded_meta(ri, "", &value);
-            a.get_mut(t).set_attribute("default_security_group", value, meta);
+            a.get_mut(t)
+                .set_attribute("default_security_group", value, meta);
             true
         }
         "aws_flow_log" => {
@@ -223,7 +253,9 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_route" => {
-            let Some(t) = raw(v, "route_table_id").and_then(|x| a.find(x, &["aws_route_table"], &["id"])) else {
+            let Some(t) =
+                raw(v, "route_table_id").and_then(|x| a.find(x, &["aws_route_table"], &["id"]))
+            else {
                 return false;
             };
             let item = route(v);
@@ -238,14 +270,18 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             let Some(t) = a.find(subnet, &["aws_subnet"], &["id"]) else {
                 return false;
             };
-            let rt_uid = a.find(rt, &["aws_route_table"], &["id"]).map(|i| a.resource(i).uid.clone());
+            let rt_uid = a
+                .find(rt, &["aws_route_table"], &["id"])
+                .map(|i| a.resource(i).uid.clone());
             let value = rt_uid.map(Json::String).unwrap_or_else(|| rt.to_json());
             let meta = folded_meta(ri, "", &value);
             a.get_mut(t).set_attribute("route_table", value, meta);
             true
         }
         "aws_network_acl_rule" => {
-            let Some(t) = raw(v, "network_acl_id").and_then(|x| a.find(x, &["aws_network_acl"], &["id"])) else {
+            let Some(t) =
+                raw(v, "network_acl_id").and_then(|x| a.find(x, &["aws_network_acl"], &["id"]))
+            else {
                 return false;
             };
             let egress = raw(v, "egress").and_then(Val::as_bool).unwrap_or(false);
@@ -281,15 +317,22 @@ pub fn derive(a: &mut Adapter) {
         .iter()
         .filter(|r| r.resource_type == "aws_route_table")
         .filter(|r| {
-            r.attribute("routes").and_then(Json::as_array).is_some_and(|routes| {
-                routes.iter().any(|rt| {
-                    matches!(rt["destination"].as_str(), Some("0.0.0.0/0" | "::/0")) && is_igw(&rt["target"])
+            r.attribute("routes")
+                .and_then(Json::as_array)
+                .is_some_and(|routes| {
+                    routes.iter().any(|rt| {
+                        matches!(rt["destination"].as_str(), Some("0.0.0.0/0" | "::/0"))
+                            && is_igw(&rt["target"])
+                    })
                 })
-            })
         })
         .map(|r| r.uid.clone())
         .collect();
-    for r in a.resources.iter_mut().filter(|r| r.resource_type == "aws_subnet") {
+    for r in a
+        .resources
+        .iter_mut()
+        .filter(|r| r.resource_type == "aws_subnet")
+    {
         let public = r
             .attribute("route_table")
             .and_then(Json::as_str)

@@ -56,7 +56,9 @@ fn normalize_statement(st: &Json) -> Json {
             "Action" | "NotAction" | "Resource" | "NotResource" => as_list(v),
             "Principal" | "NotPrincipal" => match v {
                 Json::String(s) if s == "*" => json!({"AWS": ["*"]}),
-                Json::Object(p) => Json::Object(p.iter().map(|(k, v)| (k.clone(), as_list(v))).collect()),
+                Json::Object(p) => {
+                    Json::Object(p.iter().map(|(k, v)| (k.clone(), as_list(v))).collect())
+                }
                 other => other.clone(),
             },
             "Condition" => match v {
@@ -64,7 +66,9 @@ fn normalize_statement(st: &Json) -> Json {
                     ops.iter()
                         .map(|(op, kv)| {
                             let kv = match kv {
-                                Json::Object(kv) => Json::Object(kv.iter().map(|(k, v)| (k.clone(), as_list(v))).collect()),
+                                Json::Object(kv) => Json::Object(
+                                    kv.iter().map(|(k, v)| (k.clone(), as_list(v))).collect(),
+                                ),
                                 other => other.clone(),
                             };
                             (op.clone(), kv)

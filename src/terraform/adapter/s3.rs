@@ -10,14 +10,26 @@ use crate::terraform::value::Val;
 /// Since April 2023 every new bucket blocks public access, disables ACLs and encrypts with SSE-S3.
 fn defaults() -> [(&'static str, Json); 6] {
     [
-        ("server_side_encryption", json!({"sse_algorithm": "AES256", "kms_master_key_id": null, "bucket_key_enabled": false})),
+        (
+            "server_side_encryption",
+            json!({"sse_algorithm": "AES256", "kms_master_key_id": null, "bucket_key_enabled": false}),
+        ),
         (
             "public_access_block",
             json!({"block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true}),
         ),
-        ("versioning", json!({"status": "Disabled", "mfa_delete": false})),
-        ("logging", json!({"enabled": false, "target_bucket": null, "target_prefix": null})),
-        ("ownership_controls", json!({"object_ownership": "BucketOwnerEnforced"})),
+        (
+            "versioning",
+            json!({"status": "Disabled", "mfa_delete": false}),
+        ),
+        (
+            "logging",
+            json!({"enabled": false, "target_bucket": null, "target_prefix": null}),
+        ),
+        (
+            "ownership_controls",
+            json!({"object_ownership": "BucketOwnerEnforced"}),
+        ),
         ("acl", json!({"canned": "private", "grants": []})),
     ]
 }
@@ -40,7 +52,11 @@ pub fn bucket(ri: &RawInstance, source: &str) -> Resource {
             "kms_master_key_id": by_default.and_then(|d| raw(d, "kms_master_key_id")).map(Val::to_json).unwrap_or(Json::Null),
             "bucket_key_enabled": raw(rule, "bucket_key_enabled").map(Val::to_json).unwrap_or(json!(false)),
         });
-        b.set("server_side_encryption", sse, "server_side_encryption_configuration");
+        b.set(
+            "server_side_encryption",
+            sse,
+            "server_side_encryption_configuration",
+        );
     }
     if let Some(v) = b.raw("versioning.0") {
         let status = match raw(v, "enabled").and_then(Val::as_bool) {
@@ -48,12 +64,24 @@ pub fn bucket(ri: &RawInstance, source: &str) -> Resource {
             _ => "Disabled",
         };
         let mfa = raw(v, "mfa_delete").and_then(Val::as_bool).unwrap_or(false);
-        b.set("versioning", json!({"status": status, "mfa_delete": mfa}), "versioning");
+        b.set(
+            "versioning",
+            json!({"status": status, "mfa_delete": mfa}),
+            "versioning",
+        );
     }
     if let Some(l) = b.raw("logging.0") {
-        let target = raw(l, "target_bucket").map(Val::to_json).unwrap_or(Json::Null);
-        let prefix = raw(l, "target_prefix").map(Val::to_json).unwrap_or(Json::Null);
-        b.set("logging", json!({"enabled": true, "target_bucket": target, "target_prefix": prefix}), "logging");
+        let target = raw(l, "target_bucket")
+            .map(Val::to_json)
+            .unwrap_or(Json::Null);
+        let prefix = raw(l, "target_prefix")
+            .map(Val::to_json)
+            .unwrap_or(Json::Null);
+        b.set(
+            "logging",
+            json!({"enabled": true, "target_bucket": target, "target_prefix": prefix}),
+            "logging",
+        );
     }
     if let Some(p) = b.raw("policy") {
         b.set("policy", normalize_policy(p), "policy");
@@ -61,17 +89,33 @@ pub fn bucket(ri: &RawInstance, source: &str) -> Resource {
     if let Some(acl) = b.raw("acl") {
         b.set("acl", json!({"canned": acl.to_json(), "grants": []}), "acl");
     }
-    let grants: Vec<Json> = blocks(&ri.values, "grant").into_iter().flat_map(inline_grant).collect();
+    let grants: Vec<Json> = blocks(&ri.values, "grant")
+        .into_iter()
+        .flat_map(inline_grant)
+        .collect();
     if !grants.is_empty() {
         b.set("acl", json!({"canned": null, "grants": grants}), "grant");
     }
-    let rules: Vec<Json> = blocks(&ri.values, "lifecycle_rule").into_iter().map(legacy_lifecycle).collect();
+    let rules: Vec<Json> = blocks(&ri.values, "lifecycle_rule")
+        .into_iter()
+        .map(legacy_lifecycle)
+        .collect();
     if !rules.is_empty() {
         b.set("lifecycle_rules", Json::Array(rules), "lifecycle_rule");
     }
-    if let Some(v) = b.raw("object_lock_enabled").or_else(|| b.raw("object_lock_configuration.0.object_lock_enabled")) {
-        let enabled = v.as_bool().or_else(|| v.as_str().map(|s| s == "Enabled")).unwrap_or(false);
-        b.set("object_lock", json!({"enabled": enabled}), "object_lock_enabled");
+    if let Some(v) = b
+        .raw("object_lock_enabled")
+        .or_else(|| b.raw("object_lock_configuration.0.object_lock_enabled"))
+    {
+        let enabled = v
+            .as_bool()
+            .or_else(|| v.as_str().map(|s| s == "Enabled"))
+            .unwrap_or(false);
+        b.set(
+            "object_lock",
+            json!({"enabled": enabled}),
+            "object_lock_enabled",
+        );
     }
     b.finish()
 }
@@ -80,7 +124,12 @@ pub fn bucket(ri: &RawInstance, source: &str) -> Resource {
 pub fn account_public_access_block(ri: &RawInstance, source: &str) -> Resource {
     let mut b = Builder::new(ri, source, "aws_s3_account_public_access_block");
     b.res.name = "account public access block".into();
-    for k in ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"] {
+    for k in [
+        "block_public_acls",
+        "block_public_policy",
+        "ignore_public_acls",
+        "restrict_public_buckets",
+    ] {
         b.attr(k, k, json!(false));
     }
     b.finish()
@@ -180,7 +229,11 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
                     })
                 })
                 .collect();
-            ("acl", json!({"canned": json_at(ri, "acl"), "grants": grants}), "")
+            (
+                "acl",
+                json!({"canned": json_at(ri, "acl"), "grants": grants}),
+                "",
+            )
         }
         "aws_s3_bucket_ownership_controls" => (
             "ownership_controls",
@@ -195,7 +248,8 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
         "aws_s3_bucket_object_lock_configuration" => ("object_lock", json!({"enabled": true}), ""),
         _ => return false,
     };
-    let Some(target) = raw(v, "bucket").and_then(|b| a.find(b, &["aws_s3_bucket"], &["bucket"])) else {
+    let Some(target) = raw(v, "bucket").and_then(|b| a.find(b, &["aws_s3_bucket"], &["bucket"]))
+    else {
         return false;
     };
     let meta = folded_meta(ri, raw_path, &value);

@@ -11,7 +11,11 @@ pub fn kms_key(ri: &RawInstance, source: &str) -> Resource {
     let mut b = Builder::new(ri, source, "aws_kms_key");
     b.attr("description", "description", Json::Null)
         .attr("key_usage", "key_usage", json!("ENCRYPT_DECRYPT"))
-        .attr("customer_master_key_spec", "key_spec", json!("SYMMETRIC_DEFAULT"))
+        .attr(
+            "customer_master_key_spec",
+            "key_spec",
+            json!("SYMMETRIC_DEFAULT"),
+        )
         .attr("enable_key_rotation", "key_rotation_enabled", json!(false))
         .attr("is_enabled", "enabled", json!(true))
         .attr("multi_region", "multi_region", json!(false));
@@ -30,10 +34,18 @@ pub fn db_instance(ri: &RawInstance, source: &str) -> Resource {
         .attr("storage_encrypted", "storage_encrypted", json!(false))
         .attr("kms_key_id", "kms_key_id", Json::Null)
         .attr("publicly_accessible", "publicly_accessible", json!(false))
-        .attr("backup_retention_period", "backup_retention_period", json!(1))
+        .attr(
+            "backup_retention_period",
+            "backup_retention_period",
+            json!(1),
+        )
         .attr("deletion_protection", "deletion_protection", json!(false))
         .attr("multi_az", "multi_az", json!(false))
-        .attr("iam_database_authentication_enabled", "iam_database_authentication_enabled", json!(false))
+        .attr(
+            "iam_database_authentication_enabled",
+            "iam_database_authentication_enabled",
+            json!(false),
+        )
         .attr("replicate_source_db", "replicate_source_db", Json::Null)
         .attr("parameter_group_name", "parameter_group_name", Json::Null)
         .attr("db_subnet_group_name", "db_subnet_group_name", Json::Null);
@@ -48,12 +60,28 @@ pub fn rds_cluster(ri: &RawInstance, source: &str) -> Resource {
         .attr("cluster_identifier", "identifier", Json::Null)
         .attr("engine", "engine", json!("aurora"))
         .attr("engine_version", "engine_version", Json::Null)
-        .attr("storage_encrypted", "storage_encrypted", json!(serverless_v1))
+        .attr(
+            "storage_encrypted",
+            "storage_encrypted",
+            json!(serverless_v1),
+        )
         .attr("kms_key_id", "kms_key_id", Json::Null)
-        .attr("backup_retention_period", "backup_retention_period", json!(1))
+        .attr(
+            "backup_retention_period",
+            "backup_retention_period",
+            json!(1),
+        )
         .attr("deletion_protection", "deletion_protection", json!(false))
-        .attr("iam_database_authentication_enabled", "iam_database_authentication_enabled", json!(false))
-        .attr("db_cluster_parameter_group_name", "parameter_group_name", Json::Null)
+        .attr(
+            "iam_database_authentication_enabled",
+            "iam_database_authentication_enabled",
+            json!(false),
+        )
+        .attr(
+            "db_cluster_parameter_group_name",
+            "parameter_group_name",
+            Json::Null,
+        )
         .attr("db_subnet_group_name", "db_subnet_group_name", Json::Null);
     b.default("publicly_accessible", json!(false));
     b.default("parameters", json!({}));
@@ -62,7 +90,9 @@ pub fn rds_cluster(ri: &RawInstance, source: &str) -> Resource {
 
 pub fn parameter_group(ri: &RawInstance, source: &str) -> Resource {
     let mut b = Builder::new(ri, source, &ri.rtype);
-    b.name_from("name").attr("name", "name", Json::Null).attr("family", "family", Json::Null);
+    b.name_from("name")
+        .attr("name", "name", Json::Null)
+        .attr("family", "family", Json::Null);
     let mut params = Map::new();
     for p in blocks(&ri.values, "parameter") {
         if let Some(n) = raw(p, "name").and_then(Val::as_string) {
@@ -75,7 +105,11 @@ pub fn parameter_group(ri: &RawInstance, source: &str) -> Resource {
 
 pub fn db_subnet_group(ri: &RawInstance, source: &str) -> Resource {
     let mut b = Builder::new(ri, source, "aws_db_subnet_group");
-    b.name_from("name").attr("name", "name", Json::Null).attr("subnet_ids", "subnet_ids", json!([]));
+    b.name_from("name").attr("name", "name", Json::Null).attr(
+        "subnet_ids",
+        "subnet_ids",
+        json!([]),
+    );
     b.finish()
 }
 
@@ -84,8 +118,14 @@ pub fn dynamodb_table(ri: &RawInstance, source: &str) -> Resource {
     b.name_from("name").attr("name", "name", Json::Null);
     match b.raw("server_side_encryption.0") {
         Some(s) if raw(s, "enabled").and_then(Val::as_bool) == Some(true) => {
-            let key = raw(s, "kms_key_arn").map(Val::to_json).unwrap_or(Json::Null);
-            b.set("server_side_encryption", json!({"sse_type": "KMS", "kms_key_arn": key}), "server_side_encryption");
+            let key = raw(s, "kms_key_arn")
+                .map(Val::to_json)
+                .unwrap_or(Json::Null);
+            b.set(
+                "server_side_encryption",
+                json!({"sse_type": "KMS", "kms_key_arn": key}),
+                "server_side_encryption",
+            );
         }
         Some(_) => b.set(
             "server_side_encryption",
@@ -93,10 +133,21 @@ pub fn dynamodb_table(ri: &RawInstance, source: &str) -> Resource {
             "server_side_encryption",
         ),
         // DynamoDB always encrypts; without configuration, with an AWS owned key.
-        None => b.default("server_side_encryption", json!({"sse_type": "AWS_OWNED", "kms_key_arn": null})),
+        None => b.default(
+            "server_side_encryption",
+            json!({"sse_type": "AWS_OWNED", "kms_key_arn": null}),
+        ),
     }
-    b.attr("point_in_time_recovery.0.enabled", "point_in_time_recovery", json!(false))
-        .attr("deletion_protection_enabled", "deletion_protection_enabled", json!(false));
+    b.attr(
+        "point_in_time_recovery.0.enabled",
+        "point_in_time_recovery",
+        json!(false),
+    )
+    .attr(
+        "deletion_protection_enabled",
+        "deletion_protection_enabled",
+        json!(false),
+    );
     b.finish()
 }
 
@@ -104,7 +155,9 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
     let v = &ri.values;
     match ri.rtype.as_str() {
         "aws_kms_alias" => {
-            let Some(t) = raw(v, "target_key_id").and_then(|x| a.find(x, &["aws_kms_key"], &["key_id", "arn"])) else {
+            let Some(t) = raw(v, "target_key_id")
+                .and_then(|x| a.find(x, &["aws_kms_key"], &["key_id", "arn"]))
+            else {
                 return false;
             };
             let name = raw(v, "name").map(Val::to_json).unwrap_or(Json::Null);
@@ -115,7 +168,9 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_kms_key_policy" => {
-            let Some(t) = raw(v, "key_id").and_then(|x| a.find(x, &["aws_kms_key"], &["key_id", "arn"])) else {
+            let Some(t) =
+                raw(v, "key_id").and_then(|x| a.find(x, &["aws_kms_key"], &["key_id", "arn"]))
+            else {
                 return false;
             };
             let doc = raw(v, "policy").map(normalize_policy).unwrap_or(Json::Null);
@@ -124,10 +179,13 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_wafv2_web_acl_association" => {
-            let Some(t) = raw(v, "resource_arn").and_then(|x| a.find(x, &["aws_lb"], &["arn"])) else {
+            let Some(t) = raw(v, "resource_arn").and_then(|x| a.find(x, &["aws_lb"], &["arn"]))
+            else {
                 return false;
             };
-            let acl = raw(v, "web_acl_arn").map(Val::to_json).unwrap_or(Json::Null);
+            let acl = raw(v, "web_acl_arn")
+                .map(Val::to_json)
+                .unwrap_or(Json::Null);
             let meta = folded_meta(ri, "web_acl_arn", &acl);
             a.get_mut(t).set_attribute("waf_web_acl", acl, meta);
             true
@@ -145,13 +203,20 @@ pub fn derive(a: &mut Adapter) {
         if rtype != "aws_db_instance" && rtype != "aws_rds_cluster" {
             continue;
         }
-        let group_type = if rtype == "aws_db_instance" { "aws_db_parameter_group" } else { "aws_rds_cluster_parameter_group" };
+        let group_type = if rtype == "aws_db_instance" {
+            "aws_db_parameter_group"
+        } else {
+            "aws_rds_cluster_parameter_group"
+        };
         let group = a.resources[i]
             .attribute("parameter_group_name")
             .cloned()
             .and_then(|g| a.find(&Val::from_json(&g), &[group_type], &["name"]));
         if let Some(g) = group {
-            let params = a.resources[g].attribute("parameters").cloned().unwrap_or(json!({}));
+            let params = a.resources[g]
+                .attribute("parameters")
+                .cloned()
+                .unwrap_or(json!({}));
             let meta = AttributeMeta {
                 provenance: Provenance::Explicit,
                 span: a.resources[g].origin.span.clone(),
@@ -181,8 +246,15 @@ pub fn derive(a: &mut Adapter) {
         if rtype == "aws_db_instance" {
             let src = a.resources[i].attribute("replicate_source_db").cloned();
             if let Some(s) = src.filter(|s| !s.is_null()) {
-                if let Some(si) = a.find(&Val::from_json(&s), &["aws_db_instance"], &["identifier", "arn"]) {
-                    let enc = a.resources[si].attribute("storage_encrypted").cloned().unwrap_or(json!(false));
+                if let Some(si) = a.find(
+                    &Val::from_json(&s),
+                    &["aws_db_instance"],
+                    &["identifier", "arn"],
+                ) {
+                    let enc = a.resources[si]
+                        .attribute("storage_encrypted")
+                        .cloned()
+                        .unwrap_or(json!(false));
                     let explicit = a.resources[i]
                         .attribute_meta
                         .get("storage_encrypted")

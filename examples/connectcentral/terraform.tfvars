@@ -1,0 +1,2 @@
+environment = "prod"
+db_password = "example-not-a-secret"
