@@ -74,9 +74,15 @@ pub fn find_root_modules(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf
         let parent = entry.path().parent().unwrap_or(dir).to_path_buf();
         if name.ends_with(".tf") {
             if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                let own = parent.canonicalize().ok();
                 for c in source_re.captures_iter(&text) {
-                    if let Ok(p) = parent.join(&c[1]).canonicalize() {
-                        called.insert(p);
+                    // A module calling its own directory is a cycle the evaluator reports, not a
+                    // reason to skip the directory.
+                    match parent.join(&c[1]).canonicalize() {
+                        Ok(p) if Some(&p) != own.as_ref() => {
+                            called.insert(p);
+                        }
+                        _ => {}
                     }
                 }
             }

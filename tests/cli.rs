@@ -1,0 +1,326 @@
+//! The command line end to end: exit statuses, selection, baseline, waivers, the published
+//! JSON schemas, and the Markdown summary.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn schema_validator(name: &str) -> jsonschema::Validator {
+    let load = |n: &str| -> Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(crate_dir().join("reports/schema").join(n)).unwrap(),
+        )
+        .unwrap()
+    };
+    let snapshot = load("snapshot.schema.json");
+    jsonschema::options()
+        .with_resource(
+            "https://rampart.invalid/schema/snapshot.schema.json",
+            jsonschema::Resource::from_contents(snapshot).unwrap(),
+        )
+        .build(&load(name))
+        .expect("schema compiles")
+}
+
+fn assert_valid(v: &jsonschema::Validator, doc: &Value) {
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+fn scan_json(args: &[&str]) -> (Option<i32>, Value) {
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let o = rampart(&all, &crate_dir());
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+    (o.status.code(), v)
+}
+
+#[test]
+fn findings_and_snapshot_match_their_schemas() {
+    let out = tempfile::tempdir().unwrap();
+    let o = rampart(
+        &[
+            "scan",
+            "examples/connectcentral",
+            "--waivers",
+            "examples/connectcentral/waivers.yaml",
+            "-o",
+            out.path().to_str().unwrap(),
+        ],
+        &crate_dir(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let read = |n: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(out.path().join(n)).unwrap()).unwrap()
+    };
+    assert_valid(
+        &schema_validator("findings.schema.json"),
+        &read("findings.json"),
+    );
+    assert_valid(
+        &schema_validator("snapshot.schema.json"),
+        &read("snapshot.json"),
+    );
+}
+
+#[test]
+fn exit_status_follows_the_threshold() {
+    let (code, v) = scan_json(&["examples/connectcentral", "--fail-on", "critical"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        v["summary"]["failures_by_severity"]["critical"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let (code, _) = scan_json(&["examples/connectcentral", "--fail-on", "never"]);
+    assert_eq!(code, Some(0));
+    // Only rules that pass on the example: clean.
+    let (code, v) = scan_json(&[
+        "examples/connectcentral",
+        "--select",
+        "LOG-01,LOG-02,ENC-05",
+    ]);
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(v["summary"]["rules"], 3);
+}
+
+#[test]
+fn select_and_ignore_by_id_prefix() {
+    let (_, v) = scan_json(&[
+        "examples/connectcentral",
+        "--select",
+        "NET",
+        "--ignore",
+        "NET-05",
+    ]);
+    let ids: std::collections::BTreeSet<&str> = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids.into_iter().collect::<Vec<_>>(),
+        vec!["NET-01", "NET-02", "NET-03", "NET-04"]
+    );
+}
+
+#[test]
+fn baseline_fails_only_on_new_findings() {
+    let dir = tree(&[("main.tf", "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n  tags = { data-classification = \"internal\" }\n}\n")]);
+    let base = dir.path().join("base.json");
+    let o = rampart(
+        &[
+            "scan",
+            ".",
+            "--json",
+            base.to_str().unwrap(),
+            "--fail-on",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Same findings, lines shifted: nothing new.
+    std::fs::write(dir.path().join("main.tf"), "\n\n# moved\nresource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n  tags = { data-classification = \"internal\" }\n}\n").unwrap();
+    let o = rampart(
+        &["scan", ".", "--baseline", base.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // A new public bucket policy: new critical finding.
+    std::fs::write(
+        dir.path().join("policy.tf"),
+        r#"resource "aws_s3_bucket_policy" "a" {
+  bucket = aws_s3_bucket.a.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "*" }] })
+}
+"#,
+    )
+    .unwrap();
+    let o = rampart(
+        &[
+            "scan",
+            ".",
+            "--baseline",
+            base.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let new: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["baseline"] == "new" && r["status"] == "fail")
+        .filter_map(|r| r["rule_id"].as_str())
+        .collect();
+    assert_eq!(new, vec!["PUB-03"]);
+}
+
+#[test]
+fn waivers_need_a_reason_and_expired_ones_stop_suppressing() {
+    let dir = tree(&[
+        ("main.tf", "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n}\n"),
+        ("w.yaml", "waivers:\n  - rule: DATA-01\n    resource: aws_s3_bucket.a\n    reason: tagged by the org default_tags\n    owner: platform\n  - rule: TLS-01\n    resource: '*'\n    reason: old\n    owner: platform\n    expires: 2020-01-01\n"),
+        ("bad.yaml", "waivers:\n  - rule: DATA-01\n    resource: aws_s3_bucket.a\n    owner: platform\n"),
+    ]);
+    let o = rampart(
+        &[
+            "scan",
+            ".",
+            "--waivers",
+            "w.yaml",
+            "--format",
+            "json",
+            "--select",
+            "DATA-01,TLS-01",
+        ],
+        dir.path(),
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let status = |id: &str| {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule_id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("DATA-01"), "waived");
+    assert_eq!(status("TLS-01"), "fail");
+    assert!(v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired on 2020-01-01")));
+    let o = rampart(&["scan", ".", "--waivers", "bad.yaml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("a reason is required"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn inline_suppression_without_reason_does_not_suppress() {
+    let dir = tree(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"a\" {\n  # rampart:ignore DATA-01\n  bucket = \"a\"\n}\n",
+    )]);
+    let o = rampart(
+        &["scan", ".", "--format", "json", "--select", "DATA-01"],
+        dir.path(),
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["results"][0]["status"], "fail");
+    assert!(v["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no reason"));
+}
+
+#[test]
+fn user_policies_are_loaded_and_tested() {
+    let dir = tree(&[
+        (
+            "policies/naming.rego",
+            r#"# METADATA
+# title: Buckets follow the naming convention
+# description: Bucket names start with the organization prefix.
+# custom:
+#   id: ORG-01
+#   severity: low
+#   resource_types: [aws_s3_bucket]
+#   remediation: Rename the bucket.
+#   controls:
+#     nist_800_53: [CM-6]
+package org.naming
+
+import data.rampart.lib
+
+deny contains lib.finding(b, "bucket", "bucket name lacks the org- prefix") if {
+	some b in lib.resources("aws_s3_bucket")
+	not startswith(b.attributes.bucket, "org-")
+}
+"#,
+        ),
+        (
+            "policies/naming_test.rego",
+            "package org.naming_test\n\nimport data.org.naming\n\ntest_prefix if {\n\tcount(naming.deny) == 1 with input as {\"resources_by_type\": {\"aws_s3_bucket\": [{\"uid\": \"b\", \"attributes\": {\"bucket\": \"x\"}}]}}\n}\n",
+        ),
+        ("tf/main.tf", "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"team-a\"\n}\n"),
+    ]);
+    let o = rampart(&["policy", "test", "policies"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 passed, 0 failed"));
+    let o = rampart(
+        &[
+            "scan",
+            "tf",
+            "--policies",
+            "policies",
+            "--select",
+            "ORG-",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["results"][0]["rule_id"], "ORG-01");
+    assert_eq!(v["results"][0]["status"], "fail");
+    assert_eq!(v["results"][0]["location"]["file"], "tf/main.tf");
+}
+
+#[test]
+fn explain_and_rules_list() {
+    let o = rampart(&["explain", "enc-01"], &crate_dir());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("ENC-01 [high]") && out.contains("nist_800_53: SC-28"),
+        "{out}"
+    );
+    let o = rampart(&["explain", "NOPE-1"], &crate_dir());
+    assert_eq!(o.status.code(), Some(2));
+    let o = rampart(&["rules", "--json"], &crate_dir());
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 34);
+}
+
+#[test]
+fn markdown_summary_of_the_example() {
+    let o = rampart(
+        &[
+            "scan",
+            "examples/connectcentral",
+            "--waivers",
+            "examples/connectcentral/waivers.yaml",
+            "--format",
+            "markdown",
+        ],
+        &crate_dir(),
+    );
+    let md = String::from_utf8_lossy(&o.stdout);
+    // The digest line changes with every policy edit; the rest is stable.
+    let stable: String = md
+        .lines()
+        .filter(|l| !l.contains("policy bundle"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("example_summary", stable);
+}
