@@ -134,6 +134,9 @@ struct ScanArgs {
     /// Tag key that carries the data classification; repeatable.
     #[arg(long = "classification-tag", value_name = "KEY")]
     classification_tags: Vec<String>,
+    /// An AWS account id of your organization (trust in it is not cross-account); repeatable.
+    #[arg(long = "trusted-account", value_name = "ACCOUNT_ID")]
+    trusted_accounts: Vec<String>,
     /// What to print on standard output.
     #[arg(long, value_enum, default_value = "terminal")]
     format: Format,
@@ -330,7 +333,15 @@ fn cmd_scan(args: ScanArgs) -> Result<u8> {
             .as_deref()
             .map(scan::load_baseline)
             .transpose()?,
+        trusted_accounts: args.trusted_accounts.clone(),
     };
+    if let Some(bad) = opts
+        .trusted_accounts
+        .iter()
+        .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        bail!("--trusted-account {bad:?} is not a 12-digit AWS account id");
+    }
     let snapshot = scan::build_snapshot(&sources)?;
     let outcome = scan::evaluate(&engine, snapshot, &opts)?;
     let report = Report {

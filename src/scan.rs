@@ -180,6 +180,8 @@ pub struct EvalOptions {
     pub waivers: Vec<Waiver>,
     /// Fingerprints of a previous run: results found there are marked unchanged.
     pub baseline: Option<HashSet<String>>,
+    /// Account ids that belong to the organization: trust in them is not cross-account.
+    pub trusted_accounts: Vec<String>,
 }
 
 /// The outcome of a scan, everything the writers need.
@@ -211,6 +213,7 @@ pub fn evaluate(
     let config = serde_json::json!({
         "classification": opts.classification,
         "today": suppress::today().to_string(),
+        "trusted_accounts": opts.trusted_accounts,
     });
     let mut results = engine.evaluate(&snapshot, &opts.selection, &config)?;
     let diags = suppress::apply(

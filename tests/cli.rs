@@ -324,3 +324,28 @@ fn markdown_summary_of_the_example() {
         .join("\n");
     insta::assert_snapshot!("example_summary", stable);
 }
+
+#[test]
+fn trusted_accounts_silence_known_cross_account_trust() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"resource "aws_iam_role" "audit" {
+  name = "auditor"
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::444455556666:root" } }] })
+}
+"#,
+    )]);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["scan", ".", "--select", "IAM-08", "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = rampart(&args, dir.path());
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+        (o, v)
+    };
+    let (_, v) = run(&[]);
+    assert_eq!(v["results"][0]["status"], "fail");
+    let (_, v) = run(&["--trusted-account", "444455556666"]);
+    assert_eq!(v["results"][0]["status"], "pass");
+    let (o, _) = run(&["--trusted-account", "4444"]);
+    assert_eq!(o.status.code(), Some(2));
+}

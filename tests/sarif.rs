@@ -5,7 +5,23 @@ mod common;
 
 use common::*;
 use serde_json::Value;
+use std::path::Path;
 use std::process::Command;
+
+/// Scans the bundled example into a SARIF file; the example has high findings, so exit 1.
+fn example_sarif(sarif: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "scan",
+        "examples/connectcentral",
+        "--waivers",
+        "examples/connectcentral/waivers.yaml",
+        "--sarif",
+        sarif.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = rampart(&args, &crate_dir());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
 
 #[test]
 fn example_sarif_passes_the_multitool_with_github_rules() {
@@ -17,20 +33,7 @@ fn example_sarif_passes_the_multitool_with_github_rules() {
     );
     let out = tempfile::tempdir().unwrap();
     let sarif = out.path().join("results.sarif");
-    let o = rampart(
-        &[
-            "scan",
-            "examples/connectcentral",
-            "--waivers",
-            "examples/connectcentral/waivers.yaml",
-            "--sarif",
-            sarif.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        &crate_dir(),
-    );
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    example_sarif(&sarif, &["--format", "json"]);
 
     let report = out.path().join("validation.sarif");
     let v = Command::new(&multitool)
@@ -62,20 +65,7 @@ fn example_sarif_passes_the_multitool_with_github_rules() {
 fn sarif_results_carry_what_code_scanning_needs() {
     let out = tempfile::tempdir().unwrap();
     let sarif = out.path().join("r.sarif");
-    let o = rampart(
-        &[
-            "scan",
-            "examples/connectcentral",
-            "--waivers",
-            "examples/connectcentral/waivers.yaml",
-            "--sarif",
-            sarif.to_str().unwrap(),
-            "--category",
-            "rampart/example/",
-        ],
-        &crate_dir(),
-    );
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    example_sarif(&sarif, &["--category", "rampart/example/"]);
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     let run = &doc["runs"][0];
     assert_eq!(doc["version"], "2.1.0");

@@ -10,7 +10,7 @@ use std::process::Command;
 fn action_and_workflows_pass_zizmor() {
     let zizmor = tool(
         "ZIZMOR",
-        std::path::Path::new("/usr/local/bin/zizmor"),
+        std::path::Path::new("zizmor"),
         "zizmor (PyPI, tests/requirements.txt)",
     );
     let o = Command::new(zizmor)

@@ -63,7 +63,12 @@ impl Writer for MarkdownWriter {
             .collect();
         fails.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule_id.cmp(&b.rule_id)));
         if !fails.is_empty() {
-            writeln!(out, "\n### Failures\n\n| Severity | Rule | Resource | Location | Finding | Baseline |\n|---|---|---|---|---|---|")?;
+            let with_baseline = fails.iter().any(|r| r.baseline.is_some());
+            if with_baseline {
+                writeln!(out, "\n### Failures\n\n| Severity | Rule | Resource | Location | Finding | Baseline |\n|---|---|---|---|---|---|")?;
+            } else {
+                writeln!(out, "\n### Failures\n\n| Severity | Rule | Resource | Location | Finding |\n|---|---|---|---|---|")?;
+            }
             for r in fails.iter().take(MAX_ROWS) {
                 let loc = r
                     .location
@@ -75,16 +80,19 @@ impl Writer for MarkdownWriter {
                     Some(crate::engine::BaselineState::Unchanged) => "unchanged",
                     None => "",
                 };
-                writeln!(
+                write!(
                     out,
-                    "| {} | {} | `{}` | {} | {} | {} |",
+                    "| {} | {} | `{}` | {} | {} |",
                     r.severity,
                     cell(&r.rule_id),
                     cell(&r.resource.uid),
                     loc,
-                    cell(&r.message),
-                    base
+                    cell(&r.message)
                 )?;
+                if with_baseline {
+                    write!(out, " {base} |")?;
+                }
+                writeln!(out)?;
             }
             if fails.len() > MAX_ROWS {
                 writeln!(

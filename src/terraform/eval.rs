@@ -693,18 +693,10 @@ impl Evaluator {
             .get_attribute("for_each")
             .map(|a| self.eval(&a.value, scope))
             .unwrap_or(Val::Null);
-        let items: Vec<(Val, Val)> = match collection.plain() {
-            Val::List(l) => l
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Val::Num(i as f64), v.clone()))
-                .collect(),
-            Val::Map(m) => m
-                .iter()
-                .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
-                .collect(),
-            Val::Null => Vec::new(),
-            other => {
+        let items: Vec<(Val, Val)> = match (entries(&collection), collection.plain()) {
+            (Some(items), _) => items,
+            (None, Val::Null) => Vec::new(),
+            (None, other) => {
                 out.insert(
                     name.clone(),
                     Val::unknown(format!("dynamic {name}: for_each is {}", describe(other))),
@@ -890,19 +882,10 @@ impl Evaluator {
 
     fn eval_for(&self, f: &ForExpr, scope: &Scope) -> Val {
         let coll = self.eval(&f.intro.collection_expr, scope);
-        let items: Vec<(Val, Val)> = match coll.plain() {
-            Val::List(l) => l
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Val::Num(i as f64), v.clone()))
-                .collect(),
-            Val::Map(m) => m
-                .iter()
-                .filter(|(k, _)| k.as_str() != ADDRESS_KEY)
-                .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
-                .collect(),
-            Val::Null => return err("for expression over null"),
-            other => return propagate(other),
+        let items = match (entries(&coll), coll.plain()) {
+            (Some(items), _) => items,
+            (None, Val::Null) => return err("for expression over null"),
+            (None, other) => return propagate(other),
         };
         let value_var = f.intro.value_var.as_str();
         let key_var = f.intro.key_var.as_ref().map(|k| k.as_str());
@@ -1028,17 +1011,8 @@ impl Evaluator {
                     Directive::For(ford) => {
                         let fe = &ford.for_expr;
                         let coll = self.eval(&fe.collection_expr, scope);
-                        let items: Vec<(Val, Val)> = match coll.plain() {
-                            Val::List(l) => l
-                                .iter()
-                                .enumerate()
-                                .map(|(i, v)| (Val::Num(i as f64), v.clone()))
-                                .collect(),
-                            Val::Map(m) => m
-                                .iter()
-                                .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
-                                .collect(),
-                            other => return Err(propagate(other)),
+                        let Some(items) = entries(&coll) else {
+                            return Err(propagate(coll.plain()));
                         };
                         for (k, v) in items {
                             let mut s = scope.with_var(fe.value_var.as_str(), v);
@@ -1251,6 +1225,26 @@ fn computed_attributes(rtype: &str, map: &mut BTreeMap<String, Val>) {
     }
     map.entry("id".into()).or_insert(name.clone());
     map.entry(name_attr.into()).or_insert(name);
+}
+
+/// The (key, element) pairs a `for`, `dynamic` or template `for` iterates over: list indices or
+/// map keys. `None` for anything that is not a collection.
+fn entries(v: &Val) -> Option<Vec<(Val, Val)>> {
+    match v.plain() {
+        Val::List(l) => Some(
+            l.iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Num(i as f64), v.clone()))
+                .collect(),
+        ),
+        Val::Map(m) => Some(
+            m.iter()
+                .filter(|(k, _)| k.as_str() != ADDRESS_KEY)
+                .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
 fn get_attr(v: &Val, name: &str) -> Val {

@@ -18,18 +18,26 @@ pub fn rampart(args: &[&str], cwd: &Path) -> Output {
         .expect("rampart runs")
 }
 
-/// A tool the test needs, from an environment variable set by `scripts/test`, or the place
-/// `scripts/test` installs it. Missing tools fail the test with how to get them.
+/// A tool the test needs: from an environment variable set by `scripts/test`, else the place
+/// `scripts/test` installs it, else `PATH`. A missing tool fails the test with how to get it.
 pub fn tool(env: &str, fallback: &Path, what: &str) -> PathBuf {
+    let from_path = || {
+        let name = fallback.file_name()?;
+        std::env::split_paths(&std::env::var_os("PATH")?)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    };
     let path = std::env::var_os(env)
         .map(PathBuf::from)
-        .unwrap_or_else(|| fallback.to_path_buf());
-    assert!(
-        path.is_file(),
-        "{what} is not installed at {} (set {env}); run `scripts/test`, which installs it",
-        path.display()
-    );
-    path
+        .or_else(|| fallback.is_file().then(|| fallback.to_path_buf()))
+        .or_else(from_path);
+    match path {
+        Some(p) if p.is_file() => p,
+        _ => panic!(
+            "{what} is not installed (looked at ${env}, {}, PATH); run `scripts/test`, which installs it",
+            fallback.display()
+        ),
+    }
 }
 
 pub fn text(o: &Output) -> String {

@@ -13,7 +13,7 @@
 #   controls:
 #     ferpa: ["99.33(a)", "99.31(a)(1)(ii)"]
 #     nist_800_53: [AC-3, AC-4, AC-21]
-package rampart.aws.s3.pub_03
+package rampart.aws.iam.pub_03
 
 import data.rampart.lib
 

@@ -1,6 +1,6 @@
-package rampart.aws.s3.pub_03_test
+package rampart.aws.iam.pub_03_test
 
-import data.rampart.aws.s3.pub_03
+import data.rampart.aws.iam.pub_03
 
 inp(st, class) := {"resources_by_type": {"aws_s3_bucket": [{"uid": "b", "attributes": {"policy": {"Statement": [st]}}, "derived": {"classification": class}}]}}
 
