@@ -44,8 +44,9 @@ fn skip_dir(name: &str) -> bool {
 pub fn find_root_modules(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let mut tf_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut called: HashSet<PathBuf> = HashSet::new();
+    // `source = "./x"` in HCL, `"source": "./x"` in JSON syntax.
     let source_re =
-        regex::Regex::new(r#"(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)""#).expect("valid regex");
+        regex::Regex::new(r#"(?m)^\s*"?source"?\s*[=:]\s*"(\.\.?/[^"]*)""#).expect("valid regex");
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -72,18 +73,16 @@ pub fn find_root_modules(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf
             continue;
         }
         let parent = entry.path().parent().unwrap_or(dir).to_path_buf();
-        if name.ends_with(".tf") {
-            if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                let own = parent.canonicalize().ok();
-                for c in source_re.captures_iter(&text) {
-                    // A module calling its own directory is a cycle the evaluator reports, not a
-                    // reason to skip the directory.
-                    match parent.join(&c[1]).canonicalize() {
-                        Ok(p) if Some(&p) != own.as_ref() => {
-                            called.insert(p);
-                        }
-                        _ => {}
+        if let Ok(text) = std::fs::read_to_string(entry.path()) {
+            let own = parent.canonicalize().ok();
+            for c in source_re.captures_iter(&text) {
+                // A module calling its own directory is a cycle the evaluator reports, not a
+                // reason to skip the directory.
+                match parent.join(&c[1]).canonicalize() {
+                    Ok(p) if Some(&p) != own.as_ref() => {
+                        called.insert(p);
                     }
+                    _ => {}
                 }
             }
         }

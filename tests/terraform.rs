@@ -504,3 +504,20 @@ fn a_saved_snapshot_evaluates_to_the_same_findings() {
         std::fs::read(&snap2).unwrap()
     );
 }
+
+#[test]
+fn a_resource_referring_to_itself_is_unknown_not_a_crash() {
+    let dir = tree(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  tags = { self = aws_s3_bucket.b.arn, count = length(aws_s3_bucket.c) }\n}\nresource \"aws_s3_bucket\" \"c\" {\n  count  = length(aws_s3_bucket.c)\n  bucket = \"c\"\n}\n",
+    )]);
+    let s = snapshot(dir.path(), VarInputs::default());
+    res(&s, "aws_s3_bucket.b");
+    assert!(
+        s.diagnostics
+            .iter()
+            .any(|d| d.message.contains("count is not known")),
+        "{:?}",
+        s.diagnostics
+    );
+}

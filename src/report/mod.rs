@@ -45,10 +45,6 @@ impl Report<'_> {
         &self.outcome.results
     }
 
-    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
-        self.rules.iter().copied().find(|r| r.id == id)
-    }
-
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             resources: self.outcome.snapshot.resources.len(),

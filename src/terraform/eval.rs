@@ -40,6 +40,8 @@ pub struct RawInstance {
     pub mode: Mode,
     pub rtype: String,
     pub name: String,
+    /// The `count` index or `for_each` key, for an expanded block.
+    pub key: Option<Val>,
     /// Attributes, nested blocks as lists of objects.
     pub values: Val,
     /// Span of each attribute and nested block, by dotted path (`versioning.0.enabled`).
@@ -535,6 +537,7 @@ impl Evaluator {
                     mode: block.mode,
                     rtype: block.rtype.clone(),
                     name: block.name.clone(),
+                    key,
                     values: Val::Map(values),
                     attr_spans,
                     span: span.clone(),
@@ -564,30 +567,21 @@ impl Evaluator {
             }
             Val::Map(map)
         };
-        if insts.is_empty() {
+        let expanded = insts.iter().all(|ri| ri.key.is_some());
+        let has = |meta: &str| block.body.get_attribute(meta).is_some();
+        // No instances while the block is still being evaluated (it refers to itself), or a
+        // count / for_each that could not be evaluated: which instances exist is unknown.
+        if insts.is_empty() || ((has("count") || has("for_each")) && !expanded) {
             let base = join_addr(&self.insts[m].address, &block.local_address());
             return Val::unknown(base);
         }
-        if block.body.get_attribute("count").is_some() {
-            if insts.len() == 1 && !insts[0].address.ends_with(']') {
-                return Val::unknown(insts[0].address.clone());
-            }
+        if has("count") {
             Val::List(insts.iter().map(object).collect())
-        } else if block.body.get_attribute("for_each").is_some() {
-            if insts.len() == 1 && !insts[0].address.ends_with(']') {
-                return Val::unknown(insts[0].address.clone());
-            }
+        } else if has("for_each") {
             Val::Map(
                 insts
                     .iter()
-                    .map(|ri| {
-                        let key = ri
-                            .address
-                            .rsplit_once("[\"")
-                            .map(|(_, k)| k.trim_end_matches("\"]").to_string())
-                            .unwrap_or_default();
-                        (key, object(ri))
-                    })
+                    .filter_map(|ri| Some((ri.key.as_ref()?.as_string()?, object(ri))))
                     .collect(),
             )
         } else {

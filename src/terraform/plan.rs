@@ -132,6 +132,7 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
             mode,
             rtype,
             name,
+            key: r.get("index").map(Val::from_json),
             values,
             attr_spans,
             span,

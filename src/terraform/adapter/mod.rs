@@ -132,8 +132,7 @@ impl<'a> Adapter<'a> {
             | "aws_flow_log"
             | "aws_route"
             | "aws_route_table_association"
-            | "aws_network_acl_rule"
-            | "aws_internet_gateway" => network::fold(self, ri),
+            | "aws_network_acl_rule" => network::fold(self, ri),
             "aws_kms_alias" | "aws_kms_key_policy" | "aws_wafv2_web_acl_association" => {
                 storage::fold(self, ri)
             }
@@ -363,7 +362,7 @@ pub(crate) fn span_for(ri: &RawInstance, raw_path: &str) -> Option<Span> {
 
 pub(crate) fn meta_for(ri: &RawInstance, raw_path: &str, v: &Val) -> AttributeMeta {
     AttributeMeta {
-        provenance: if v.contains_unknown() && v.is_unknown() {
+        provenance: if v.is_unknown() {
             Provenance::Unknown
         } else {
             Provenance::Explicit

@@ -290,8 +290,6 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             push_to(a.get_mut(t), "entries", item, meta);
             true
         }
-        // Kept only so routes can be recognised as internet-bound (see `derive`).
-        "aws_internet_gateway" => false,
         _ => false,
     }
 }
