@@ -129,8 +129,12 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     }
     for f in files {
         let rel = rel_path(root, &f);
-        let text = crate::terraform::config::read_text(&f, &rel)
-            .map_err(|d| ScanError::Input(d.message))?;
+        let text = crate::terraform::config::read_text_limited(
+            &f,
+            &rel,
+            crate::terraform::config::MAX_DOCUMENT_BYTES,
+        )
+        .map_err(|d| ScanError::Input(d.message))?;
         if is_snapshot(&text) {
             let s: Snapshot = serde_json::from_str(&text).map_err(|e| {
                 ScanError::Input(format!("{rel}: not a valid rampart snapshot: {e}"))

@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{Diagnostic, DiagnosticLevel, Span};
 
-/// Files above this size are not parsed (they are not hand-written configuration).
+/// Configuration files above this size are not parsed (they are not hand-written).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Machine-written JSON documents (plans, snapshots) may be far larger.
+pub const MAX_DOCUMENT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 /// One configuration file: its text and where its lines start.
 #[derive(Debug)]
@@ -130,17 +132,26 @@ impl ModuleConfig {
     }
 }
 
-/// Relative path with `/` separators for reports; `root` is the scan root.
+/// Relative path with `/` separators for reports; `root` is the scan root. A path outside the
+/// root is shown as it is.
 pub fn rel_path(root: &Path, path: &Path) -> String {
-    let p = path.strip_prefix(root).unwrap_or(path);
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    match path.strip_prefix(root) {
+        Ok(p) => p
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.to_string_lossy().replace('\\', "/"),
+    }
 }
 
-/// Reads a file as configuration text, or says why it cannot be.
+/// Reads a file as configuration text (at most [`MAX_FILE_BYTES`]), or says why it cannot be.
 pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
+    read_text_limited(path, rel, MAX_FILE_BYTES)
+}
+
+/// Reads a text file of at most `limit` bytes, or says why it cannot be read.
+pub fn read_text_limited(path: &Path, rel: &str, limit: u64) -> Result<String, Diagnostic> {
     let err = |message: String| Diagnostic {
         level: DiagnosticLevel::Error,
         message,
@@ -152,9 +163,9 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
         column: None,
     };
     let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read {rel}: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > limit {
         return Err(err(format!(
-            "{rel} is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit for configuration files; not scanned",
+            "{rel} is {} bytes, larger than the {limit}-byte limit for this kind of file; not scanned",
             meta.len()
         )));
     }

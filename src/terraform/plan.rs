@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use super::config::{read_text, Mode};
+use super::config::{read_text_limited, Mode, MAX_DOCUMENT_BYTES};
 use super::eval::RawInstance;
 use super::value::Val;
 use crate::model::{Diagnostic, DiagnosticLevel, Span};
@@ -28,7 +28,7 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
         instances: Vec::new(),
         diagnostics: Vec::new(),
     };
-    let text = match read_text(path, rel) {
+    let text = match read_text_limited(path, rel, MAX_DOCUMENT_BYTES) {
         Ok(t) => t,
         Err(d) => {
             out.diagnostics.push(d);
