@@ -6,11 +6,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use rampart::engine::frameworks::{builtin_frameworks, framework, Framework};
 use rampart::engine::{policy_test, Engine, Selection, Severity};
+use rampart::report::trends::{self, ScanFailures};
 use rampart::report::{
-    json::JsonWriter, markdown::MarkdownWriter, sarif::SarifWriter, terminal::TerminalWriter,
-    Report, Writer,
+    csv::CsvWriter, evidence, html::HtmlWriter, json::JsonWriter, junit::JunitWriter,
 };
+use rampart::report::{
+    markdown::MarkdownWriter, prometheus, sarif::SarifWriter, terminal::TerminalWriter,
+};
+use rampart::report::{Report, Writer};
 use rampart::scan::{self, EvalOptions, Sources};
 use rampart::terraform::VarInputs;
 
@@ -36,6 +41,16 @@ struct Cli {
 enum Command {
     /// Scan Terraform directories, plan JSON files or saved snapshots and evaluate every rule.
     Scan(Box<ScanArgs>),
+    /// Scan as `scan` does and write the auditor report; `--evidence DIR` writes the whole
+    /// evidence pack with its manifest. Exits 0 on findings unless --fail-on is given.
+    Report(Box<ScanArgs>),
+    /// Check an evidence pack against its manifest: any changed, missing or added file fails.
+    Verify {
+        dir: PathBuf,
+        /// The manifest's SHA-256 as recorded when the pack was written.
+        #[arg(long, value_name = "HEX")]
+        manifest_sha256: Option<String>,
+    },
     /// Read sources into a snapshot file without evaluating rules.
     Collect(CollectArgs),
     /// List the rules.
@@ -122,9 +137,10 @@ struct ScanArgs {
     /// Skip rules whose id is or starts with this; repeatable or comma-separated.
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
-    /// Exit 1 on new failures at or above this severity (`never` to always exit 0 on findings).
-    #[arg(long, default_value = "high", value_name = "SEVERITY")]
-    fail_on: String,
+    /// Exit 1 on new failures at or above this severity, `never` to exit 0 on findings
+    /// (default: high for scan, never for report).
+    #[arg(long, value_name = "SEVERITY")]
+    fail_on: Option<String>,
     /// Findings JSON of an earlier run: only failures not in it are new and can fail the run.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -140,7 +156,8 @@ struct ScanArgs {
     /// What to print on standard output.
     #[arg(long, value_enum, default_value = "terminal")]
     format: Format,
-    /// Write results.sarif, findings.json, summary.md and snapshot.json into this directory.
+    /// Write results.sarif, findings.json, summary.md, report.html and snapshot.json into this
+    /// directory.
     #[arg(long, short = 'o', value_name = "DIR")]
     output_dir: Option<PathBuf>,
     /// Write SARIF to this file.
@@ -155,6 +172,33 @@ struct ScanArgs {
     /// SARIF category (automationDetails.id), for several uploads per commit.
     #[arg(long, default_value = "rampart/terraform/")]
     category: String,
+    /// Write the HTML auditor report to this file.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Write JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write every result as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Write Prometheus metrics to this file (a node-exporter textfile).
+    #[arg(long, value_name = "FILE")]
+    prometheus: Option<PathBuf>,
+    /// Push Prometheus metrics to this Pushgateway (e.g. http://pushgateway:9091).
+    #[arg(long, value_name = "URL")]
+    pushgateway: Option<String>,
+    /// Control frameworks for the report (default: all built-in); repeatable.
+    #[arg(long = "framework", value_name = "ID")]
+    frameworks: Vec<String>,
+    /// An earlier evidence pack, for trends (new, resolved, time to fix); repeatable.
+    #[arg(long = "previous", value_name = "DIR")]
+    previous: Vec<PathBuf>,
+    /// Write the evidence pack (report, findings, SARIF, CSV, JUnit, metrics, snapshot, manifest).
+    #[arg(long, value_name = "DIR")]
+    evidence: Option<PathBuf>,
+    /// Print how long each phase took to standard error.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Args)]
@@ -171,6 +215,9 @@ struct RulesArgs {
     /// Add the rules under this directory; repeatable.
     #[arg(long = "policies", value_name = "DIR")]
     policies: Vec<PathBuf>,
+    /// Show a framework's controls and which rules automate them (ferpa, cis_aws, cis_eks, nist_800_53).
+    #[arg(long, value_name = "ID")]
+    framework: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -189,7 +236,34 @@ fn main() -> ExitCode {
 fn run() -> Result<u8> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Scan(args) => cmd_scan(*args),
+        Command::Scan(args) => cmd_scan(*args, "high"),
+        Command::Report(args) => cmd_scan(*args, "never"),
+        Command::Verify {
+            dir,
+            manifest_sha256,
+        } => {
+            let v = evidence::verify(&dir, manifest_sha256.as_deref())?;
+            let mut out = anstream::stdout().lock();
+            for p in &v.problems {
+                writeln!(out, "FAIL {p}")?;
+            }
+            writeln!(
+                out,
+                "{} files checked, manifest sha256 {}",
+                v.checked, v.manifest_sha256
+            )?;
+            if v.problems.is_empty() {
+                writeln!(out, "evidence pack verified")?;
+                Ok(EXIT_CLEAN)
+            } else {
+                writeln!(
+                    out,
+                    "evidence pack does NOT verify ({} problem(s))",
+                    v.problems.len()
+                )?;
+                Ok(EXIT_FINDINGS)
+            }
+        }
         Command::Collect(args) => {
             let snapshot = scan::build_snapshot(&args.source.sources()?)?;
             let json = snapshot.to_json();
@@ -214,6 +288,9 @@ fn run() -> Result<u8> {
         Command::Rules(args) => {
             let engine = Engine::new(&args.policies)?;
             let mut out = anstream::stdout().lock();
+            if let Some(id) = &args.framework {
+                return print_framework(&framework(id)?, &engine, args.json, &mut out);
+            }
             if args.json {
                 serde_json::to_writer_pretty(&mut out, engine.rules())?;
                 writeln!(out)?;
@@ -244,6 +321,60 @@ fn run() -> Result<u8> {
             command: PolicyCommand::Test { dir },
         } => cmd_policy_test(dir),
     }
+}
+
+fn print_framework(f: &Framework, engine: &Engine, json: bool, out: &mut dyn Write) -> Result<u8> {
+    let rows: Vec<serde_json::Value> = f
+        .controls
+        .iter()
+        .map(|c| {
+            let (implemented, automation) = c.implemented(engine.rules());
+            let ids: Vec<&str> = implemented.iter().map(|r| r.id.as_str()).collect();
+            let planned: Vec<&str> = c.rules.iter().map(String::as_str).filter(|r| !ids.contains(r)).collect();
+            serde_json::json!({"id": c.id, "title": c.title, "automation": automation.as_str(), "rules": ids, "planned": planned})
+        })
+        .collect();
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        writeln!(out)?;
+        return Ok(EXIT_CLEAN);
+    }
+    writeln!(out, "{} ({})\n", f.title, f.version)?;
+    for r in &rows {
+        let list = |k: &str| {
+            r[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        };
+        writeln!(
+            out,
+            "{:<22} {:<9} {}",
+            r["id"].as_str().unwrap_or(""),
+            r["automation"].as_str().unwrap_or(""),
+            r["title"].as_str().unwrap_or("")
+        )?;
+        if !list("rules").is_empty() {
+            writeln!(out, "{:<32} rules: {}", "", list("rules"))?;
+        }
+        if !list("planned").is_empty() {
+            writeln!(out, "{:<32} planned: {}", "", list("planned"))?;
+        }
+    }
+    let count = |a: &str| rows.iter().filter(|r| r["automation"] == a).count();
+    writeln!(
+        out,
+        "\n{} controls: {} automated, {} partly automated, {} manual",
+        rows.len(),
+        count("automated"),
+        count("partial"),
+        count("manual")
+    )?;
+    Ok(EXIT_CLEAN)
 }
 
 fn cmd_policy_test(dir: Option<PathBuf>) -> Result<u8> {
@@ -287,6 +418,32 @@ fn cmd_policy_test(dir: Option<PathBuf>) -> Result<u8> {
     })
 }
 
+/// Phase timings for `--timings`, printed to standard error.
+struct Timer {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Timer {
+    fn new(on: bool) -> Self {
+        Timer {
+            on,
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    fn lap(&self, what: &str) {
+        let now = std::time::Instant::now();
+        if self.on {
+            eprintln!(
+                "rampart: {what}: {:.3} s",
+                (now - self.last.get()).as_secs_f64()
+            );
+        }
+        self.last.set(now);
+    }
+}
+
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
@@ -301,9 +458,15 @@ fn render(w: &dyn Writer, report: &Report) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn cmd_scan(args: ScanArgs) -> Result<u8> {
+fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
     let sources = args.source.sources()?;
-    let fail_on = match args.fail_on.to_ascii_lowercase().as_str() {
+    let fail_on = match args
+        .fail_on
+        .as_deref()
+        .unwrap_or(default_fail_on)
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "never" | "none" => None,
         s => Some(Severity::parse(s).with_context(|| {
             format!("--fail-on {s:?}: expected critical, high, medium, low, info or never")
@@ -342,8 +505,30 @@ fn cmd_scan(args: ScanArgs) -> Result<u8> {
     {
         bail!("--trusted-account {bad:?} is not a 12-digit AWS account id");
     }
+    let frameworks = if args.frameworks.is_empty() {
+        builtin_frameworks()?
+    } else {
+        args.frameworks
+            .iter()
+            .map(|f| framework(f))
+            .collect::<Result<_, _>>()?
+    };
+    let previous: Vec<ScanFailures> = args
+        .previous
+        .iter()
+        .map(|d| ScanFailures::load_pack(d))
+        .collect::<Result<_, _>>()?;
+    let timer = Timer::new(args.timings);
     let snapshot = scan::build_snapshot(&sources)?;
+    timer.lap("read sources");
     let outcome = scan::evaluate(&engine, snapshot, &opts)?;
+    timer.lap("evaluate");
+    let trends = (!previous.is_empty()).then(|| {
+        trends::compute(
+            previous,
+            ScanFailures::from_results(outcome.scanned_at, &outcome.results),
+        )
+    });
     let report = Report {
         outcome: &outcome,
         rules: engine
@@ -354,6 +539,8 @@ fn cmd_scan(args: ScanArgs) -> Result<u8> {
         category: args.category.clone(),
         root: sources.root.clone(),
         fail_on,
+        frameworks,
+        trends,
     };
 
     let mut files: Vec<(PathBuf, &dyn Writer)> = Vec::new();
@@ -361,22 +548,40 @@ fn cmd_scan(args: ScanArgs) -> Result<u8> {
         files.push((dir.join("results.sarif"), &SarifWriter));
         files.push((dir.join("findings.json"), &JsonWriter));
         files.push((dir.join("summary.md"), &MarkdownWriter));
+        files.push((dir.join("report.html"), &HtmlWriter));
         write_file(
             &dir.join("snapshot.json"),
             outcome.snapshot.to_json().as_bytes(),
         )?;
     }
-    if let Some(p) = &args.sarif {
-        files.push((p.clone(), &SarifWriter));
-    }
-    if let Some(p) = &args.json {
-        files.push((p.clone(), &JsonWriter));
-    }
-    if let Some(p) = &args.markdown {
-        files.push((p.clone(), &MarkdownWriter));
+    let single: [(&Option<PathBuf>, &dyn Writer); 7] = [
+        (&args.sarif, &SarifWriter),
+        (&args.json, &JsonWriter),
+        (&args.markdown, &MarkdownWriter),
+        (&args.html, &HtmlWriter),
+        (&args.junit, &JunitWriter),
+        (&args.csv, &CsvWriter),
+        (&args.prometheus, &prometheus::PrometheusWriter),
+    ];
+    for (path, w) in single {
+        if let Some(p) = path {
+            files.push((p.clone(), w));
+        }
     }
     for (path, w) in &files {
         write_file(path, &render(*w, &report)?)?;
+        timer.lap(&format!("write {}", path.display()));
+    }
+    if let Some(dir) = &args.evidence {
+        let digest = evidence::write_pack(dir, &report)?;
+        eprintln!(
+            "rampart: evidence pack in {} (manifest sha256 {digest})",
+            dir.display()
+        );
+    }
+    if let Some(url) = &args.pushgateway {
+        let body = render(&prometheus::PrometheusWriter, &report)?;
+        prometheus::push(url, "rampart", &body).map_err(anyhow::Error::msg)?;
     }
     let stdout_writer: &dyn Writer = match args.format {
         Format::Terminal => &TerminalWriter,

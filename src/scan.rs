@@ -192,7 +192,12 @@ pub struct ScanOutcome {
     pub snapshot: Snapshot,
     pub results: Vec<RuleResult>,
     pub policy_digest: String,
+    /// SHA-256 of the snapshot file as written (`Snapshot::to_json`).
     pub snapshot_digest: String,
+    /// The waivers in force or expired, for the waiver register.
+    pub waivers: Vec<Waiver>,
+    /// When the evaluation ran (UTC).
+    pub scanned_at: time::OffsetDateTime,
 }
 
 impl ScanOutcome {
@@ -211,8 +216,8 @@ pub fn evaluate(
     mut snapshot: Snapshot,
     opts: &EvalOptions,
 ) -> Result<ScanOutcome, ScanError> {
+    let scanned_at = time::OffsetDateTime::now_utc();
     classify(&mut snapshot.resources, &opts.classification);
-    let snapshot_digest = crate::model::sha256_hex(snapshot.to_json().as_bytes());
     let config = serde_json::json!({
         "classification": opts.classification,
         "today": suppress::today().to_string(),
@@ -237,10 +242,12 @@ pub fn evaluate(
         }
     }
     Ok(ScanOutcome {
+        snapshot_digest: crate::model::sha256_hex(snapshot.to_json().as_bytes()),
         snapshot,
         results,
         policy_digest: engine.bundle_digest(),
-        snapshot_digest,
+        waivers: opts.waivers.clone(),
+        scanned_at,
     })
 }
 

@@ -2,6 +2,7 @@
 //! whole snapshot (the snapshot is set as input once; rules look resources up by type and uid
 //! through indexes, never by scanning the whole list).
 
+pub mod frameworks;
 pub mod metadata;
 pub mod policy_test;
 pub mod result;

@@ -313,6 +313,16 @@ impl Snapshot {
     }
 }
 
+/// A UTC timestamp in RFC 3339 to the second (`2026-11-27T13:41:09Z`).
+pub fn timestamp(t: time::OffsetDateTime) -> String {
+    let t = t
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t);
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// Hex SHA-256 of bytes; used for snapshot, policy bundle and fingerprint digests.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

@@ -1,15 +1,23 @@
 //! Output formats, each a [`Writer`] over the same [`Report`]. Scanning knows nothing about them.
 
+pub mod audit;
+pub mod csv;
+pub mod evidence;
+pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
+pub mod prometheus;
 pub mod sarif;
 pub mod terminal;
+pub mod trends;
 
 use std::collections::BTreeMap;
 use std::io;
 use std::path::PathBuf;
 
 use crate::engine::{RuleMeta, RuleResult, Severity, Status};
+
 use crate::scan::ScanOutcome;
 
 /// Everything a writer may show.
@@ -23,6 +31,10 @@ pub struct Report<'a> {
     pub root: PathBuf,
     /// The severity at or above which failures fail the run.
     pub fail_on: Option<Severity>,
+    /// Control frameworks the auditor report lays results out by.
+    pub frameworks: Vec<crate::engine::frameworks::Framework>,
+    /// Change across earlier scans, when their evidence packs were given.
+    pub trends: Option<trends::Trends>,
 }
 
 pub trait Writer {

@@ -136,6 +136,7 @@ impl ModuleConfig {
 /// root is shown as it is.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     match path.strip_prefix(root) {
+        Ok(p) if p.as_os_str().is_empty() => ".".to_string(),
         Ok(p) => p
             .components()
             .map(|c| c.as_os_str().to_string_lossy())

@@ -1,0 +1,344 @@
+//! Auditor outputs: the evidence pack and its verification, trends across packs, CSV, JUnit and
+//! Prometheus output, hostile input, and pushing metrics to a Pushgateway.
+
+mod common;
+
+use common::*;
+use std::io::{Read, Write};
+use std::path::Path;
+
+fn report(args: &[&str], cwd: &Path) -> std::process::Output {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    rampart(&all, cwd)
+}
+
+#[test]
+fn evidence_pack_verifies_and_any_changed_byte_fails() {
+    let out = tempfile::tempdir().unwrap();
+    let pack = out.path().join("pack");
+    let o = report(
+        &[
+            "examples/connectcentral",
+            "--waivers",
+            "examples/connectcentral/waivers.yaml",
+            "--evidence",
+            pack.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &crate_dir(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "report exits 0 on findings: {}",
+        text(&o)
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let digest = stderr
+        .split("manifest sha256 ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches([')', '\n'])
+        .to_string();
+    let mut names: Vec<String> = std::fs::read_dir(&pack)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "findings.json",
+            "junit.xml",
+            "manifest.json",
+            "metrics.prom",
+            "report.html",
+            "results.csv",
+            "results.sarif",
+            "snapshot.json",
+            "summary.md"
+        ]
+    );
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", pack.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        rampart(&args, &crate_dir())
+    };
+    let v = verify(&["--manifest-sha256", &digest]);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+    assert!(String::from_utf8_lossy(&v.stdout).contains("8 files checked"));
+
+    for name in names.iter().filter(|n| *n != "manifest.json") {
+        let path = pack.join(name);
+        let original = std::fs::read(&path).unwrap();
+        let mut changed = original.clone();
+        let mid = changed.len() / 2;
+        changed[mid] ^= 0x01;
+        std::fs::write(&path, &changed).unwrap();
+        let v = verify(&[]);
+        assert_eq!(
+            v.status.code(),
+            Some(1),
+            "flipping a bit of {name} went unnoticed: {}",
+            text(&v)
+        );
+        assert!(String::from_utf8_lossy(&v.stdout).contains(&format!("{name} changed")));
+        std::fs::write(&path, &original).unwrap();
+    }
+    // The manifest itself: caught by its recorded digest.
+    let m = pack.join("manifest.json");
+    let original = std::fs::read_to_string(&m).unwrap();
+    std::fs::write(
+        &m,
+        original.replace("\"format_version\": 1", "\"format_version\": 1 "),
+    )
+    .unwrap();
+    assert_eq!(
+        verify(&["--manifest-sha256", &digest]).status.code(),
+        Some(1)
+    );
+    std::fs::write(&m, &original).unwrap();
+    // Added and removed files.
+    std::fs::write(pack.join("extra.txt"), "x").unwrap();
+    assert_eq!(verify(&[]).status.code(), Some(1));
+    std::fs::remove_file(pack.join("extra.txt")).unwrap();
+    std::fs::remove_file(pack.join("junit.xml")).unwrap();
+    let v = verify(&[]);
+    assert_eq!(v.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&v.stdout).contains("junit.xml is missing"));
+}
+
+#[test]
+fn trends_show_new_and_resolved_findings_across_packs() {
+    let dir = tree(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n  tags = { data-classification = \"internal\" }\n}\n",
+    )]);
+    let first = dir.path().join("pack1");
+    let o = report(
+        &[
+            ".",
+            "--select",
+            "TLS-01,DATA-01,PUB-02",
+            "--evidence",
+            "pack1",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Fix TLS-01 on a, add an untagged bucket b (new DATA-01 and TLS-01 failures).
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"resource "aws_s3_bucket" "a" {
+  bucket = "a"
+  tags = { data-classification = "internal" }
+}
+resource "aws_s3_bucket_policy" "a" {
+  bucket = aws_s3_bucket.a.id
+  policy = jsonencode({ Statement = [{ Effect = "Deny", Principal = "*", Action = "s3:*", Resource = "*", Condition = { Bool = { "aws:SecureTransport" = "false" } } }] })
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+"#,
+    )
+    .unwrap();
+    let o = report(
+        &[
+            ".",
+            "--select",
+            "TLS-01,DATA-01,PUB-02",
+            "--previous",
+            first.to_str().unwrap(),
+            "--html",
+            "r.html",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert!(
+        html.contains("2 new · 1 resolved · 0 persisting"),
+        "{}",
+        &html[..html.len().min(4000)]
+    );
+    assert!(html.contains("Resolved since the previous scan"));
+}
+
+fn example_output(flag: &str) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("out");
+    let o = rampart(
+        &[
+            "scan",
+            "examples/connectcentral",
+            "--waivers",
+            "examples/connectcentral/waivers.yaml",
+            flag,
+            path.to_str().unwrap(),
+            "--fail-on",
+            "never",
+        ],
+        &crate_dir(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn csv_junit_and_prometheus_snapshots() {
+    let csv = example_output("--csv");
+    insta::assert_snapshot!("example_csv", csv);
+
+    let junit = example_output("--junit");
+    let doc = roxmltree::Document::parse(&junit).expect("JUnit is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.children().filter(|n| n.is_element()).count(), 34);
+    insta::assert_snapshot!("example_junit", junit);
+
+    let prom = example_output("--prometheus");
+    // Time and digests change from run to run and commit to commit.
+    let stable: Vec<&str> = prom
+        .lines()
+        .filter(|l| {
+            !l.starts_with("rampart_scan_timestamp_seconds ")
+                && !l.starts_with("rampart_scan_info{")
+        })
+        .collect();
+    insta::assert_snapshot!("example_prometheus", stable.join("\n"));
+}
+
+#[test]
+fn hostile_input_comes_out_escaped() {
+    let dir = crate_dir().join("tests/fixtures/hostile");
+    let out = tempfile::tempdir().unwrap();
+    let o = rampart(
+        &[
+            "report",
+            ".",
+            "--html",
+            out.path().join("r.html").to_str().unwrap(),
+            "--csv",
+            out.path().join("r.csv").to_str().unwrap(),
+            "--junit",
+            out.path().join("r.xml").to_str().unwrap(),
+            "--prometheus",
+            out.path().join("r.prom").to_str().unwrap(),
+            "--markdown",
+            out.path().join("r.md").to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let html = std::fs::read_to_string(out.path().join("r.html")).unwrap();
+    for raw in [
+        "<script>alert",
+        "<img src=x",
+        "</style><style>",
+        "</title><script>",
+        "<!-- -->",
+    ] {
+        assert!(!html.contains(raw), "unescaped {raw:?} in the HTML report");
+    }
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "the hostile bucket name is shown, escaped"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert("),
+        "the hostile tag is shown, escaped"
+    );
+    assert_eq!(
+        html.matches("<script").count(),
+        0,
+        "the report carries no scripts"
+    );
+    assert_eq!(
+        html.matches("</style>").count(),
+        1,
+        "only the report's own stylesheet closes a style element"
+    );
+
+    let csv = std::fs::read_to_string(out.path().join("r.csv")).unwrap();
+    assert!(
+        !csv.lines()
+            .any(|l| l.split(',').any(|c| c.starts_with('='))),
+        "a CSV cell starts a formula"
+    );
+    roxmltree::Document::parse(&std::fs::read_to_string(out.path().join("r.xml")).unwrap())
+        .expect("JUnit stays well-formed");
+    let md = std::fs::read_to_string(out.path().join("r.md")).unwrap();
+    assert!(!md.contains("<img") && !md.contains("<script"), "{md}");
+    for line in std::fs::read_to_string(out.path().join("r.prom"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+    {
+        assert!(
+            line.rsplit_once(' ')
+                .is_some_and(|(_, v)| v.parse::<f64>().is_ok()),
+            "malformed metric line {line:?}"
+        );
+    }
+}
+
+#[test]
+fn metrics_are_pushed_to_a_pushgateway() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut sock, _) = listener.accept().unwrap();
+        sock.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 65536];
+        loop {
+            let n = sock.read(&mut chunk).unwrap_or(0);
+            buf.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&buf);
+            if let Some(head_end) = text.find("\r\n\r\n") {
+                let len: usize = text[..head_end]
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse().unwrap())
+                    })
+                    .unwrap_or(0);
+                if buf.len() >= head_end + 4 + len || n == 0 {
+                    break;
+                }
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+            .unwrap();
+        String::from_utf8_lossy(&buf).into_owned()
+    });
+    let o = rampart(
+        &[
+            "scan",
+            "examples/connectcentral",
+            "--fail-on",
+            "never",
+            "--pushgateway",
+            &format!("http://{addr}"),
+        ],
+        &crate_dir(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let request = server.join().unwrap();
+    assert!(
+        request.starts_with("PUT /metrics/job/rampart HTTP/1.1"),
+        "{request}"
+    );
+    assert!(
+        request.contains("rampart_results{rule=\"IAM-01\",severity=\"critical\",status=\"fail\""),
+        "{request}"
+    );
+}
