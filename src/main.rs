@@ -150,6 +150,16 @@ struct ScanArgs {
     /// Tag key that carries the data classification; repeatable.
     #[arg(long = "classification-tag", value_name = "KEY")]
     classification_tags: Vec<String>,
+    /// Valid classification values, most sensitive first (default: ferpa,pii,internal,public).
+    #[arg(
+        long = "classification-levels",
+        value_name = "LIST",
+        value_delimiter = ','
+    )]
+    classification_levels: Vec<String>,
+    /// What an untagged data store is treated as (default: ferpa).
+    #[arg(long = "classification-default", value_name = "LEVEL")]
+    classification_default: Option<String>,
     /// An AWS account id of your organization (trust in it is not cross-account); repeatable.
     #[arg(long = "trusted-account", value_name = "ACCOUNT_ID")]
     trusted_accounts: Vec<String>,
@@ -480,6 +490,26 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
     let mut classification = rampart::analyze::classification::ClassificationConfig::default();
     if !args.classification_tags.is_empty() {
         classification.tag_keys = args.classification_tags.clone();
+    }
+    if !args.classification_levels.is_empty() {
+        classification.levels = args
+            .classification_levels
+            .iter()
+            .map(|l| l.trim().to_ascii_lowercase())
+            .collect();
+    }
+    if let Some(d) = &args.classification_default {
+        classification.default_level = d.trim().to_ascii_lowercase();
+    }
+    if !classification
+        .levels
+        .contains(&classification.default_level)
+    {
+        bail!(
+            "--classification-default {:?} is not one of the levels ({})",
+            classification.default_level,
+            classification.levels.join(", ")
+        );
     }
     let opts = EvalOptions {
         selection: Selection {

@@ -349,3 +349,61 @@ fn trusted_accounts_silence_known_cross_account_trust() {
     let (o, _) = run(&["--trusted-account", "4444"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn classification_keys_and_levels_are_configurable() {
+    let dir = tree(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n  tags = { Sensitivity = \"Restricted\" }\n}\n",
+    )]);
+    let run = |extra: &[&str]| -> Value {
+        let mut args = vec!["scan", ".", "--select", "DATA-01", "--format", "json"];
+        args.extend_from_slice(extra);
+        serde_json::from_slice(&rampart(&args, dir.path()).stdout).unwrap()
+    };
+    // The default tag key is absent: untagged, treated as FERPA data.
+    assert_eq!(run(&[])["results"][0]["status"], "fail");
+    // A custom key with a value outside the levels is still a finding.
+    let v = run(&["--classification-tag", "sensitivity"]);
+    assert!(v["results"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not one of the configured levels"));
+    // ...and passes once the institution's levels include it.
+    let v = run(&[
+        "--classification-tag",
+        "sensitivity",
+        "--classification-levels",
+        "restricted,internal,public",
+        "--classification-default",
+        "restricted",
+    ]);
+    assert_eq!(v["results"][0]["status"], "pass");
+}
+
+#[test]
+fn strict_rules_follow_the_most_sensitive_configured_level() {
+    let dir = tree(&[("main.tf", "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n  tags = { sensitivity = \"restricted\" }\n}\n")]);
+    let o = rampart(
+        &[
+            "scan",
+            ".",
+            "--select",
+            "BAK-01",
+            "--format",
+            "json",
+            "--classification-tag",
+            "sensitivity",
+            "--classification-levels",
+            "restricted,internal",
+            "--classification-default",
+            "restricted",
+        ],
+        dir.path(),
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["results"][0]["status"], "fail",
+        "versioning is required on the strictest level: {v:#}"
+    );
+}

@@ -62,7 +62,8 @@ fn tag_value<'r>(r: &'r Resource, cfg: &ClassificationConfig) -> Option<&'r str>
 }
 
 /// Sets `derived.classification`, `derived.classification_source` (`tag`, `default`,
-/// `inherited`), `derived.classification_valid` and `derived.data_store`.
+/// `inherited`), `derived.classification_valid`, `derived.data_store`, and `derived.strict` (the
+/// resource is at the most sensitive level, e.g. FERPA data, so the strict rule variants apply).
 pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
     for r in resources.iter_mut() {
         let data_store = DATA_STORE_TYPES.contains(&r.resource_type.as_str());
@@ -142,6 +143,15 @@ pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
             r.derived["classification"] = json!(level);
             r.derived["classification_source"] = json!("inherited");
         }
+    }
+    let strictest = cfg
+        .levels
+        .first()
+        .cloned()
+        .unwrap_or_else(|| cfg.default_level.clone());
+    for r in resources.iter_mut() {
+        let strict = r.derived["classification"].as_str() == Some(strictest.as_str());
+        r.derived["strict"] = json!(strict);
     }
 }
 

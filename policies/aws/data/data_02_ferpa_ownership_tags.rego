@@ -23,7 +23,7 @@ applies contains r.uid if {
 	some _, rs in input.resources_by_type
 	some r in rs
 	r.derived.data_store == true
-	r.derived.classification == "ferpa"
+	lib.is_ferpa(r)
 	r.derived.classification_source == "tag"
 }
 
