@@ -1,3 +1,4 @@
 //! Facts computed in Rust and attached to resources for the rules to read.
 
 pub mod classification;
+pub mod iam;
