@@ -218,6 +218,7 @@ pub fn evaluate(
 ) -> Result<ScanOutcome, ScanError> {
     let scanned_at = time::OffsetDateTime::now_utc();
     classify(&mut snapshot.resources, &opts.classification);
+    crate::analyze::iam::analysis::analyze(&mut snapshot.resources);
     let config = serde_json::json!({
         "classification": opts.classification,
         "today": suppress::today().to_string(),

@@ -86,3 +86,70 @@ resource "aws_iam_account_password_policy" "strict" {
   require_symbols           = true
   require_numbers           = true
 }
+
+# Support engineers: analysts assume the support role to debug production.
+resource "aws_iam_group" "analysts" {
+  name = "${local.name}-analysts"
+}
+
+resource "aws_iam_user" "analyst" {
+  name = "dana.analyst"
+}
+
+resource "aws_iam_user_group_membership" "analyst" {
+  user   = aws_iam_user.analyst.name
+  groups = [aws_iam_group.analysts.name]
+}
+
+resource "aws_iam_group_policy" "analysts_assume_support" {
+  group = aws_iam_group.analysts.name
+  name  = "assume-support"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Resource = aws_iam_role.support.arn }]
+  })
+}
+
+resource "aws_iam_role" "support" {
+  name = "${local.name}-support"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+    }]
+  })
+}
+
+# Mistake: support may launch instances with any connectcentral role, including the automation
+# role below, which can rewrite IAM: an escalation path from analyst to administrator.
+resource "aws_iam_role_policy" "support" {
+  role = aws_iam_role.support.id
+  name = "support"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "ReadRecordsForTickets", Effect = "Allow", Action = ["s3:GetObject"], Resource = "${module.data.student_records_bucket_arn}/*" },
+      { Sid = "LaunchDebugHosts", Effect = "Allow", Action = ["ec2:RunInstances", "ec2:DescribeInstances"], Resource = "*" },
+      { Sid = "PassServiceRoles", Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::*:role/${local.name}-*" },
+    ]
+  })
+}
+
+resource "aws_iam_role" "ops_automation" {
+  name = "${local.name}-ops-automation"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_role_policy" "ops_automation" {
+  role = aws_iam_role.ops_automation.id
+  name = "automation"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["iam:*", "ec2:*"], Resource = "*" }]
+  })
+}

@@ -313,6 +313,9 @@ struct Verdict {
     uid: String,
     message: String,
     attribute: Option<String>,
+    /// Distinguishes several findings of one rule on one attribute (e.g. one per principal), so
+    /// each keeps its own fingerprint.
+    key: Option<String>,
 }
 
 fn verdicts(
@@ -358,6 +361,7 @@ fn verdicts(
                 .and_then(Json::as_str)
                 .filter(|p| !p.is_empty())
                 .map(str::to_string),
+            key: item.get("key").and_then(Json::as_str).map(str::to_string),
         });
     }
     Ok(out)
@@ -420,6 +424,7 @@ fn evaluate_rule(
                 uid: uid.to_string(),
                 message: format!("{}: passed", rule.title),
                 attribute: None,
+                key: None,
             };
             out.push(make_result(rule, res, Status::Pass, &pass));
         }
@@ -449,7 +454,14 @@ fn make_result(rule: &RuleMeta, res: &Resource, status: Status, v: &Verdict) -> 
             arn: res.origin.arn.clone(),
         },
         message: v.message.clone(),
-        fingerprint: fingerprint(&rule.id, &res.uid, attribute.as_deref()),
+        fingerprint: match &v.key {
+            Some(k) => fingerprint(
+                &rule.id,
+                &res.uid,
+                Some(&format!("{}#{k}", attribute.as_deref().unwrap_or(""))),
+            ),
+            None => fingerprint(&rule.id, &res.uid, attribute.as_deref()),
+        },
         attribute,
         location,
         evidence,

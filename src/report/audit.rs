@@ -29,6 +29,24 @@ pub struct AuditView {
     pub gaps: Vec<Gap>,
     pub trends: Option<Trends>,
     pub rules: Vec<RuleMeta>,
+    /// Who can reach each store holding FERPA data (from the least-privilege analysis).
+    pub access_map: Vec<StoreAccess>,
+    /// Principals that can escalate to administrator, with their paths.
+    pub escalations: Vec<Escalation>,
+}
+
+#[derive(Serialize)]
+pub struct StoreAccess {
+    pub store: String,
+    pub name: String,
+    pub resource_type: String,
+    pub entries: Vec<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+pub struct Escalation {
+    pub principal: String,
+    pub steps: Vec<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -517,7 +535,36 @@ pub fn build(report: &Report) -> AuditView {
             }),
     );
 
+    let access_map = o
+        .snapshot
+        .resources
+        .iter()
+        .filter_map(|r| {
+            let entries = r.derived.get("access")?.as_array()?.clone();
+            Some(StoreAccess {
+                store: r.uid.clone(),
+                name: r.name.clone(),
+                resource_type: r.resource_type.clone(),
+                entries,
+            })
+        })
+        .collect();
+    let escalations = o
+        .snapshot
+        .resources
+        .iter()
+        .filter_map(|r| {
+            let steps = r.derived.get("iam")?.get("escalation")?.as_array()?.clone();
+            (!steps.is_empty()).then(|| Escalation {
+                principal: r.uid.clone(),
+                steps,
+            })
+        })
+        .collect();
+
     AuditView {
+        access_map,
+        escalations,
         generated_at: crate::model::timestamp(o.scanned_at),
         tool_version: env!("CARGO_PKG_VERSION"),
         policy_digest: o.policy_digest.clone(),

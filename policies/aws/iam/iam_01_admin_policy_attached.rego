@@ -1,9 +1,11 @@
 # METADATA
-# title: No principal holds administrative (*:*) permissions
+# title: No principal holds administrative permissions
 # description: >-
-#   No role, user or group has a policy (inline, customer managed or AWS managed, e.g.
-#   AdministratorAccess) that allows every action on every resource, or allows everything but a
-#   few actions through NotAction. Break-glass roles are documented with a waiver (owner, reason,
+#   No role, user or group can perform every action on every resource (AdministratorAccess, "*"
+#   on "*", or everything-but-a-few through NotAction), nor grant itself any permission (attach or
+#   put a policy on itself, or rewrite a managed policy version) unconditionally. Computed from
+#   the effective permissions: the principal's own and its groups' policies, its permission
+#   boundary, and explicit denies. Break-glass roles are documented with a waiver (owner, reason,
 #   expiry) rather than exempted silently.
 # custom:
 #   id: IAM-01
@@ -20,32 +22,22 @@ import data.rampart.lib
 
 principals := array.concat(array.concat(lib.resources("aws_iam_role"), lib.resources("aws_iam_user")), lib.resources("aws_iam_group"))
 
-full_admin(st) if {
-	st.Effect == "Allow"
-	some a in st.Action
-	a in {"*", "*:*"}
-	"*" in st.Resource
-}
-
-near_admin(st) if {
-	st.Effect == "Allow"
-	st.NotAction
-	"*" in st.Resource
-}
-
-deny contains lib.finding(p, sprintf("policies.%d", [i]), sprintf("policy %v allows every action on every resource", [pol.name])) if {
+deny contains lib.finding(p, admin_path(p), msg) if {
 	some p in principals
-	some i, pol in p.attributes.policies
-	some st in lib.statements(pol.document)
-	full_admin(st)
+	p.derived.iam.admin == "full"
+	msg := sprintf("has administrator access: every action on every resource (%s)", [p.derived.iam.admin_via])
 }
 
-deny contains lib.finding(p, sprintf("policies.%d", [i]), sprintf("policy %v allows every action except %v on every resource (NotAction)", [pol.name, st.NotAction])) if {
+deny contains lib.finding(p, admin_path(p), msg) if {
 	some p in principals
-	some i, pol in p.attributes.policies
-	some st in lib.statements(pol.document)
-	near_admin(st)
+	p.derived.iam.admin == "equivalent"
+	msg := sprintf("is administrator-equivalent: it %s", [p.derived.iam.admin_via])
 }
+
+# The policy that grants it, when it is the principal's own (not a group's).
+admin_path(p) := object.get(p.derived.iam, "admin_path", "policies") if object.get(p.derived.iam, "admin_path", null) != null
+
+admin_path(p) := "policies" if object.get(p.derived.iam, "admin_path", null) == null
 
 error contains lib.finding(p, sprintf("policies.%d", [i]), sprintf("policy %v is not declared in this configuration and was not assessed", [pol.arn])) if {
 	some p in principals

@@ -105,11 +105,16 @@ impl Catalog {
                     c.services.insert(prefix.to_string(), name.to_string());
                 }
                 ["A", prefix, action, level, types] => {
-                    let Some(level) = AccessLevel::parse(level) else { continue };
+                    let Some(level) = AccessLevel::parse(level) else {
+                        continue;
+                    };
                     let name = format!("{prefix}:{action}");
                     let lower = name.to_ascii_lowercase();
                     let idx = c.actions.len();
-                    c.by_service.entry(prefix.to_string()).or_default().push(idx);
+                    c.by_service
+                        .entry(prefix.to_string())
+                        .or_default()
+                        .push(idx);
                     c.by_lower.insert(lower.clone(), idx);
                     c.actions.push(Action {
                         name,
@@ -125,7 +130,9 @@ impl Catalog {
     }
 
     pub fn get(&self, action: &str) -> Option<&Action> {
-        self.by_lower.get(&action.to_ascii_lowercase()).map(|&i| &self.actions[i])
+        self.by_lower
+            .get(&action.to_ascii_lowercase())
+            .map(|&i| &self.actions[i])
     }
 
     pub fn has_service(&self, prefix: &str) -> bool {
@@ -149,7 +156,9 @@ impl Catalog {
         } else {
             Box::new(self.by_service.get(svc).into_iter().flatten().copied())
         };
-        candidates.filter(|&i| wildcard_match(&p, &self.actions[i].lower)).collect()
+        candidates
+            .filter(|&i| wildcard_match(&p, &self.actions[i].lower))
+            .collect()
     }
 }
 
@@ -162,9 +171,15 @@ mod tests {
         let c = catalog();
         assert!(c.actions.len() > 15_000, "{}", c.actions.len());
         assert_eq!(c.get("S3:getobject").unwrap().level, AccessLevel::Read);
-        assert_eq!(c.get("iam:PassRole").unwrap().level, AccessLevel::PermissionsManagement);
+        assert_eq!(
+            c.get("iam:PassRole").unwrap().level,
+            AccessLevel::PermissionsManagement
+        );
         assert_eq!(c.get("s3:PutObject").unwrap().level, AccessLevel::Write);
-        assert_eq!(c.get("iam:AttachRolePolicy").unwrap().level, AccessLevel::PermissionsManagement);
+        assert_eq!(
+            c.get("iam:AttachRolePolicy").unwrap().level,
+            AccessLevel::PermissionsManagement
+        );
         assert!(!c.get("s3:ListAllMyBuckets").unwrap().scopable);
         assert!(c.get("s3:GetObject").unwrap().scopable);
     }
@@ -172,17 +187,30 @@ mod tests {
     #[test]
     fn expands_wildcards_case_insensitively() {
         let c = catalog();
-        let gets: Vec<&str> = c.expand("s3:Get*").iter().map(|&i| c.actions[i].name.as_str()).collect();
+        let gets: Vec<&str> = c
+            .expand("s3:Get*")
+            .iter()
+            .map(|&i| c.actions[i].name.as_str())
+            .collect();
         assert!(gets.contains(&"s3:GetObject") && gets.iter().all(|a| a.starts_with("s3:Get")));
         assert_eq!(c.expand("*").len(), c.actions.len());
-        assert!(c.expand("iam:*Policy*").iter().any(|&i| c.actions[i].name == "iam:CreatePolicyVersion"));
-        assert!(c.expand("s3:GetObj?ct").iter().any(|&i| c.actions[i].name == "s3:GetObject"));
+        assert!(c
+            .expand("iam:*Policy*")
+            .iter()
+            .any(|&i| c.actions[i].name == "iam:CreatePolicyVersion"));
+        assert!(c
+            .expand("s3:GetObj?ct")
+            .iter()
+            .any(|&i| c.actions[i].name == "s3:GetObject"));
         assert!(c.expand("nosuch:Thing").is_empty());
     }
 
     #[test]
     fn wildcard_matching() {
-        assert!(wildcard_match("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b"));
+        assert!(wildcard_match(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket/a/b"
+        ));
         assert!(wildcard_match("*", ""));
         assert!(wildcard_match("a*c*e", "abcde"));
         assert!(!wildcard_match("a*c*e", "abcd"));

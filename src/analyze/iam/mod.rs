@@ -1,4 +1,6 @@
 //! Least-privilege analysis: the IAM action catalog, policy documents, effective permissions,
 //! privilege-escalation paths and the FERPA access map, attached to resources as derived facts.
 
+pub mod analysis;
 pub mod catalog;
+pub mod policy;

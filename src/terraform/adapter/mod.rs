@@ -20,6 +20,7 @@ use super::eval::RawInstance;
 use super::value::Val;
 use crate::model::{AttributeMeta, Origin, Provenance, Resource, Span};
 
+pub use iam::aws_managed_document;
 pub use policy::normalize_policy;
 
 /// Builds model resources from instances; `source` is `terraform` or `terraform-plan`.

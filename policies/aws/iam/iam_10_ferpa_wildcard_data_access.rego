@@ -1,0 +1,44 @@
+# METADATA
+# title: Access to FERPA data stores is granted by name, not by wildcard
+# description: >-
+#   Only school officials with a legitimate educational interest may reach education records
+#   (99.31(a)(1)(ii)). For every bucket, table, database and KMS key holding FERPA data, rampart
+#   maps who can read or write the data through identity, bucket and key policies; a grant of data
+#   actions (s3:GetObject, dynamodb:Query, rds-db:connect, kms:Decrypt, ...) that reaches the store
+#   only through Resource "*" or a service-wide wildcard, without a condition, is a finding.
+# custom:
+#   id: IAM-10
+#   severity: high
+#   resource_types: [aws_s3_bucket, aws_dynamodb_table, aws_db_instance, aws_rds_cluster, aws_kms_key]
+#   remediation: Name the store's ARN in the policy (or scope with aws:ResourceTag conditions), and keep Resource "*" data grants out of roles that do not need every store.
+#   controls:
+#     ferpa: ["99.31(a)(1)(ii)", "99.35(a)(2)(ii)"]
+#     nist_800_53: [AC-6, AC-3, AC-21]
+package rampart.aws.iam.iam_10
+
+import data.rampart.lib
+
+stores := [r |
+	some t in ["aws_s3_bucket", "aws_dynamodb_table", "aws_db_instance", "aws_rds_cluster", "aws_kms_key"]
+	some r in lib.resources(t)
+]
+
+applies contains r.uid if {
+	some r in stores
+	lib.is_ferpa(r)
+}
+
+# One finding per store and principal (its fingerprint keyed by the principal), reads and writes
+# together.
+wildcard_grants(r) := [a | some a in object.get(r.derived, "access", []); a.wildcard == true; a.conditional == false]
+
+deny contains {"uid": r.uid, "key": who, "msg": msg} if {
+	some uid in applies
+	r := lib.resource(uid)
+	grants := wildcard_grants(r)
+	some who in {a.principal | some a in grants}
+	mine := [a | some a in grants; a.principal == who]
+	accesses := concat(" and ", sort({a.access | some a in mine}))
+	vias := concat("; ", sort({a.via | some a in mine}))
+	msg := sprintf("%s can %s this store's data through a wildcard resource (%s)", [who, accesses, vias])
+}

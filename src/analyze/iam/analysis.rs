@@ -1,0 +1,780 @@
+//! Effective permissions, escalation paths and the FERPA access map, computed over the snapshot
+//! and attached to resources as derived facts the Rego rules read:
+//!
+//! - principals (`aws_iam_role`, `aws_iam_user`, `aws_iam_group`): `derived.iam.admin`
+//!   (`full` / `equivalent` / null) with the statement that grants it, and
+//!   `derived.iam.escalation` (the shortest path to administrator, step by step);
+//! - stores holding FERPA data (and the KMS keys that encrypt them): `derived.access`, every
+//!   principal that can read or write the data, through which policy and statement;
+//! - anything with a policy document: `derived.policy_issues` (invalid documents, typos,
+//!   Allow with NotAction/NotResource, service-wide write wildcards).
+
+use serde::Serialize;
+use serde_json::{json, Value as Json};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use super::catalog::{catalog, AccessLevel};
+use super::policy::{
+    decide, parse, refers_to, Decision, Document, Effect, Named, Request, Value, Via,
+};
+use crate::model::{is_unknown, Resource, UNKNOWN_KEY};
+
+/// A principal with the documents that make up its permissions.
+struct Principal {
+    idx: usize,
+    uid: String,
+    kind: &'static str,
+    name: String,
+    /// ARN, with `*` for the parts not known (account, path).
+    arn: String,
+    account: Option<String>,
+    policies: Vec<(String, Document)>,
+    /// Policy name → its place in the resource's `policies` attribute, for findings to point at.
+    paths: HashMap<String, String>,
+    boundary: Option<(String, Document)>,
+    trust: Option<Document>,
+}
+
+impl Principal {
+    fn named(&self) -> Vec<Named<'_>> {
+        self.policies
+            .iter()
+            .map(|(n, d)| Named { name: n, doc: d })
+            .collect()
+    }
+
+    /// The identity decision, intersected with the permission boundary.
+    fn decide(&self, action: &str, arn: Option<&str>, address: Option<&str>) -> Decision {
+        let req = Request {
+            action,
+            arn,
+            address,
+        };
+        let d = decide(&self.named(), &req);
+        match (&d, &self.boundary) {
+            (Decision::Allowed { .. }, Some((name, b))) => {
+                match decide(&[Named { name, doc: b }], &req) {
+                    Decision::Allowed { conditions, .. } => match d {
+                        Decision::Allowed {
+                            via,
+                            conditions: mut c,
+                            unknown_resource,
+                        } => {
+                            c.extend(conditions);
+                            Decision::Allowed {
+                                via,
+                                conditions: c,
+                                unknown_resource,
+                            }
+                        }
+                        other => other,
+                    },
+                    Decision::Denied { via } => Decision::Denied { via },
+                    Decision::NotAllowed => Decision::NotAllowed,
+                }
+            }
+            _ => d,
+        }
+    }
+
+    fn can(&self, action: &str, arn: &str, address: Option<&str>) -> Option<Via> {
+        match self.decide(action, Some(arn), address) {
+            d @ Decision::Allowed { .. } if d.unconditional() => match d {
+                Decision::Allowed { via, .. } => Some(via),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+fn str_of(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        o if is_unknown(o) => o[UNKNOWN_KEY].as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// The document of a managed policy named by ARN or reference, from the snapshot or the AWS
+/// managed policies rampart knows.
+fn managed_document(resources: &[Resource], arn: &Json) -> Option<(String, Document)> {
+    let text = str_of(arn)?;
+    if let Some(doc) = crate::terraform::adapter::aws_managed_document(&text) {
+        return Some((format!("managed:{text}"), parse(&doc)));
+    }
+    let policy = resources.iter().find(|r| {
+        r.resource_type == "aws_iam_policy"
+            && (refers_to(&text, &r.uid)
+                || r.origin.arn.as_deref() == Some(text.as_str())
+                || text.ends_with(&format!("/{}", r.name)))
+    })?;
+    Some((
+        format!("managed:{}", policy.name),
+        parse(policy.attribute("document")?),
+    ))
+}
+
+fn principals(resources: &[Resource]) -> Vec<Principal> {
+    let mut out = Vec::new();
+    let groups: HashMap<&str, &Resource> = resources
+        .iter()
+        .filter(|r| r.resource_type == "aws_iam_group")
+        .flat_map(|r| [(r.uid.as_str(), r), (r.name.as_str(), r)])
+        .collect();
+    for (idx, r) in resources.iter().enumerate() {
+        let kind = match r.resource_type.as_str() {
+            "aws_iam_role" => "role",
+            "aws_iam_user" => "user",
+            "aws_iam_group" => "group",
+            _ => continue,
+        };
+        let policy_docs = |res: &Resource, prefix: &str| -> Vec<(String, Document, usize)> {
+            res.attribute("policies")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .filter_map(|(i, p)| {
+                    let doc = p.get("document").filter(|d| !d.is_null())?;
+                    let name = p["name"].as_str().or(p["arn"].as_str()).unwrap_or("?");
+                    Some((
+                        format!("{prefix}{}:{name}", p["kind"].as_str().unwrap_or("policy")),
+                        parse(doc),
+                        i,
+                    ))
+                })
+                .collect()
+        };
+        let own = policy_docs(r, "");
+        let paths: HashMap<String, String> = own
+            .iter()
+            .map(|(n, _, i)| (n.clone(), format!("policies.{i}")))
+            .collect();
+        let mut policies: Vec<(String, Document)> =
+            own.into_iter().map(|(n, d, _)| (n, d)).collect();
+        if kind == "user" {
+            for g in r
+                .attribute("groups")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(group) = g.as_str().and_then(|g| groups.get(g)) {
+                    policies.extend(
+                        policy_docs(group, &format!("group {}: ", group.name))
+                            .into_iter()
+                            .map(|(n, d, _)| (n, d)),
+                    );
+                }
+            }
+        }
+        let boundary = r
+            .attribute("permissions_boundary")
+            .filter(|b| !b.is_null())
+            .and_then(|b| {
+                managed_document(resources, b)
+                    .or_else(|| Some(("boundary (not resolved)".into(), Document::default())))
+            });
+        let path = r.attribute("path").and_then(Json::as_str).unwrap_or("/");
+        let arn = r.origin.arn.clone().unwrap_or_else(|| {
+            format!(
+                "arn:aws:iam::{}:{kind}{path}{}",
+                r.account.as_deref().unwrap_or("*"),
+                r.name
+            )
+        });
+        out.push(Principal {
+            idx,
+            uid: r.uid.clone(),
+            kind,
+            name: r.name.clone(),
+            arn,
+            account: r.account.clone(),
+            policies,
+            paths,
+            boundary,
+            trust: (kind == "role").then(|| {
+                r.attribute("assume_role_policy")
+                    .map(parse)
+                    .unwrap_or_default()
+            }),
+        });
+    }
+    out
+}
+
+/// Whether a trust policy admits a principal, and whether it names it explicitly (then the
+/// principal needs no identity permission for sts:AssumeRole in the same account).
+fn trusts(trust: &Document, p: &Principal) -> Option<bool> {
+    for st in trust
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        let Some(pr) = &st.principals else { continue };
+        if pr.not || !super::policy::action_matches(&st.actions, "sts:assumerole") {
+            continue;
+        }
+        for v in pr.of_kind("AWS") {
+            match v {
+                Value::Text(t) if t == "*" => return Some(false),
+                Value::Text(t)
+                    if t == &p.arn || t.ends_with(&format!(":{}/{}", p.kind, p.name)) =>
+                {
+                    return Some(true)
+                }
+                Value::Text(t) if t.ends_with(":root") || t.len() == 12 => {
+                    let acct = t
+                        .trim_start_matches("arn:aws:iam::")
+                        .trim_end_matches(":root");
+                    if p.account.as_deref().is_none_or(|a| a == acct) {
+                        return Some(false);
+                    }
+                }
+                Value::Unknown(r) if refers_to(r, &p.uid) => return Some(true),
+                Value::Unknown(r) if r.contains(":root") => return Some(false),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+fn trusts_service(trust: &Document, service: &str) -> bool {
+    trust.statements.iter().any(|st| {
+        st.effect == Effect::Allow
+            && st
+                .principals
+                .as_ref()
+                .is_some_and(|p| p.of_kind("Service").any(|v| v.text() == service))
+    })
+}
+
+/// One step of an escalation path.
+#[derive(Serialize, Clone, Debug)]
+pub struct Step {
+    pub from: String,
+    pub to: String,
+    pub method: String,
+    pub via: String,
+}
+
+/// Services that run code with a passed role: (service principal, actions needed besides PassRole).
+const PASS_ROLE_METHODS: [(&str, &[&str]); 8] = [
+    ("ec2.amazonaws.com", &["ec2:runinstances"]),
+    (
+        "lambda.amazonaws.com",
+        &["lambda:createfunction", "lambda:invokefunction"],
+    ),
+    (
+        "lambda.amazonaws.com",
+        &["lambda:createfunction", "lambda:createeventsourcemapping"],
+    ),
+    (
+        "cloudformation.amazonaws.com",
+        &["cloudformation:createstack"],
+    ),
+    ("glue.amazonaws.com", &["glue:createdevendpoint"]),
+    (
+        "sagemaker.amazonaws.com",
+        &[
+            "sagemaker:createnotebookinstance",
+            "sagemaker:createpresignednotebookinstanceurl",
+        ],
+    ),
+    (
+        "codebuild.amazonaws.com",
+        &["codebuild:createproject", "codebuild:startbuild"],
+    ),
+    (
+        "ecs-tasks.amazonaws.com",
+        &["ecs:runtask", "ecs:registertaskdefinition"],
+    ),
+];
+
+fn via_text(v: &Via) -> String {
+    format!(
+        "{} statement {}{}",
+        v.policy,
+        v.statement,
+        v.sid
+            .as_ref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default()
+    )
+}
+
+/// Edges "from can become to" of the escalation graph, and which principals can grant
+/// themselves anything.
+/// The graph's edges (target, method, statement) and, per principal, how it can grant itself
+/// anything.
+type Edges = (
+    Vec<Vec<(usize, String, String)>>,
+    Vec<Option<(String, Via)>>,
+);
+
+fn edges(ps: &[Principal], resources: &[Resource]) -> Edges {
+    let mut out: Vec<Vec<(usize, String, String)>> = vec![Vec::new(); ps.len()];
+    let mut self_grant: Vec<Option<(String, Via)>> = vec![None; ps.len()];
+    let modify = |kind: &str| -> &'static [&'static str] {
+        match kind {
+            "role" => &["iam:attachrolepolicy", "iam:putrolepolicy"],
+            "user" => &["iam:attachuserpolicy", "iam:putuserpolicy"],
+            _ => &["iam:attachgrouppolicy", "iam:putgrouppolicy"],
+        }
+    };
+    for (i, p) in ps.iter().enumerate() {
+        // Policy changes on itself, or on any managed policy version.
+        for a in modify(p.kind)
+            .iter()
+            .chain(&["iam:createpolicyversion", "iam:setdefaultpolicyversion"])
+        {
+            let target = if a.contains("policyversion") {
+                "*"
+            } else {
+                p.arn.as_str()
+            };
+            if let Some(v) = p.can(a, target, Some(&p.uid)) {
+                let name = catalog().get(a).map_or(a.to_string(), |x| x.name.clone());
+                self_grant[i] = Some((format!("{name} ({})", via_text(&v)), v));
+                break;
+            }
+        }
+        for (j, q) in ps.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            let mut add = |method: String, via: &Via| out[i].push((j, method, via_text(via)));
+            match q.kind {
+                "role" => {
+                    let trust = q.trust.as_ref().expect("roles have trust policies");
+                    match trusts(trust, p) {
+                        Some(true) => {
+                            let v = Via {
+                                policy: format!("trust policy of {}", q.name),
+                                statement: 0,
+                                sid: None,
+                                wildcard: false,
+                            };
+                            add("sts:AssumeRole (trusted by name)".into(), &v);
+                        }
+                        Some(false) => {
+                            if let Some(v) = p.can("sts:assumerole", &q.arn, Some(&q.uid)) {
+                                add("sts:AssumeRole".into(), &v);
+                            }
+                        }
+                        None => {}
+                    }
+                    if let Some(v) = p.can("iam:updateassumerolepolicy", &q.arn, Some(&q.uid)) {
+                        if p.can("sts:assumerole", &q.arn, Some(&q.uid)).is_some() {
+                            add("iam:UpdateAssumeRolePolicy + sts:AssumeRole".into(), &v);
+                        }
+                    }
+                    if let Some(v) = p.can("iam:passrole", &q.arn, Some(&q.uid)) {
+                        for (service, actions) in PASS_ROLE_METHODS {
+                            if trusts_service(trust, service)
+                                && actions.iter().all(|a| p.can(a, "*", None).is_some())
+                            {
+                                let names: Vec<String> = actions
+                                    .iter()
+                                    .map(|a| {
+                                        catalog().get(a).map_or(a.to_string(), |x| x.name.clone())
+                                    })
+                                    .collect();
+                                add(format!("iam:PassRole + {}", names.join(" + ")), &v);
+                                break;
+                            }
+                        }
+                    }
+                    for a in modify("role") {
+                        if let Some(v) = p.can(a, &q.arn, Some(&q.uid)) {
+                            let name = catalog().get(a).map_or(a.to_string(), |x| x.name.clone());
+                            add(format!("{name} on {}", q.name), &v);
+                        }
+                    }
+                }
+                "user" => {
+                    for a in [
+                        "iam:createaccesskey",
+                        "iam:createloginprofile",
+                        "iam:updateloginprofile",
+                    ]
+                    .iter()
+                    .chain(modify("user"))
+                    {
+                        if let Some(v) = p.can(a, &q.arn, Some(&q.uid)) {
+                            add(
+                                catalog().get(a).map_or(a.to_string(), |x| x.name.clone()),
+                                &v,
+                            );
+                            break;
+                        }
+                    }
+                }
+                _ => {
+                    if p.kind == "user" {
+                        if let Some(v) = p.can("iam:addusertogroup", &q.arn, Some(&q.uid)) {
+                            add("iam:AddUserToGroup".into(), &v);
+                        }
+                    }
+                }
+            }
+        }
+        // Code that runs as a role: Lambda functions and instances.
+        for r in resources {
+            let role_ref = match r.resource_type.as_str() {
+                "aws_lambda_function" => r.attribute("role").and_then(str_of),
+                _ => None,
+            };
+            let Some(role_ref) = role_ref else { continue };
+            let Some(j) = ps.iter().position(|q| {
+                q.kind == "role"
+                    && (refers_to(&role_ref, &q.uid)
+                        || role_ref == q.arn
+                        || role_ref.ends_with(&format!("role/{}", q.name)))
+            }) else {
+                continue;
+            };
+            let arn = r.origin.arn.clone().unwrap_or_else(|| {
+                format!(
+                    "arn:aws:lambda:*:*:function:{}",
+                    r.attribute("function_name")
+                        .and_then(Json::as_str)
+                        .unwrap_or("*")
+                )
+            });
+            if i != j {
+                if let Some(v) = p.can("lambda:updatefunctioncode", &arn, Some(&r.uid)) {
+                    out[i].push((
+                        j,
+                        format!("lambda:UpdateFunctionCode on {}", r.uid),
+                        via_text(&v),
+                    ));
+                }
+            }
+        }
+    }
+    (out, self_grant)
+}
+
+/// Actions that read and write the data of each kind of store.
+fn data_actions(rtype: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    match rtype {
+        "aws_s3_bucket" => (
+            &["s3:getobject", "s3:getobjectversion"],
+            &["s3:putobject", "s3:deleteobject", "s3:deleteobjectversion"],
+        ),
+        "aws_dynamodb_table" => (
+            &[
+                "dynamodb:getitem",
+                "dynamodb:batchgetitem",
+                "dynamodb:query",
+                "dynamodb:scan",
+                "dynamodb:exporttabletopointintime",
+            ],
+            &[
+                "dynamodb:putitem",
+                "dynamodb:updateitem",
+                "dynamodb:deleteitem",
+                "dynamodb:batchwriteitem",
+            ],
+        ),
+        "aws_db_instance" | "aws_rds_cluster" => (
+            &["rds-db:connect", "rds-data:executestatement"],
+            &["rds-db:connect", "rds-data:executestatement"],
+        ),
+        "aws_kms_key" => (&["kms:decrypt"], &["kms:generatedatakey", "kms:encrypt"]),
+        _ => (&[], &[]),
+    }
+}
+
+/// The ARN data actions on a store are evaluated against (`*` where not known yet).
+fn data_arn(r: &Resource) -> Option<String> {
+    if let Some(arn) = &r.origin.arn {
+        return Some(match r.resource_type.as_str() {
+            "aws_s3_bucket" => format!("{arn}/*"),
+            _ => arn.clone(),
+        });
+    }
+    let name = &r.name;
+    Some(match r.resource_type.as_str() {
+        "aws_s3_bucket" => format!(
+            "arn:aws:s3:::{}/*",
+            r.attribute("bucket").and_then(Json::as_str)?
+        ),
+        "aws_dynamodb_table" => format!(
+            "arn:aws:dynamodb:{}:{}:table/{name}",
+            r.region.as_deref().unwrap_or("*"),
+            r.account.as_deref().unwrap_or("*")
+        ),
+        "aws_db_instance" | "aws_rds_cluster" => "arn:aws:rds-db:*:*:dbuser:*/*".to_string(),
+        "aws_kms_key" => "arn:aws:kms:*:*:key/*".to_string(),
+        _ => return None,
+    })
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct AccessEntry {
+    pub principal: String,
+    pub principal_type: &'static str,
+    pub access: &'static str,
+    pub actions: Vec<String>,
+    pub via: String,
+    /// Granted through `*` or a service-wide ARN wildcard rather than this store.
+    pub wildcard: bool,
+    pub conditional: bool,
+    pub conditions: Vec<String>,
+    /// Through which kind of policy: identity, bucket policy or key policy.
+    pub through: &'static str,
+}
+
+fn access_map(ps: &[Principal], store: &Resource) -> Vec<AccessEntry> {
+    let (read, write) = data_actions(&store.resource_type);
+    let Some(arn) = data_arn(store) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for p in ps.iter().filter(|p| p.kind != "group") {
+        for (access, actions) in [("read", read), ("write", write)] {
+            let mut granted = Vec::new();
+            let mut first: Option<Decision> = None;
+            for a in actions {
+                let d = p.decide(a, Some(&arn), Some(&store.uid));
+                if d.allowed() {
+                    granted.push(
+                        catalog()
+                            .get(a)
+                            .map(|x| x.name.clone())
+                            .unwrap_or_else(|| a.to_string()),
+                    );
+                    first.get_or_insert(d);
+                }
+            }
+            if let Some(Decision::Allowed {
+                via,
+                conditions,
+                unknown_resource,
+            }) = first
+            {
+                let mut conds: Vec<String> = conditions
+                    .iter()
+                    .map(|c| format!("{} {} {:?}", c.operator, c.key, c.values))
+                    .collect();
+                if unknown_resource {
+                    conds.push("the resource it names is known only after apply".into());
+                }
+                out.push(AccessEntry {
+                    principal: p.uid.clone(),
+                    principal_type: p.kind,
+                    access,
+                    actions: granted,
+                    via: via_text(&via),
+                    wildcard: via.wildcard,
+                    conditional: !conds.is_empty(),
+                    conditions: conds,
+                    through: "identity policy",
+                });
+            }
+        }
+    }
+    // Grants in the store's own resource policy (bucket policy, key policy).
+    if let Some(policy) = store.attribute("policy").filter(|p| !p.is_null()) {
+        let doc = parse(policy);
+        for st in doc.statements.iter().filter(|s| s.effect == Effect::Allow) {
+            let Some(pr) = &st.principals else { continue };
+            for (access, actions) in [("read", read), ("write", write)] {
+                let granted: Vec<String> = actions
+                    .iter()
+                    .filter(|a| super::policy::action_matches(&st.actions, a))
+                    .map(|a| a.to_string())
+                    .collect();
+                if granted.is_empty() {
+                    continue;
+                }
+                for (_, who) in pr
+                    .entries
+                    .iter()
+                    .filter(|(k, _)| k == "AWS" || k == "*" || k == "Service")
+                {
+                    out.push(AccessEntry {
+                        principal: who.text().to_string(),
+                        principal_type: "resource policy principal",
+                        access,
+                        actions: granted.clone(),
+                        via: format!(
+                            "{} statement {}",
+                            if store.resource_type == "aws_kms_key" {
+                                "key policy"
+                            } else {
+                                "bucket policy"
+                            },
+                            st.index
+                        ),
+                        wildcard: who.text() == "*",
+                        conditional: !st.conditions.is_empty(),
+                        conditions: st
+                            .conditions
+                            .iter()
+                            .map(|c| format!("{} {} {:?}", c.operator, c.key, c.values))
+                            .collect(),
+                        through: if store.resource_type == "aws_kms_key" {
+                            "key policy"
+                        } else {
+                            "bucket policy"
+                        },
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.principal, a.access).cmp(&(&b.principal, b.access)));
+    out
+}
+
+/// Allow statements whose wildcard actions (`*`, `s3:*`, `iam:Put*`) grant write or
+/// permissions-management actions on `*` without a condition, expanded through the catalog (actions that cannot be scoped to a
+/// resource are left out: `*` is the only resource they take).
+fn broad_write(doc: &Document) -> Vec<Json> {
+    let c = catalog();
+    doc.statements
+        .iter()
+        .filter(|st| st.effect == Effect::Allow && st.conditions.is_empty() && !st.actions.not)
+        .filter(|st| st.resources.as_ref().is_some_and(|r| !r.not && r.values.iter().any(|v| v.text() == "*")))
+        .filter_map(|st| {
+            let mut levels: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut examples = Vec::new();
+            for v in st.actions.values.iter().filter(|v| v.text().contains(['*', '?'])) {
+                for i in c.expand(v.text()) {
+                    let a = &c.actions[i];
+                    if a.scopable && matches!(a.level, AccessLevel::Write | AccessLevel::PermissionsManagement) {
+                        *levels.entry(a.level.as_str()).or_default() += 1;
+                        if examples.len() < 5 {
+                            examples.push(a.name.clone());
+                        }
+                    }
+                }
+            }
+            (!levels.is_empty()).then(|| json!({"statement": st.index, "sid": st.sid, "levels": levels, "examples": examples}))
+        })
+        .collect()
+}
+
+/// Admin if every probe action is allowed on `*` unconditionally (catches NotAction tricks).
+const ADMIN_PROBES: [&str; 6] = [
+    "iam:createuser",
+    "iam:attachrolepolicy",
+    "ec2:runinstances",
+    "s3:getobject",
+    "sts:assumerole",
+    "kms:decrypt",
+];
+
+/// Runs the whole analysis and attaches its facts to the resources.
+pub fn analyze(resources: &mut [Resource]) {
+    let ps = principals(resources);
+    let (graph, self_grant) = edges(&ps, resources);
+    let admin: Vec<Option<(String, String, Option<String>)>> = ps
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let full = ADMIN_PROBES
+                .iter()
+                .map(|a| p.can(a, "*", None))
+                .collect::<Option<Vec<Via>>>();
+            match (full, &self_grant[i]) {
+                (Some(v), _) => Some((
+                    "full".to_string(),
+                    via_text(&v[0]),
+                    p.paths.get(&v[0].policy).cloned(),
+                )),
+                (None, Some((how, via))) => Some((
+                    "equivalent".to_string(),
+                    format!("can grant itself any permission: {how}"),
+                    p.paths.get(&via.policy).cloned(),
+                )),
+                _ => None,
+            }
+        })
+        .collect();
+    // Shortest path from each principal to one that is admin (BFS over "can become").
+    let mut paths: Vec<Option<Vec<Step>>> = vec![None; ps.len()];
+    for start in 0..ps.len() {
+        if admin[start].is_some() || ps[start].kind == "group" {
+            continue;
+        }
+        let mut prev: HashMap<usize, (usize, String, String)> = HashMap::new();
+        let mut queue = VecDeque::from([start]);
+        let mut found = None;
+        while let Some(n) = queue.pop_front() {
+            if n != start && admin[n].is_some() {
+                found = Some(n);
+                break;
+            }
+            for (m, method, via) in &graph[n] {
+                if *m != start && !prev.contains_key(m) {
+                    prev.insert(*m, (n, method.clone(), via.clone()));
+                    queue.push_back(*m);
+                }
+            }
+        }
+        if let Some(end) = found {
+            let mut steps = Vec::new();
+            let mut cur = end;
+            while cur != start {
+                let (from, method, via) = prev[&cur].clone();
+                steps.push(Step {
+                    from: ps[from].uid.clone(),
+                    to: ps[cur].uid.clone(),
+                    method,
+                    via,
+                });
+                cur = from;
+            }
+            steps.reverse();
+            paths[start] = Some(steps);
+        }
+    }
+    for (i, p) in ps.iter().enumerate() {
+        let issues: Vec<Json> = p
+            .policies
+            .iter()
+            .filter(|(n, _)| !n.starts_with("group "))
+            .flat_map(|(name, d)| {
+                let mut v: Vec<Json> = d.issues.iter().map(|is| json!({"policy": name, "kind": is.kind, "statement": is.statement, "detail": is.detail})).collect();
+                if !name.starts_with("aws_managed:") && !name.starts_with("managed:") {
+                    v.extend(broad_write(d).into_iter().map(|b| json!({"policy": name, "kind": "broad_write", "statement": b["statement"], "detail": b})));
+                }
+                v
+            })
+            .collect();
+        let r = &mut resources[p.idx];
+        r.derived["iam"] = json!({
+            "admin": admin[i].as_ref().map(|a| a.0.clone()),
+            "admin_via": admin[i].as_ref().map(|a| a.1.clone()),
+            "admin_path": admin[i].as_ref().and_then(|a| a.2.clone()),
+            "escalation": paths[i],
+        });
+        r.derived["policy_issues"] = Json::Array(issues);
+    }
+    // Customer managed policies: issues of their own document.
+    for r in resources
+        .iter_mut()
+        .filter(|r| r.resource_type == "aws_iam_policy")
+    {
+        let d = r.attribute("document").map(parse).unwrap_or_default();
+        let mut v: Vec<Json> = d.issues.iter().map(|is| json!({"policy": r.name, "kind": is.kind, "statement": is.statement, "detail": is.detail})).collect();
+        v.extend(broad_write(&d).into_iter().map(|b| json!({"policy": r.name, "kind": "broad_write", "statement": b["statement"], "detail": b})));
+        r.derived["policy_issues"] = Json::Array(v);
+    }
+    // The access map of every store that holds FERPA data, and of the keys that encrypt them.
+    for i in 0..resources.len() {
+        let r = &resources[i];
+        let strict = r.derived.get("strict") == Some(&Json::Bool(true));
+        if !strict || data_actions(&r.resource_type).0.is_empty() {
+            continue;
+        }
+        let map = access_map(&ps, r);
+        resources[i].derived["access"] = serde_json::to_value(map).unwrap_or_default();
+    }
+}
