@@ -768,13 +768,21 @@ pub fn analyze(resources: &mut [Resource]) {
         r.derived["policy_issues"] = Json::Array(v);
     }
     // The access map of every store that holds FERPA data, and of the keys that encrypt them.
-    for i in 0..resources.len() {
-        let r = &resources[i];
-        let strict = r.derived.get("strict") == Some(&Json::Bool(true));
-        if !strict || data_actions(&r.resource_type).0.is_empty() {
-            continue;
-        }
-        let map = access_map(&ps, r);
-        resources[i].derived["access"] = serde_json::to_value(map).unwrap_or_default();
+    let maps: Vec<(usize, Json)> = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.derived.get("strict") == Some(&Json::Bool(true))
+                && !data_actions(&r.resource_type).0.is_empty()
+        })
+        .map(|(i, r)| {
+            (
+                i,
+                serde_json::to_value(access_map(&ps, r)).unwrap_or_default(),
+            )
+        })
+        .collect();
+    for (i, map) in maps {
+        resources[i].derived["access"] = map;
     }
 }

@@ -393,9 +393,13 @@ fn resource_match(m: &Matcher, req: &Request) -> ResourceMatch {
             Value::Text(p) if p == "*" => ResourceMatch::Wildcard,
             Value::Text(p) => match req.arn {
                 Some(arn) if arn_match(p, arn) => {
-                    if p.contains('*') && !arn.starts_with(p.trim_end_matches('*')) {
-                        ResourceMatch::Wildcard
-                    } else if p.ends_with(":*") || p == "arn:aws:s3:::*" || p.ends_with(":table/*")
+                    // A grant that reaches beyond this resource's own prefix, or covers every
+                    // resource of a service (`arn:aws:s3:::*`, `…:table/*`), is a wildcard grant.
+                    let beyond = p.contains('*') && !arn.starts_with(p.trim_end_matches('*'));
+                    if beyond
+                        || p.ends_with(":*")
+                        || p == "arn:aws:s3:::*"
+                        || p.ends_with(":table/*")
                     {
                         ResourceMatch::Wildcard
                     } else {
