@@ -307,155 +307,214 @@ fn via_text(v: &Via) -> String {
 
 /// Edges "from can become to" of the escalation graph, and which principals can grant
 /// themselves anything.
-/// The graph's edges (target, method, statement) and, per principal, how it can grant itself
-/// anything.
-type Edges = (
-    Vec<Vec<(usize, String, String)>>,
-    Vec<Option<(String, Via)>>,
-);
+fn modify_actions(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "role" => &["iam:attachrolepolicy", "iam:putrolepolicy"],
+        "user" => &["iam:attachuserpolicy", "iam:putuserpolicy"],
+        _ => &["iam:attachgrouppolicy", "iam:putgrouppolicy"],
+    }
+}
 
-fn edges(ps: &[Principal], resources: &[Resource]) -> Edges {
-    let mut out: Vec<Vec<(usize, String, String)>> = vec![Vec::new(); ps.len()];
-    let mut self_grant: Vec<Option<(String, Via)>> = vec![None; ps.len()];
-    let modify = |kind: &str| -> &'static [&'static str] {
-        match kind {
-            "role" => &["iam:attachrolepolicy", "iam:putrolepolicy"],
-            "user" => &["iam:attachuserpolicy", "iam:putuserpolicy"],
-            _ => &["iam:attachgrouppolicy", "iam:putgrouppolicy"],
-        }
-    };
+const USER_TAKEOVER: [&str; 5] = [
+    "iam:createaccesskey",
+    "iam:createloginprofile",
+    "iam:updateloginprofile",
+    "iam:attachuserpolicy",
+    "iam:putuserpolicy",
+];
+
+fn display(a: &str) -> String {
+    catalog().get(a).map_or(a.to_string(), |x| x.name.clone())
+}
+
+/// How each principal can grant itself anything: attach or put a policy on itself, or write a
+/// new version of a managed policy.
+fn self_grants(ps: &[Principal]) -> Vec<Option<(String, Via)>> {
+    ps.iter()
+        .map(|p| {
+            modify_actions(p.kind)
+                .iter()
+                .chain(&["iam:createpolicyversion", "iam:setdefaultpolicyversion"])
+                .find_map(|a| {
+                    let target = if a.contains("policyversion") {
+                        "*"
+                    } else {
+                        p.arn.as_str()
+                    };
+                    p.can(a, target, Some(&p.uid))
+                        .map(|v| (format!("{} ({})", display(a), via_text(&v)), v))
+                })
+        })
+        .collect()
+}
+
+/// Roles whose trust policy names each principal explicitly (by ARN, name or reference).
+fn named_in_trust(ps: &[Principal]) -> Vec<Vec<usize>> {
+    let mut by_arn: HashMap<&str, usize> = HashMap::new();
+    let mut by_kind_name: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut by_uid: HashMap<&str, usize> = HashMap::new();
     for (i, p) in ps.iter().enumerate() {
-        // Policy changes on itself, or on any managed policy version.
-        for a in modify(p.kind)
-            .iter()
-            .chain(&["iam:createpolicyversion", "iam:setdefaultpolicyversion"])
-        {
-            let target = if a.contains("policyversion") {
-                "*"
-            } else {
-                p.arn.as_str()
-            };
-            if let Some(v) = p.can(a, target, Some(&p.uid)) {
-                let name = catalog().get(a).map_or(a.to_string(), |x| x.name.clone());
-                self_grant[i] = Some((format!("{name} ({})", via_text(&v)), v));
-                break;
-            }
-        }
-        for (j, q) in ps.iter().enumerate() {
-            if i == j {
-                continue;
-            }
-            let mut add = |method: String, via: &Via| out[i].push((j, method, via_text(via)));
-            match q.kind {
-                "role" => {
-                    let trust = q.trust.as_ref().expect("roles have trust policies");
-                    match trusts(trust, p) {
-                        Some(true) => {
-                            let v = Via {
-                                policy: format!("trust policy of {}", q.name),
-                                statement: 0,
-                                sid: None,
-                                wildcard: false,
-                            };
-                            add("sts:AssumeRole (trusted by name)".into(), &v);
-                        }
-                        Some(false) => {
-                            if let Some(v) = p.can("sts:assumerole", &q.arn, Some(&q.uid)) {
-                                add("sts:AssumeRole".into(), &v);
-                            }
-                        }
-                        None => {}
-                    }
-                    if let Some(v) = p.can("iam:updateassumerolepolicy", &q.arn, Some(&q.uid)) {
-                        if p.can("sts:assumerole", &q.arn, Some(&q.uid)).is_some() {
-                            add("iam:UpdateAssumeRolePolicy + sts:AssumeRole".into(), &v);
-                        }
-                    }
-                    if let Some(v) = p.can("iam:passrole", &q.arn, Some(&q.uid)) {
-                        for (service, actions) in PASS_ROLE_METHODS {
-                            if trusts_service(trust, service)
-                                && actions.iter().all(|a| p.can(a, "*", None).is_some())
-                            {
-                                let names: Vec<String> = actions
-                                    .iter()
-                                    .map(|a| {
-                                        catalog().get(a).map_or(a.to_string(), |x| x.name.clone())
-                                    })
-                                    .collect();
-                                add(format!("iam:PassRole + {}", names.join(" + ")), &v);
-                                break;
-                            }
-                        }
-                    }
-                    for a in modify("role") {
-                        if let Some(v) = p.can(a, &q.arn, Some(&q.uid)) {
-                            let name = catalog().get(a).map_or(a.to_string(), |x| x.name.clone());
-                            add(format!("{name} on {}", q.name), &v);
-                        }
-                    }
-                }
-                "user" => {
-                    for a in [
-                        "iam:createaccesskey",
-                        "iam:createloginprofile",
-                        "iam:updateloginprofile",
-                    ]
-                    .iter()
-                    .chain(modify("user"))
-                    {
-                        if let Some(v) = p.can(a, &q.arn, Some(&q.uid)) {
-                            add(
-                                catalog().get(a).map_or(a.to_string(), |x| x.name.clone()),
-                                &v,
-                            );
-                            break;
-                        }
-                    }
-                }
-                _ => {
-                    if p.kind == "user" {
-                        if let Some(v) = p.can("iam:addusertogroup", &q.arn, Some(&q.uid)) {
-                            add("iam:AddUserToGroup".into(), &v);
-                        }
-                    }
-                }
-            }
-        }
-        // Code that runs as a role: Lambda functions and instances.
-        for r in resources {
-            let role_ref = match r.resource_type.as_str() {
-                "aws_lambda_function" => r.attribute("role").and_then(str_of),
-                _ => None,
-            };
-            let Some(role_ref) = role_ref else { continue };
-            let Some(j) = ps.iter().position(|q| {
-                q.kind == "role"
-                    && (refers_to(&role_ref, &q.uid)
-                        || role_ref == q.arn
-                        || role_ref.ends_with(&format!("role/{}", q.name)))
-            }) else {
+        by_arn.insert(&p.arn, i);
+        by_kind_name.insert((p.kind, &p.name), i);
+        by_uid.insert(&p.uid, i);
+    }
+    let mut out = vec![Vec::new(); ps.len()];
+    for (j, q) in ps.iter().enumerate() {
+        let Some(trust) = &q.trust else { continue };
+        for st in trust.statements.iter().filter(|s| {
+            s.effect == Effect::Allow && super::policy::action_matches(&s.actions, "sts:assumerole")
+        }) {
+            let Some(pr) = st.principals.as_ref().filter(|p| !p.not) else {
                 continue;
             };
-            let arn = r.origin.arn.clone().unwrap_or_else(|| {
-                format!(
-                    "arn:aws:lambda:*:*:function:{}",
-                    r.attribute("function_name")
-                        .and_then(Json::as_str)
-                        .unwrap_or("*")
-                )
-            });
-            if i != j {
-                if let Some(v) = p.can("lambda:updatefunctioncode", &arn, Some(&r.uid)) {
-                    out[i].push((
-                        j,
-                        format!("lambda:UpdateFunctionCode on {}", r.uid),
-                        via_text(&v),
-                    ));
+            for v in pr.of_kind("AWS") {
+                let hit = match v {
+                    Value::Text(t) => by_arn.get(t.as_str()).copied().or_else(|| {
+                        let tail = t.rsplit(':').next()?;
+                        let (kind, rest) = tail.split_once('/')?;
+                        by_kind_name.get(&(kind, rest.rsplit('/').next()?)).copied()
+                    }),
+                    Value::Unknown(r) => by_uid
+                        .get(crate::terraform::adapter::ref_address(r))
+                        .copied(),
+                };
+                if let Some(i) = hit.filter(|&i| i != j) {
+                    out[i].push(j);
                 }
             }
         }
     }
-    (out, self_grant)
+    out
+}
+
+/// Edges "from can become to" of the escalation graph, from every principal that is not already
+/// an administrator. Each kind of edge is only looked for when the principal's policies mention
+/// the action at all, which keeps the graph linear in practice.
+fn edges(
+    ps: &[Principal],
+    resources: &[Resource],
+    admin: &[bool],
+) -> Vec<Vec<(usize, String, String)>> {
+    let mut out: Vec<Vec<(usize, String, String)>> = vec![Vec::new(); ps.len()];
+    let named = named_in_trust(ps);
+    let roles: Vec<usize> = ps
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.kind == "role")
+        .map(|(j, _)| j)
+        .collect();
+    let lambdas: Vec<(&Resource, usize)> = resources
+        .iter()
+        .filter(|r| r.resource_type == "aws_lambda_function")
+        .filter_map(|r| {
+            let role_ref = r.attribute("role").and_then(str_of)?;
+            let j = roles.iter().copied().find(|&j| {
+                let q = &ps[j];
+                refers_to(&role_ref, &q.uid)
+                    || role_ref == q.arn
+                    || role_ref.ends_with(&format!("role/{}", q.name))
+            })?;
+            Some((r, j))
+        })
+        .collect();
+    for (i, p) in ps.iter().enumerate() {
+        if admin[i] || p.kind == "group" {
+            continue;
+        }
+        let mentions = |a: &str| {
+            p.policies.iter().any(|(_, d)| {
+                d.statements.iter().any(|st| {
+                    st.effect == Effect::Allow && super::policy::action_matches(&st.actions, a)
+                })
+            })
+        };
+        let mut add = |j: usize, method: String, via: &Via| out[i].push((j, method, via_text(via)));
+        for &j in &named[i] {
+            let v = Via {
+                policy: format!("trust policy of {}", ps[j].name),
+                statement: 0,
+                sid: None,
+                wildcard: false,
+            };
+            add(j, "sts:AssumeRole (trusted by name)".into(), &v);
+        }
+        let assume = mentions("sts:assumerole");
+        let update_trust = assume && mentions("iam:updateassumerolepolicy");
+        let pass = mentions("iam:passrole");
+        let modify = modify_actions("role").iter().any(|a| mentions(a));
+        for &j in roles.iter().filter(|&&j| j != i) {
+            let q = &ps[j];
+            let trust = q.trust.as_ref().expect("roles have trust policies");
+            if assume && trusts(trust, p) == Some(false) {
+                if let Some(v) = p.can("sts:assumerole", &q.arn, Some(&q.uid)) {
+                    add(j, "sts:AssumeRole".into(), &v);
+                }
+            }
+            if update_trust {
+                if let Some(v) = p.can("iam:updateassumerolepolicy", &q.arn, Some(&q.uid)) {
+                    if p.can("sts:assumerole", &q.arn, Some(&q.uid)).is_some() {
+                        add(j, "iam:UpdateAssumeRolePolicy + sts:AssumeRole".into(), &v);
+                    }
+                }
+            }
+            if pass {
+                if let Some(v) = p.can("iam:passrole", &q.arn, Some(&q.uid)) {
+                    let method = PASS_ROLE_METHODS.iter().find(|(service, actions)| {
+                        trusts_service(trust, service)
+                            && actions.iter().all(|a| p.can(a, "*", None).is_some())
+                    });
+                    if let Some((_, actions)) = method {
+                        let names: Vec<String> = actions.iter().map(|a| display(a)).collect();
+                        add(j, format!("iam:PassRole + {}", names.join(" + ")), &v);
+                    }
+                }
+            }
+            if modify {
+                for a in modify_actions("role") {
+                    if let Some(v) = p.can(a, &q.arn, Some(&q.uid)) {
+                        add(j, format!("{} on {}", display(a), q.name), &v);
+                    }
+                }
+            }
+        }
+        if USER_TAKEOVER.iter().any(|a| mentions(a)) {
+            for (j, q) in ps
+                .iter()
+                .enumerate()
+                .filter(|(j, q)| *j != i && q.kind == "user")
+            {
+                if let Some((a, v)) = USER_TAKEOVER
+                    .iter()
+                    .find_map(|a| p.can(a, &q.arn, Some(&q.uid)).map(|v| (a, v)))
+                {
+                    add(j, display(a), &v);
+                }
+            }
+        }
+        if p.kind == "user" && mentions("iam:addusertogroup") {
+            for (j, q) in ps.iter().enumerate().filter(|(_, q)| q.kind == "group") {
+                if let Some(v) = p.can("iam:addusertogroup", &q.arn, Some(&q.uid)) {
+                    add(j, "iam:AddUserToGroup".into(), &v);
+                }
+            }
+        }
+        if !lambdas.is_empty() && mentions("lambda:updatefunctioncode") {
+            for (r, j) in lambdas.iter().filter(|(_, j)| *j != i) {
+                let arn = r.origin.arn.clone().unwrap_or_else(|| {
+                    format!(
+                        "arn:aws:lambda:*:*:function:{}",
+                        r.attribute("function_name")
+                            .and_then(Json::as_str)
+                            .unwrap_or("*")
+                    )
+                });
+                if let Some(v) = p.can("lambda:updatefunctioncode", &arn, Some(&r.uid)) {
+                    add(*j, format!("lambda:UpdateFunctionCode on {}", r.uid), &v);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Actions that read and write the data of each kind of store.
@@ -673,7 +732,7 @@ const ADMIN_PROBES: [&str; 6] = [
 /// Runs the whole analysis and attaches its facts to the resources.
 pub fn analyze(resources: &mut [Resource]) {
     let ps = principals(resources);
-    let (graph, self_grant) = edges(&ps, resources);
+    let self_grant = self_grants(&ps);
     let admin: Vec<Option<(String, String, Option<String>)>> = ps
         .iter()
         .enumerate()
@@ -697,6 +756,8 @@ pub fn analyze(resources: &mut [Resource]) {
             }
         })
         .collect();
+    let is_admin: Vec<bool> = admin.iter().map(Option::is_some).collect();
+    let graph = edges(&ps, resources, &is_admin);
     // Shortest path from each principal to one that is admin (BFS over "can become").
     let mut paths: Vec<Option<Vec<Step>>> = vec![None; ps.len()];
     for start in 0..ps.len() {
