@@ -15,9 +15,11 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::catalog::{catalog, AccessLevel};
 use super::policy::{
-    decide, parse, refers_to, Decision, Document, Effect, Named, Request, Value, Via,
+    action_matches, decide, decide_statements, parse, refers_to, Decision, Document, Effect, Named,
+    Request, Statement, Value, Via,
 };
 use crate::model::{is_unknown, Resource, UNKNOWN_KEY};
+use rayon::prelude::*;
 
 /// A principal with the documents that make up its permissions.
 struct Principal {
@@ -33,24 +35,70 @@ struct Principal {
     paths: HashMap<String, String>,
     boundary: Option<(String, Document)>,
     trust: Option<Document>,
+    /// `:kind/name`, the tail of ARNs that name this principal.
+    arn_tail: String,
+    /// Per action the analysis asks about: the (policy, statement) pairs whose Action/NotAction
+    /// covers it. Built once, so principals can be shared across threads.
+    relevant: HashMap<&'static str, Vec<(usize, usize)>>,
 }
 
 impl Principal {
-    fn named(&self) -> Vec<Named<'_>> {
-        self.policies
-            .iter()
-            .map(|(n, d)| Named { name: n, doc: d })
-            .collect()
+    /// Whether any Allow statement of its policies names the action, whatever the resource: a
+    /// cheap test that skips evaluations that cannot succeed.
+    fn mentions(&self, action: &'static str) -> bool {
+        self.with_relevant(action, |stmts| {
+            for (_, st) in stmts {
+                if st.effect == Effect::Allow {
+                    return true;
+                }
+            }
+            false
+        })
+    }
+
+    /// Runs `f` over the statements of its policies that cover `action`.
+    fn with_relevant<'s, R>(
+        &'s self,
+        action: &'static str,
+        f: impl FnOnce(&mut dyn Iterator<Item = (&'s str, &'s Statement)>) -> R,
+    ) -> R {
+        match self.relevant.get(action) {
+            Some(idx) => f(&mut idx.iter().map(|&(pi, si)| {
+                (
+                    self.policies[pi].0.as_str(),
+                    &self.policies[pi].1.statements[si],
+                )
+            })),
+            None => f(&mut self
+                .policies
+                .iter()
+                .flat_map(|(n, d)| d.statements.iter().map(move |st| (n.as_str(), st)))
+                .filter(|(_, st)| action_matches(&st.actions, action))),
+        }
+    }
+
+    fn index_actions(&mut self) {
+        for &action in ANALYSED_ACTIONS.iter() {
+            let mut v = Vec::new();
+            for (pi, (_, d)) in self.policies.iter().enumerate() {
+                for (si, st) in d.statements.iter().enumerate() {
+                    if action_matches(&st.actions, action) {
+                        v.push((pi, si));
+                    }
+                }
+            }
+            self.relevant.insert(action, v);
+        }
     }
 
     /// The identity decision, intersected with the permission boundary.
-    fn decide(&self, action: &str, arn: Option<&str>, address: Option<&str>) -> Decision {
+    fn decide(&self, action: &'static str, arn: Option<&str>, address: Option<&str>) -> Decision {
         let req = Request {
             action,
             arn,
             address,
         };
-        let d = decide(&self.named(), &req);
+        let d = self.with_relevant(action, |stmts| decide_statements(stmts, &req));
         match (&d, &self.boundary) {
             (Decision::Allowed { .. }, Some((name, b))) => {
                 match decide(&[Named { name, doc: b }], &req) {
@@ -77,7 +125,7 @@ impl Principal {
         }
     }
 
-    fn can(&self, action: &str, arn: &str, address: Option<&str>) -> Option<Via> {
+    fn can(&self, action: &'static str, arn: &str, address: Option<&str>) -> Option<Via> {
         match self.decide(action, Some(arn), address) {
             d @ Decision::Allowed { .. } if d.unconditional() => match d {
                 Decision::Allowed { via, .. } => Some(via),
@@ -199,10 +247,57 @@ fn principals(resources: &[Resource]) -> Vec<Principal> {
                     .map(parse)
                     .unwrap_or_default()
             }),
+            arn_tail: format!(":{kind}/{}", r.name),
+            relevant: HashMap::new(),
         });
     }
+    out.par_iter_mut().for_each(Principal::index_actions);
     out
 }
+
+/// Every action the analysis evaluates, indexed per principal up front.
+const ANALYSED_ACTIONS: [&str; 40] = [
+    "sts:assumerole",
+    "iam:passrole",
+    "iam:updateassumerolepolicy",
+    "iam:addusertogroup",
+    "lambda:updatefunctioncode",
+    "iam:createpolicyversion",
+    "iam:setdefaultpolicyversion",
+    "iam:attachrolepolicy",
+    "iam:putrolepolicy",
+    "iam:attachuserpolicy",
+    "iam:putuserpolicy",
+    "iam:attachgrouppolicy",
+    "iam:putgrouppolicy",
+    "iam:createaccesskey",
+    "iam:createloginprofile",
+    "iam:updateloginprofile",
+    "iam:createuser",
+    "ec2:runinstances",
+    "s3:getobject",
+    "kms:decrypt",
+    "lambda:createfunction",
+    "lambda:invokefunction",
+    "lambda:createeventsourcemapping",
+    "cloudformation:createstack",
+    "glue:createdevendpoint",
+    "sagemaker:createnotebookinstance",
+    "sagemaker:createpresignednotebookinstanceurl",
+    "codebuild:createproject",
+    "codebuild:startbuild",
+    "ecs:runtask",
+    "ecs:registertaskdefinition",
+    "s3:getobjectversion",
+    "s3:putobject",
+    "s3:deleteobject",
+    "s3:deleteobjectversion",
+    "dynamodb:getitem",
+    "dynamodb:query",
+    "dynamodb:putitem",
+    "rds-db:connect",
+    "kms:generatedatakey",
+];
 
 /// Whether a trust policy admits a principal, and whether it names it explicitly (then the
 /// principal needs no identity permission for sts:AssumeRole in the same account).
@@ -213,17 +308,13 @@ fn trusts(trust: &Document, p: &Principal) -> Option<bool> {
         .filter(|s| s.effect == Effect::Allow)
     {
         let Some(pr) = &st.principals else { continue };
-        if pr.not || !super::policy::action_matches(&st.actions, "sts:assumerole") {
+        if pr.not || !action_matches(&st.actions, "sts:assumerole") {
             continue;
         }
         for v in pr.of_kind("AWS") {
             match v {
                 Value::Text(t) if t == "*" => return Some(false),
-                Value::Text(t)
-                    if t == &p.arn || t.ends_with(&format!(":{}/{}", p.kind, p.name)) =>
-                {
-                    return Some(true)
-                }
+                Value::Text(t) if t == &p.arn || t.ends_with(&p.arn_tail) => return Some(true),
                 Value::Text(t) if t.ends_with(":root") || t.len() == 12 => {
                     let acct = t
                         .trim_start_matches("arn:aws:iam::")
@@ -395,7 +486,6 @@ fn edges(
     resources: &[Resource],
     admin: &[bool],
 ) -> Vec<Vec<(usize, String, String)>> {
-    let mut out: Vec<Vec<(usize, String, String)>> = vec![Vec::new(); ps.len()];
     let named = named_in_trust(ps);
     let roles: Vec<usize> = ps
         .iter()
@@ -417,104 +507,107 @@ fn edges(
             Some((r, j))
         })
         .collect();
-    for (i, p) in ps.iter().enumerate() {
-        if admin[i] || p.kind == "group" {
-            continue;
-        }
-        let mentions = |a: &str| {
-            p.policies.iter().any(|(_, d)| {
-                d.statements.iter().any(|st| {
-                    st.effect == Effect::Allow && super::policy::action_matches(&st.actions, a)
-                })
-            })
-        };
-        let mut add = |j: usize, method: String, via: &Via| out[i].push((j, method, via_text(via)));
-        for &j in &named[i] {
-            let v = Via {
-                policy: format!("trust policy of {}", ps[j].name),
-                statement: 0,
-                sid: None,
-                wildcard: false,
-            };
-            add(j, "sts:AssumeRole (trusted by name)".into(), &v);
-        }
-        let assume = mentions("sts:assumerole");
-        let update_trust = assume && mentions("iam:updateassumerolepolicy");
-        let pass = mentions("iam:passrole");
-        let modify = modify_actions("role").iter().any(|a| mentions(a));
-        for &j in roles.iter().filter(|&&j| j != i) {
-            let q = &ps[j];
-            let trust = q.trust.as_ref().expect("roles have trust policies");
-            if assume && trusts(trust, p) == Some(false) {
-                if let Some(v) = p.can("sts:assumerole", &q.arn, Some(&q.uid)) {
-                    add(j, "sts:AssumeRole".into(), &v);
-                }
+    ps.par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut mine: Vec<(usize, String, String)> = Vec::new();
+            if admin[i] || p.kind == "group" {
+                return mine;
             }
-            if update_trust {
-                if let Some(v) = p.can("iam:updateassumerolepolicy", &q.arn, Some(&q.uid)) {
-                    if p.can("sts:assumerole", &q.arn, Some(&q.uid)).is_some() {
-                        add(j, "iam:UpdateAssumeRolePolicy + sts:AssumeRole".into(), &v);
+            let mentions = |a: &'static str| p.mentions(a);
+            let mut add =
+                |j: usize, method: String, via: &Via| mine.push((j, method, via_text(via)));
+            for &j in &named[i] {
+                let v = Via {
+                    policy: format!("trust policy of {}", ps[j].name),
+                    statement: 0,
+                    sid: None,
+                    wildcard: false,
+                };
+                add(j, "sts:AssumeRole (trusted by name)".into(), &v);
+            }
+            let assume = mentions("sts:assumerole");
+            let update_trust = assume && mentions("iam:updateassumerolepolicy");
+            let pass = mentions("iam:passrole");
+            let modify = modify_actions("role").iter().any(|a| mentions(a));
+            for &j in roles.iter().filter(|&&j| j != i) {
+                let q = &ps[j];
+                let trust = q.trust.as_ref().expect("roles have trust policies");
+                if assume && trusts(trust, p) == Some(false) {
+                    if let Some(v) = p.can("sts:assumerole", &q.arn, Some(&q.uid)) {
+                        add(j, "sts:AssumeRole".into(), &v);
                     }
                 }
-            }
-            if pass {
-                if let Some(v) = p.can("iam:passrole", &q.arn, Some(&q.uid)) {
-                    let method = PASS_ROLE_METHODS.iter().find(|(service, actions)| {
-                        trusts_service(trust, service)
-                            && actions.iter().all(|a| p.can(a, "*", None).is_some())
-                    });
-                    if let Some((_, actions)) = method {
-                        let names: Vec<String> = actions.iter().map(|a| display(a)).collect();
-                        add(j, format!("iam:PassRole + {}", names.join(" + ")), &v);
+                if update_trust {
+                    if let Some(v) = p.can("iam:updateassumerolepolicy", &q.arn, Some(&q.uid)) {
+                        if p.can("sts:assumerole", &q.arn, Some(&q.uid)).is_some() {
+                            add(j, "iam:UpdateAssumeRolePolicy + sts:AssumeRole".into(), &v);
+                        }
                     }
                 }
-            }
-            if modify {
-                for a in modify_actions("role") {
-                    if let Some(v) = p.can(a, &q.arn, Some(&q.uid)) {
-                        add(j, format!("{} on {}", display(a), q.name), &v);
-                    }
-                }
-            }
-        }
-        if USER_TAKEOVER.iter().any(|a| mentions(a)) {
-            for (j, q) in ps
-                .iter()
-                .enumerate()
-                .filter(|(j, q)| *j != i && q.kind == "user")
-            {
-                if let Some((a, v)) = USER_TAKEOVER
-                    .iter()
-                    .find_map(|a| p.can(a, &q.arn, Some(&q.uid)).map(|v| (a, v)))
+                if pass
+                    && PASS_ROLE_METHODS
+                        .iter()
+                        .any(|(service, _)| trusts_service(trust, service))
                 {
-                    add(j, display(a), &v);
+                    if let Some(v) = p.can("iam:passrole", &q.arn, Some(&q.uid)) {
+                        let method = PASS_ROLE_METHODS.iter().find(|(service, actions)| {
+                            trusts_service(trust, service)
+                                && actions.iter().all(|a| p.can(a, "*", None).is_some())
+                        });
+                        if let Some((_, actions)) = method {
+                            let names: Vec<String> = actions.iter().map(|a| display(a)).collect();
+                            add(j, format!("iam:PassRole + {}", names.join(" + ")), &v);
+                        }
+                    }
+                }
+                if modify {
+                    for a in modify_actions("role") {
+                        if let Some(v) = p.can(a, &q.arn, Some(&q.uid)) {
+                            add(j, format!("{} on {}", display(a), q.name), &v);
+                        }
+                    }
                 }
             }
-        }
-        if p.kind == "user" && mentions("iam:addusertogroup") {
-            for (j, q) in ps.iter().enumerate().filter(|(_, q)| q.kind == "group") {
-                if let Some(v) = p.can("iam:addusertogroup", &q.arn, Some(&q.uid)) {
-                    add(j, "iam:AddUserToGroup".into(), &v);
+            if USER_TAKEOVER.iter().any(|a| mentions(a)) {
+                for (j, q) in ps
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, q)| *j != i && q.kind == "user")
+                {
+                    if let Some((a, v)) = USER_TAKEOVER
+                        .iter()
+                        .find_map(|a| p.can(a, &q.arn, Some(&q.uid)).map(|v| (a, v)))
+                    {
+                        add(j, display(a), &v);
+                    }
                 }
             }
-        }
-        if !lambdas.is_empty() && mentions("lambda:updatefunctioncode") {
-            for (r, j) in lambdas.iter().filter(|(_, j)| *j != i) {
-                let arn = r.origin.arn.clone().unwrap_or_else(|| {
-                    format!(
-                        "arn:aws:lambda:*:*:function:{}",
-                        r.attribute("function_name")
-                            .and_then(Json::as_str)
-                            .unwrap_or("*")
-                    )
-                });
-                if let Some(v) = p.can("lambda:updatefunctioncode", &arn, Some(&r.uid)) {
-                    add(*j, format!("lambda:UpdateFunctionCode on {}", r.uid), &v);
+            if p.kind == "user" && mentions("iam:addusertogroup") {
+                for (j, q) in ps.iter().enumerate().filter(|(_, q)| q.kind == "group") {
+                    if let Some(v) = p.can("iam:addusertogroup", &q.arn, Some(&q.uid)) {
+                        add(j, "iam:AddUserToGroup".into(), &v);
+                    }
                 }
             }
-        }
-    }
-    out
+            if !lambdas.is_empty() && mentions("lambda:updatefunctioncode") {
+                for (r, j) in lambdas.iter().filter(|(_, j)| *j != i) {
+                    let arn = r.origin.arn.clone().unwrap_or_else(|| {
+                        format!(
+                            "arn:aws:lambda:*:*:function:{}",
+                            r.attribute("function_name")
+                                .and_then(Json::as_str)
+                                .unwrap_or("*")
+                        )
+                    });
+                    if let Some(v) = p.can("lambda:updatefunctioncode", &arn, Some(&r.uid)) {
+                        add(*j, format!("lambda:UpdateFunctionCode on {}", r.uid), &v);
+                    }
+                }
+            }
+            mine
+        })
+        .collect()
 }
 
 /// Actions that read and write the data of each kind of store.
@@ -595,6 +688,9 @@ fn access_map(ps: &[Principal], store: &Resource) -> Vec<AccessEntry> {
     };
     let mut out = Vec::new();
     for p in ps.iter().filter(|p| p.kind != "group") {
+        if !read.iter().chain(write).any(|a| p.mentions(a)) {
+            continue;
+        }
         for (access, actions) in [("read", read), ("write", write)] {
             let mut granted = Vec::new();
             let mut first: Option<Decision> = None;
@@ -645,7 +741,7 @@ fn access_map(ps: &[Principal], store: &Resource) -> Vec<AccessEntry> {
             for (access, actions) in [("read", read), ("write", write)] {
                 let granted: Vec<String> = actions
                     .iter()
-                    .filter(|a| super::policy::action_matches(&st.actions, a))
+                    .filter(|a| action_matches(&st.actions, a))
                     .map(|a| a.to_string())
                     .collect();
                 if granted.is_empty() {
@@ -830,7 +926,7 @@ pub fn analyze(resources: &mut [Resource]) {
     }
     // The access map of every store that holds FERPA data, and of the keys that encrypt them.
     let maps: Vec<(usize, Json)> = resources
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(_, r)| {
             r.derived.get("strict") == Some(&Json::Bool(true))

@@ -228,7 +228,7 @@ pub fn parse(doc: &Json) -> Document {
                 (None, None) => None,
             }
         };
-        let Some(actions) = matcher("Action", "NotAction", &mut out) else {
+        let Some(mut actions) = matcher("Action", "NotAction", &mut out) else {
             if !(m.contains_key("Action") && m.contains_key("NotAction")) {
                 out.issues.push(issue(
                     "invalid_document",
@@ -282,9 +282,11 @@ pub fn parse(doc: &Json) -> Document {
                 "Allow with NotResource grants every resource not listed".into(),
             ));
         }
-        for a in &actions.values {
-            if let Value::Text(a) = a {
-                check_action(a, index, &mut out.issues);
+        for a in &mut actions.values {
+            if let Value::Text(t) = a {
+                check_action(t, index, &mut out.issues);
+                // Action names are case-insensitive: compare in lower case from here on.
+                t.make_ascii_lowercase();
             }
         }
         out.statements.push(Statement {
@@ -374,16 +376,14 @@ pub fn arn_match(pattern: &str, arn: &str) -> bool {
     if pattern == "*" || wildcard_match(pattern, arn) {
         return true;
     }
-    if !arn.contains('*') {
+    if !arn.contains('*') || pattern.matches(':').count() < 5 || arn.matches(':').count() < 5 {
         return false;
     }
-    let p: Vec<&str> = pattern.splitn(6, ':').collect();
-    let a: Vec<&str> = arn.splitn(6, ':').collect();
-    p.len() == 6
-        && a.len() == 6
-        && p.iter()
-            .zip(&a)
-            .all(|(p, a)| *a == "*" || wildcard_match(p, a))
+    // Compared part by part, without allocating: this runs for every statement and store.
+    pattern
+        .splitn(6, ':')
+        .zip(arn.splitn(6, ':'))
+        .all(|(p, a)| a == "*" || wildcard_match(p, a))
 }
 
 fn resource_match(m: &Matcher, req: &Request) -> ResourceMatch {
@@ -443,9 +443,11 @@ pub fn refers_to(reference: &str, address: &str) -> bool {
     })
 }
 
+/// Whether a statement's `Action`/`NotAction` covers a lower-case action name (patterns are
+/// lower-cased when parsed).
 pub fn action_matches(m: &Matcher, action: &str) -> bool {
     let hit = m.values.iter().any(|v| match v {
-        Value::Text(p) => wildcard_match(&p.to_ascii_lowercase(), action),
+        Value::Text(p) => wildcard_match(p, action),
         Value::Unknown(_) => false,
     });
     hit != m.not
@@ -493,13 +495,42 @@ pub struct Named<'a> {
     pub doc: &'a Document,
 }
 
+fn via(name: &str, st: &Statement, rm: ResourceMatch) -> Via {
+    Via {
+        policy: name.to_string(),
+        statement: st.index,
+        sid: st.sid.clone(),
+        wildcard: rm == ResourceMatch::Wildcard,
+    }
+}
+
 /// Evaluates identity-style policies (statements without principals) for one request. Explicit
 /// deny wins; a conditional deny makes an allow conditional on the deny's condition not holding.
 pub fn decide(policies: &[Named], req: &Request) -> Decision {
-    let mut allow: Option<(Via, Vec<Condition>, bool)> = None;
-    let mut deny_conditions: Vec<Condition> = Vec::new();
-    for p in policies {
-        for st in &p.doc.statements {
+    decide_in(policies.iter().map(|n| (n.name, n.doc)), req)
+}
+
+/// [`decide`] over any sequence of (name, document); allocates only for the result.
+pub fn decide_in<'a>(
+    policies: impl Iterator<Item = (&'a str, &'a Document)>,
+    req: &Request,
+) -> Decision {
+    decide_statements(
+        policies.flat_map(|(name, doc)| doc.statements.iter().map(move |st| (name, st))),
+        req,
+    )
+}
+
+/// [`decide`] over statements (with the name of their policy); statements whose action does not
+/// match are skipped, so callers may pass a pre-filtered list.
+pub fn decide_statements<'a>(
+    statements: impl Iterator<Item = (&'a str, &'a Statement)>,
+    req: &Request,
+) -> Decision {
+    let mut allow: Option<(&str, &Statement, ResourceMatch)> = None;
+    let mut conditional_denies: Vec<&Statement> = Vec::new();
+    for (name, st) in statements {
+        {
             if !action_matches(&st.actions, req.action) {
                 continue;
             }
@@ -510,44 +541,43 @@ pub fn decide(policies: &[Named], req: &Request) -> Decision {
             if rm == ResourceMatch::No {
                 continue;
             }
-            let via = Via {
-                policy: p.name.to_string(),
-                statement: st.index,
-                sid: st.sid.clone(),
-                wildcard: rm == ResourceMatch::Wildcard,
-            };
             match st.effect {
                 Effect::Deny if st.conditions.is_empty() && rm != ResourceMatch::Unknown => {
-                    return Decision::Denied { via }
+                    return Decision::Denied {
+                        via: via(name, st, rm),
+                    }
                 }
-                Effect::Deny => deny_conditions.extend(st.conditions.iter().map(|c| Condition {
-                    operator: format!("not {}", c.operator),
-                    key: c.key.clone(),
-                    values: c.values.clone(),
-                })),
+                Effect::Deny => conditional_denies.push(st),
                 Effect::Allow => {
-                    let unknown = rm == ResourceMatch::Unknown;
-                    let better = match &allow {
-                        None => true,
-                        // Prefer unconditional, then exact over wildcard grants.
-                        Some((v, c, u)) => {
-                            (st.conditions.len(), unknown, via.wildcard) < (c.len(), *u, v.wildcard)
-                        }
+                    let rank = |st: &Statement, rm: ResourceMatch| {
+                        (
+                            st.conditions.len(),
+                            rm == ResourceMatch::Unknown,
+                            rm == ResourceMatch::Wildcard,
+                        )
                     };
-                    if better {
-                        allow = Some((via, st.conditions.clone(), unknown));
+                    // Prefer unconditional, then exact over wildcard grants.
+                    if allow.is_none_or(|(_, a, arm)| rank(st, rm) < rank(a, arm)) {
+                        allow = Some((name, st, rm));
                     }
                 }
             }
         }
     }
     match allow {
-        Some((via, mut conditions, unknown_resource)) => {
-            conditions.extend(deny_conditions);
+        Some((name, st, rm)) => {
+            let mut conditions = st.conditions.clone();
+            conditions.extend(conditional_denies.iter().flat_map(|d| {
+                d.conditions.iter().map(|c| Condition {
+                    operator: format!("not {}", c.operator),
+                    key: c.key.clone(),
+                    values: c.values.clone(),
+                })
+            }));
             Decision::Allowed {
-                via,
+                via: via(name, st, rm),
                 conditions,
-                unknown_resource,
+                unknown_resource: rm == ResourceMatch::Unknown,
             }
         }
         None => Decision::NotAllowed,
