@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::catalog::{catalog, AccessLevel};
 use super::policy::{
-    action_matches, decide, decide_statements, parse, refers_to, Decision, Document, Effect, Named,
-    Request, Statement, Value, Via,
+    action_matches, apply_guards, decide_statements, parse, refers_to, Decision, Document, Effect,
+    Named, Request, Statement, Value, Via,
 };
 use crate::model::{is_unknown, Resource, UNKNOWN_KEY};
 use rayon::prelude::*;
@@ -99,29 +99,9 @@ impl Principal {
             address,
         };
         let d = self.with_relevant(action, |stmts| decide_statements(stmts, &req));
-        match (&d, &self.boundary) {
-            (Decision::Allowed { .. }, Some((name, b))) => {
-                match decide(&[Named { name, doc: b }], &req) {
-                    Decision::Allowed { conditions, .. } => match d {
-                        Decision::Allowed {
-                            via,
-                            conditions: mut c,
-                            unknown_resource,
-                        } => {
-                            c.extend(conditions);
-                            Decision::Allowed {
-                                via,
-                                conditions: c,
-                                unknown_resource,
-                            }
-                        }
-                        other => other,
-                    },
-                    Decision::Denied { via } => Decision::Denied { via },
-                    Decision::NotAllowed => Decision::NotAllowed,
-                }
-            }
-            _ => d,
+        match &self.boundary {
+            Some((name, b)) => apply_guards(d, &[&Named { name, doc: b }], &req),
+            None => d,
         }
     }
 

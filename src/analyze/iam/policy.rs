@@ -584,6 +584,57 @@ pub fn decide_statements<'a>(
     }
 }
 
+/// The full evaluation for a principal in an account: identity policies, intersected with the
+/// permission boundary and with every level of service control policies.
+pub fn decide_layers(
+    identity: &[Named],
+    boundary: Option<&Named>,
+    scps: &[Named],
+    req: &Request,
+) -> Decision {
+    let guards: Vec<&Named> = boundary.into_iter().chain(scps).collect();
+    apply_guards(decide(identity, req), &guards, req)
+}
+
+/// Intersects an identity decision with guard layers (a permission boundary, SCPs): each layer
+/// must allow too, an explicit deny in any of them wins, and their conditions are kept.
+pub fn apply_guards(identity: Decision, guards: &[&Named], req: &Request) -> Decision {
+    let Decision::Allowed {
+        via,
+        mut conditions,
+        mut unknown_resource,
+    } = identity
+    else {
+        // An implicit denial stays one, unless a guard denies explicitly.
+        if identity == Decision::NotAllowed {
+            for g in guards {
+                if let Decision::Denied { via } = decide(std::slice::from_ref(*g), req) {
+                    return Decision::Denied { via };
+                }
+            }
+        }
+        return identity;
+    };
+    for g in guards {
+        match decide(std::slice::from_ref(*g), req) {
+            Decision::Allowed {
+                conditions: c,
+                unknown_resource: u,
+                ..
+            } => {
+                conditions.extend(c);
+                unknown_resource |= u;
+            }
+            other => return other,
+        }
+    }
+    Decision::Allowed {
+        via,
+        conditions,
+        unknown_resource,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
