@@ -5,6 +5,7 @@
 //! nothing about printing.
 
 pub mod analyze;
+pub mod collect;
 pub mod engine;
 pub mod model;
 pub mod report;

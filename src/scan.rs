@@ -135,7 +135,16 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             crate::terraform::config::MAX_DOCUMENT_BYTES,
         )
         .map_err(|d| ScanError::Input(d.message))?;
-        if is_snapshot(&text) {
+        let head: String = text.chars().take(4096).collect();
+        let authorization_details = (head.contains("DetailList") || head.contains("\"Policies\""))
+            .then(|| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .flatten()
+            .filter(crate::collect::aws::authorization_details::is_authorization_details);
+        if let Some(doc) = authorization_details {
+            snapshot
+                .resources
+                .extend(crate::collect::aws::authorization_details::import(&doc));
+        } else if is_snapshot(&text) {
             let s: Snapshot = serde_json::from_str(&text).map_err(|e| {
                 ScanError::Input(format!("{rel}: not a valid rampart snapshot: {e}"))
             })?;

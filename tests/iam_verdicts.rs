@@ -72,3 +72,47 @@ fn every_verdict_matches_aws_evaluation_logic() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// The least-privilege analysis on a live account's IAM (GetAccountAuthorizationDetails output):
+/// what must be flagged, and the cases that look dangerous but are not.
+#[test]
+fn authorization_details_findings() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["scan", "tests/fixtures/iam/authorization-details.json", "--select", "IAM", "--format", "json", "--fail-on", "never"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut fails: Vec<(String, String)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "fail")
+        .map(|r| (r["rule_id"].as_str().unwrap().to_string(), r["resource"]["name"].as_str().unwrap().to_string()))
+        .collect();
+    fails.sort();
+    fails.dedup();
+    let expect: Vec<(String, String)> = [
+        ("IAM-01", "break-glass"),
+        ("IAM-01", "ec2-admin"),
+        ("IAM-01", "lambda-admin"),
+        ("IAM-02", "denied-iam"),
+        ("IAM-02", "lambda-admin"),
+        // alice: ops group may pass any role to EC2, and ec2-admin trusts EC2.
+        ("IAM-09", "alice"),
+        // carol: may assume break-glass, which trusts the account.
+        ("IAM-09", "carol"),
+        // typo: Allow NotAction iam:* includes sts:AssumeRole on break-glass.
+        ("IAM-09", "typo"),
+        ("IAM-13", "typo"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    // Not flagged, rightly: bob's PassRole to ec2-admin is explicitly denied and lambda-admin does
+    // not trust EC2; guarded-key-admin's boundary allows only S3; mfa-attacher's grant holds only
+    // with MFA (kept as conditional); denied-iam's iam:* is denied; the s3-only policy is a boundary.
+    assert_eq!(fails, expect);
+}

@@ -55,6 +55,7 @@ deny contains lib.finding(r, "assume_role_policy", sprintf("account %s can assum
 	some p in aws_principals(st)
 	acct := account_of(p)
 	not acct in trusted_accounts
+	acct != object.get(r, "account", "")
 	count(lib.condition_keys(st) & {"sts:externalid", "aws:principalorgid"}) == 0
 }
 

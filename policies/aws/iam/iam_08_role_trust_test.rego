@@ -25,3 +25,8 @@ test_github_oidc_without_sub_fails if {
 	st := {"Effect": "Allow", "Action": ["sts:AssumeRoleWithWebIdentity"], "Principal": {"Federated": ["arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"]}, "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": ["sts.amazonaws.com"]}}}
 	count(iam_08.deny) == 1 with input as inp(st)
 }
+
+test_own_account_is_not_cross_account if {
+	r := {"uid": "r", "account": "111122223333", "attributes": {"assume_role_policy": {"Statement": [{"Effect": "Allow", "Action": ["sts:AssumeRole"], "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]}}]}}}
+	count(iam_08.deny) == 0 with input as {"resources_by_type": {"aws_iam_role": [r]}}
+}

@@ -894,14 +894,34 @@ pub fn analyze(resources: &mut [Resource]) {
         });
         r.derived["policy_issues"] = Json::Array(issues);
     }
-    // Customer managed policies: issues of their own document.
+    // Customer managed policies: issues of their own document. Policies that only serve as
+    // permission boundaries limit rather than grant, so breadth is not a finding for them.
+    let boundaries: Vec<String> = resources
+        .iter()
+        .filter_map(|r| r.attribute("permissions_boundary").and_then(str_of))
+        .collect();
     for r in resources
         .iter_mut()
         .filter(|r| r.resource_type == "aws_iam_policy")
     {
+        let attached = r
+            .attribute("attachments")
+            .and_then(Json::as_array)
+            .is_some_and(|a| !a.is_empty())
+            || r.attribute("attachment_count")
+                .and_then(Json::as_u64)
+                .unwrap_or(0)
+                > 0;
+        let boundary_only = r.attribute("used_as_boundary_only") == Some(&Json::Bool(true))
+            || (!attached
+                && boundaries
+                    .iter()
+                    .any(|b| refers_to(b, &r.uid) || r.origin.arn.as_deref() == Some(b.as_str())));
         let d = r.attribute("document").map(parse).unwrap_or_default();
         let mut v: Vec<Json> = d.issues.iter().map(|is| json!({"policy": r.name, "kind": is.kind, "statement": is.statement, "detail": is.detail})).collect();
-        v.extend(broad_write(&d).into_iter().map(|b| json!({"policy": r.name, "kind": "broad_write", "statement": b["statement"], "detail": b})));
+        if !boundary_only {
+            v.extend(broad_write(&d).into_iter().map(|b| json!({"policy": r.name, "kind": "broad_write", "statement": b["statement"], "detail": b})));
+        }
         r.derived["policy_issues"] = Json::Array(v);
     }
     // The access map of every store that holds FERPA data, and of the keys that encrypt them.

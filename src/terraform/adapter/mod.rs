@@ -21,7 +21,7 @@ use super::value::Val;
 use crate::model::{AttributeMeta, Origin, Provenance, Resource, Span};
 
 pub use iam::aws_managed_document;
-pub use policy::normalize_policy;
+pub use policy::{normalize_document, normalize_policy};
 
 /// Builds model resources from instances; `source` is `terraform` or `terraform-plan`.
 pub fn adapt(instances: &[RawInstance], source: &str) -> Vec<Resource> {

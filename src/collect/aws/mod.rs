@@ -1,0 +1,4 @@
+//! AWS data into the normalized model, with the same resource types and attribute names the
+//! Terraform adapters produce.
+
+pub mod authorization_details;
