@@ -79,18 +79,36 @@ fn every_verdict_matches_aws_evaluation_logic() {
 fn authorization_details_findings() {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .args(["scan", "tests/fixtures/iam/authorization-details.json", "--select", "IAM", "--format", "json", "--fail-on", "never"])
+        .args([
+            "scan",
+            "tests/fixtures/iam/authorization-details.json",
+            "--select",
+            "IAM",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
         .current_dir(root)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut fails: Vec<(String, String)> = v["results"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|r| r["status"] == "fail")
-        .map(|r| (r["rule_id"].as_str().unwrap().to_string(), r["resource"]["name"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["rule_id"].as_str().unwrap().to_string(),
+                r["resource"]["name"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     fails.sort();
     fails.dedup();
