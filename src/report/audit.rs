@@ -55,6 +55,9 @@ pub struct Scope {
     pub accounts: Vec<String>,
     pub regions: Vec<String>,
     pub clusters: Vec<String>,
+    /// The repository and commit the sources were read from, when the root is a git checkout.
+    pub repository: Option<String>,
+    pub commit: Option<String>,
     pub resources: usize,
     pub resource_types: usize,
     /// First and last scan covered, when earlier scans are included.
@@ -163,6 +166,19 @@ pub struct Gap {
     pub kind: &'static str,
     pub scope: String,
     pub detail: String,
+}
+
+/// Asks git about the root (read-only queries); None when it is not a checkout or git is absent.
+fn git(root: &std::path::Path, args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 fn status_rank(s: Status) -> u8 {
@@ -352,6 +368,13 @@ pub fn build(report: &Report) -> AuditView {
         accounts: set(&|r| r.account.clone()),
         regions: set(&|r| r.region.clone()),
         clusters: set(&|r| (r.resource_type == "aws_eks_cluster").then(|| r.name.clone())),
+        repository: git(&report.root, &["remote", "get-url", "origin"]),
+        commit: git(&report.root, &["rev-parse", "HEAD"]).map(|c| {
+            match git(&report.root, &["status", "--porcelain"]) {
+                Some(dirty) if !dirty.is_empty() => format!("{c} (with uncommitted changes)"),
+                _ => c,
+            }
+        }),
         resources: o.snapshot.resources.len(),
         resource_types: o
             .snapshot
