@@ -24,12 +24,22 @@ fn main() {
     let policies = root.join("policies");
     println!("cargo:rerun-if-changed=policies");
     let mut code = String::new();
-    for (name, ext, doc) in [
-        ("BUILTIN_POLICIES", "rego", "Built-in policy files"),
-        ("BUILTIN_FRAMEWORKS", "yaml", "Built-in control frameworks"),
+    for (name, dir, ext, doc) in [
+        (
+            "BUILTIN_POLICIES",
+            policies.clone(),
+            "rego",
+            "Built-in policy files",
+        ),
+        (
+            "BUILTIN_FRAMEWORKS",
+            policies.join("frameworks"),
+            "yaml",
+            "Built-in control frameworks",
+        ),
     ] {
         let mut files = Vec::new();
-        walk(&policies, ext, &mut files);
+        walk(&dir, ext, &mut files);
         writeln!(code, "/// {doc}: (path relative to the crate, contents).").unwrap();
         writeln!(code, "pub static {name}: &[(&str, &str)] = &[").unwrap();
         for f in &files {

@@ -7,6 +7,7 @@
 pub mod analyze;
 pub mod collect;
 pub mod engine;
+pub mod kubernetes;
 pub mod model;
 pub mod report;
 pub mod scan;

@@ -72,8 +72,10 @@ enum PolicyCommand {
 
 #[derive(Args, Clone)]
 struct SourceArgs {
-    /// Terraform directories (every root module below is scanned), plan JSON files
-    /// (`terraform show -json`) or snapshot files.
+    /// Terraform directories (every root module below is scanned, and Kubernetes manifests
+    /// below them), plan JSON files (`terraform show -json`), Kubernetes manifests (YAML or
+    /// JSON; `-` reads them from standard input), `aws iam get-account-authorization-details`
+    /// output, or snapshot files.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// The Terraform source of a plan, so findings point at `.tf` lines.
@@ -100,6 +102,9 @@ impl SourceArgs {
             .canonicalize()
             .with_context(|| format!("root {}", root.display()))?;
         let abs = |p: &PathBuf| -> Result<PathBuf> {
+            if p.as_os_str() == "-" {
+                return Ok(p.clone());
+            }
             p.canonicalize()
                 .with_context(|| format!("{} does not exist", p.display()))
         };

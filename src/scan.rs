@@ -98,6 +98,69 @@ pub fn find_root_modules(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf
         .collect()
 }
 
+/// Kubernetes manifests below a directory: `.yaml`/`.yml` files, and `.json` files that look
+/// like Kubernetes objects.
+pub fn find_manifests(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy()))
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            name.ends_with(".yaml")
+                || name.ends_with(".yml")
+                || (name.ends_with(".json")
+                    && !name.ends_with(".tf.json")
+                    && std::fs::read_to_string(p).is_ok_and(|t| {
+                        let head: String = t.chars().take(2048).collect();
+                        head.contains("\"apiVersion\"") && head.contains("\"kind\"")
+                    }))
+        })
+        .collect()
+}
+
+/// Reads a manifest stream into resources; Helm templates (Go template syntax) are noted as not
+/// rendered rather than reported as broken YAML, and files that hold no Kubernetes object are
+/// ignored.
+pub fn read_manifests(text: &str, rel: &str, snapshot: &mut Snapshot, diags: &mut Vec<Diagnostic>) {
+    if text.contains("{{") && text.contains("}}") {
+        snapshot.coverage.push(crate::model::CoverageEntry {
+            status: crate::model::CoverageStatus::NotResolved,
+            scope: rel.to_string(),
+            detail:
+                "a Helm template, not a manifest: render it (`helm template … | rampart scan -`)"
+                    .into(),
+            resource_types: Vec::new(),
+            span: None,
+        });
+        return;
+    }
+    let looks_like_k8s = text.contains("apiVersion") && text.contains("kind");
+    let (objects, errors) = crate::kubernetes::manifest::parse(text, rel);
+    if looks_like_k8s {
+        diags.extend(errors);
+    }
+    for o in objects {
+        snapshot.resources.push(crate::kubernetes::adapter::adapt(
+            &o.value,
+            "manifest",
+            None,
+            Some(o.span),
+            None,
+        ));
+    }
+}
+
 /// Reads every source into one snapshot.
 pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     let root = &sources.root;
@@ -105,9 +168,18 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     let mut diags = Vec::new();
     let mut dirs = Vec::new();
     let mut files = Vec::new();
+    let mut manifests = Vec::new();
     for p in &sources.paths {
-        if p.is_dir() {
+        if p.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| ScanError::Input(format!("standard input: {e}")))?;
+            read_manifests(&text, "<stdin>", &mut snapshot, &mut diags);
+        } else if p.is_dir() {
             dirs.extend(find_root_modules(p, &mut diags));
+            manifests.extend(find_manifests(p));
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            manifests.push(p.clone());
         } else if p.is_file() {
             files.push(p.clone());
         } else {
@@ -140,7 +212,11 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             .then(|| serde_json::from_str::<serde_json::Value>(&text).ok())
             .flatten()
             .filter(crate::collect::aws::authorization_details::is_authorization_details);
-        if let Some(doc) = authorization_details {
+        let k8s =
+            !is_snapshot(&text) && head.contains("\"apiVersion\"") && head.contains("\"kind\"");
+        if k8s {
+            read_manifests(&text, &rel, &mut snapshot, &mut diags);
+        } else if let Some(doc) = authorization_details {
             snapshot
                 .resources
                 .extend(crate::collect::aws::authorization_details::import(&doc));
@@ -172,6 +248,13 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             snapshot
                 .resources
                 .extend(terraform::adapter::adapt(&plan.instances, "terraform-plan"));
+        }
+    }
+    for f in manifests {
+        let rel = rel_path(root, &f);
+        match crate::terraform::config::read_text(&f, &rel) {
+            Ok(text) => read_manifests(&text, &rel, &mut snapshot, &mut diags),
+            Err(d) => diags.push(d),
         }
     }
     snapshot.diagnostics = diags;
@@ -228,6 +311,7 @@ pub fn evaluate(
     let scanned_at = time::OffsetDateTime::now_utc();
     classify(&mut snapshot.resources, &opts.classification);
     crate::analyze::iam::analysis::analyze(&mut snapshot.resources);
+    crate::analyze::kubernetes::analyze(&mut snapshot.resources);
     let config = serde_json::json!({
         "classification": opts.classification,
         "today": suppress::today().to_string(),

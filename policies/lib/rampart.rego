@@ -97,3 +97,17 @@ condition_keys(st) := {lower(k) | some op, kv in object.get(st, "Condition", {})
 
 # Principals of a statement, flattened ("*" for everyone).
 principal_values(st) := {v | some _, vs in object.get(st, "Principal", {}); some v in vs}
+
+# Kubernetes workloads: every object that runs pods, with its pod template in attributes.pod_spec.
+workload_types := ["k8s_pod", "k8s_deployment", "k8s_stateful_set", "k8s_daemon_set", "k8s_replica_set", "k8s_job", "k8s_cron_job"]
+
+workloads := [w | some t in workload_types; some w in resources(t)]
+
+# Containers of a workload (init and ephemeral included), with their index path.
+containers(w) := [{"path": sprintf("pod_spec.%s.%d", [kind, i]), "c": c} |
+	some kind in ["initContainers", "containers", "ephemeralContainers"]
+	some i, c in object.get(w.attributes.pod_spec, kind, [])
+]
+
+# Bindings (namespaced and cluster-wide) with the capabilities rampart derived.
+bindings := array.concat(resources("k8s_role_binding"), resources("k8s_cluster_role_binding"))

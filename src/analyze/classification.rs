@@ -99,6 +99,31 @@ pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
             }
         }
     }
+    // Kubernetes objects inherit their namespace's classification (its labels).
+    let namespaces: HashMap<String, Json> = resources
+        .iter()
+        .filter(|r| {
+            r.resource_type == "k8s_namespace" && r.derived["classification_source"] == json!("tag")
+        })
+        .map(|r| (r.name.clone(), r.derived["classification"].clone()))
+        .collect();
+    for r in resources
+        .iter_mut()
+        .filter(|r| r.resource_type.starts_with("k8s_") && r.resource_type != "k8s_namespace")
+    {
+        if r.derived["classification_source"] == json!("tag") {
+            continue;
+        }
+        if let Some(level) = r
+            .attributes
+            .get("namespace")
+            .and_then(Json::as_str)
+            .and_then(|n| namespaces.get(n))
+        {
+            r.derived["classification"] = level.clone();
+            r.derived["classification_source"] = json!("inherited");
+        }
+    }
     // A key takes the most sensitive classification of the stores it encrypts.
     let mut key_levels: HashMap<String, String> = HashMap::new();
     for r in resources.iter() {

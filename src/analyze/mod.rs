@@ -2,3 +2,4 @@
 
 pub mod classification;
 pub mod iam;
+pub mod kubernetes;

@@ -558,12 +558,28 @@ pub fn build(report: &Report) -> AuditView {
             }),
     );
 
+    // Pods that run as each IAM role (IRSA), to show "pods in namespace X can read this store".
+    let mut pods_by_role: HashMap<&str, Vec<&str>> = HashMap::new();
+    for w in &o.snapshot.resources {
+        if let Some(role) = w
+            .derived
+            .get("iam_role_uid")
+            .and_then(serde_json::Value::as_str)
+        {
+            pods_by_role.entry(role).or_default().push(w.uid.as_str());
+        }
+    }
     let access_map = o
         .snapshot
         .resources
         .iter()
         .filter_map(|r| {
-            let entries = r.derived.get("access")?.as_array()?.clone();
+            let mut entries = r.derived.get("access")?.as_array()?.clone();
+            for e in &mut entries {
+                if let Some(pods) = e["principal"].as_str().and_then(|p| pods_by_role.get(p)) {
+                    e["pods"] = serde_json::json!(pods);
+                }
+            }
             Some(StoreAccess {
                 store: r.uid.clone(),
                 name: r.name.clone(),

@@ -1,0 +1,38 @@
+# METADATA
+# title: Roles grant no wildcard verbs or resources, and no one reads secrets by accident
+# description: >-
+#   Roles and ClusterRoles that rampart sees bound do not use "*" for verbs or resources (a
+#   wildcard grants every future resource type too), and bindings that let a subject read
+#   Secrets are reported (in FERPA namespaces, database passwords and SIS API keys live there).
+#   The built-in cluster-admin, admin and edit roles are judged by K8S-01 through their bindings.
+# custom:
+#   id: K8S-02
+#   severity: high
+#   resource_types: [k8s_cluster_role_binding, k8s_role_binding]
+#   remediation: List the verbs and resources the subject needs; grant get on named secrets (resourceNames) where a workload needs one.
+#   controls:
+#     ferpa: ["99.31(a)(1)(ii)"]
+#     cis_eks: ["4.1.3", "4.1.2"]
+#     cis_k8s: ["5.1.3", "5.1.2"]
+#     nist_800_53: [AC-6]
+package rampart.k8s.rbac.k8s_02
+
+import data.rampart.lib
+
+builtin := {"cluster-admin", "admin", "edit"}
+
+deny contains {"uid": b.uid, "key": "wildcard", "path": "roleRef", "msg": msg} if {
+	some b in lib.bindings
+	not b.derived.rbac.role in builtin
+	not startswith(b.derived.rbac.role, "system:")
+	"wildcard" in b.derived.rbac.capabilities
+	msg := sprintf("role %s grants wildcard verbs or resources (%s)", [b.derived.rbac.role, b.derived.rbac.scope])
+}
+
+deny contains {"uid": b.uid, "key": "secrets", "path": "roleRef", "msg": msg} if {
+	some b in lib.bindings
+	not b.derived.rbac.role in builtin
+	not startswith(b.derived.rbac.role, "system:")
+	"read_secrets" in b.derived.rbac.capabilities
+	msg := sprintf("role %s lets %s read Secrets (%s)", [b.derived.rbac.role, concat(", ", [s.name | some s in b.derived.rbac.subjects]), b.derived.rbac.scope])
+}
