@@ -1,0 +1,112 @@
+//! Kubernetes manifests through the command line: files, directories and standard input; bad
+//! YAML reported with its file and line while the rest is scanned; unknown kinds kept; Helm
+//! templates noted; secret values never written anywhere.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+#[test]
+fn manifests_from_standard_input() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args([
+            "scan",
+            "-",
+            "--select",
+            "K8S-03",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\nspec:\n  hostNetwork: true\n  containers:\n  - name: c\n    image: x@sha256:00\n    securityContext: {allowPrivilegeEscalation: false}\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["results"][0];
+    assert_eq!(r["status"], "fail");
+    assert_eq!(r["location"]["file"], "<stdin>");
+    assert!(r["message"].as_str().unwrap().contains("hostNetwork"));
+}
+
+#[test]
+fn bad_yaml_is_reported_and_the_rest_is_scanned() {
+    let dir = tree(&[
+        ("ok.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fine\n"),
+        ("broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [unclosed\n"),
+        ("crd.yaml", "apiVersion: widgets.example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: a\nspec: {size: 3}\n"),
+        ("chart/templates/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"),
+        ("obj.json", "{\"apiVersion\": \"v1\", \"kind\": \"ServiceAccount\", \"metadata\": {\"name\": \"sa\", \"namespace\": \"a\"}}"),
+        ("compose.yaml", "services:\n  web:\n    image: nginx\n"),
+    ]);
+    let o = rampart(&["scan", ".", "--format", "json"], dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unparsable manifest makes the run incomplete: {}",
+        text(&o)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diag = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["level"] == "error")
+        .expect("an error");
+    assert_eq!(diag["span"]["file"], "broken.yaml");
+    assert!(diag["span"]["start_line"].as_u64().unwrap() >= 5, "{diag}");
+    let snap = dir.path().join("s.json");
+    rampart(&["collect", ".", "-o", snap.to_str().unwrap()], dir.path());
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(snap).unwrap()).unwrap();
+    let uids: Vec<&str> = s["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["uid"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        uids,
+        vec![
+            "k8s:Namespace/fine",
+            "k8s:a/ServiceAccount/sa",
+            "k8s:a/Widget/w"
+        ]
+    );
+    assert!(s["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["scope"] == "chart/templates/deploy.yaml" && c["status"] == "not_resolved"));
+}
+
+#[test]
+fn secret_values_never_reach_any_output() {
+    let dir = tree(&[(
+        "secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: records\ntype: Opaque\ndata:\n  password: c3VwZXItc2VjcmV0LXZhbHVl\nstringData:\n  token: plain-text-token-value\n",
+    )]);
+    let out = dir.path().join("out");
+    let o = rampart(
+        &["report", ".", "--evidence", out.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let content = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(
+            !content.contains("c3VwZXItc2VjcmV0LXZhbHVl")
+                && !content.contains("plain-text-token-value")
+        );
+    }
+}
