@@ -75,7 +75,7 @@ struct SourceArgs {
     /// Terraform directories (every root module below is scanned, and Kubernetes manifests
     /// below them), plan JSON files (`terraform show -json`), Kubernetes manifests (YAML or
     /// JSON; `-` reads them from standard input), `aws iam get-account-authorization-details`
-    /// output, or snapshot files.
+    /// output, snapshot files, or `k8s` for the live cluster of the kubeconfig.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// The Terraform source of a plan, so findings point at `.tf` lines.
@@ -90,6 +90,15 @@ struct SourceArgs {
     /// Paths in the output are relative to this directory (default: the current directory).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// A kubeconfig for `k8s` (default: $KUBECONFIG or ~/.kube/config).
+    #[arg(long, value_name = "FILE")]
+    kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to read with `k8s`; repeatable (default: the current one).
+    #[arg(long = "context", value_name = "NAME")]
+    contexts: Vec<String>,
+    /// Read every context of the kubeconfig with `k8s`.
+    #[arg(long)]
+    all_contexts: bool,
 }
 
 impl SourceArgs {
@@ -108,8 +117,24 @@ impl SourceArgs {
             p.canonicalize()
                 .with_context(|| format!("{} does not exist", p.display()))
         };
+        // `k8s` (when no such path exists) is the live cluster.
+        let live = |p: &PathBuf| p.as_os_str() == "k8s" && !p.exists();
+        let kubernetes = (self.paths.iter().any(live)
+            || !self.contexts.is_empty()
+            || self.all_contexts)
+            .then(|| scan::KubeSource {
+                kubeconfig: self.kubeconfig.clone(),
+                contexts: self.contexts.clone(),
+                all_contexts: self.all_contexts,
+            });
         Ok(Sources {
-            paths: self.paths.iter().map(abs).collect::<Result<_>>()?,
+            kubernetes,
+            paths: self
+                .paths
+                .iter()
+                .filter(|p| !live(p))
+                .map(abs)
+                .collect::<Result<_>>()?,
             plan_source: self.source.as_ref().map(abs).transpose()?,
             vars: VarInputs {
                 var_files: self.var_files.iter().map(abs).collect::<Result<_>>()?,

@@ -32,6 +32,36 @@ pub struct Sources {
     pub vars: VarInputs,
     /// Paths in reports are relative to this (the repository root).
     pub root: PathBuf,
+    /// The live cluster(s) through the kubeconfig, when asked for.
+    pub kubernetes: Option<KubeSource>,
+}
+
+/// Which clusters to read live.
+#[derive(Debug, Default, Clone)]
+pub struct KubeSource {
+    pub kubeconfig: Option<PathBuf>,
+    pub contexts: Vec<String>,
+    pub all_contexts: bool,
+}
+
+#[cfg(feature = "kubernetes")]
+fn collect_kubernetes(k: &KubeSource, snapshot: &mut Snapshot) -> Result<(), ScanError> {
+    let opts = crate::collect::kubernetes::Options {
+        kubeconfig: k.kubeconfig.clone(),
+        contexts: k.contexts.clone(),
+        all_contexts: k.all_contexts,
+    };
+    let c = crate::collect::kubernetes::collect(&opts).map_err(ScanError::Input)?;
+    snapshot.resources.extend(c.resources);
+    snapshot.coverage.extend(c.coverage);
+    Ok(())
+}
+
+#[cfg(not(feature = "kubernetes"))]
+fn collect_kubernetes(_: &KubeSource, _: &mut Snapshot) -> Result<(), ScanError> {
+    Err(ScanError::Input(
+        "this rampart was built without the `kubernetes` feature".into(),
+    ))
 }
 
 /// Directories never descended into.
@@ -249,6 +279,9 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
                 .resources
                 .extend(terraform::adapter::adapt(&plan.instances, "terraform-plan"));
         }
+    }
+    if let Some(k) = &sources.kubernetes {
+        collect_kubernetes(k, &mut snapshot)?;
     }
     for f in manifests {
         let rel = rel_path(root, &f);

@@ -101,7 +101,16 @@ principal_values(st) := {v | some _, vs in object.get(st, "Principal", {}); some
 # Kubernetes workloads: every object that runs pods, with its pod template in attributes.pod_spec.
 workload_types := ["k8s_pod", "k8s_deployment", "k8s_stateful_set", "k8s_daemon_set", "k8s_replica_set", "k8s_job", "k8s_cron_job"]
 
-workloads := [w | some t in workload_types; some w in resources(t)]
+# Pods and ReplicaSets made by a controller rampart also reads are judged through that controller.
+controllers := {"ReplicaSet", "Deployment", "DaemonSet", "StatefulSet", "Job", "CronJob"}
+
+controlled(w) if {
+	some o in object.get(object.get(w.attributes, "metadata", {}), "ownerReferences", [])
+	o.kind in controllers
+	o.controller == true
+}
+
+workloads := [w | some t in workload_types; some w in resources(t); not controlled(w)]
 
 # Containers of a workload (init and ephemeral included), with their index path.
 containers(w) := [{"path": sprintf("pod_spec.%s.%d", [kind, i]), "c": c} |

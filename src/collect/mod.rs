@@ -2,3 +2,6 @@
 //! documents the AWS CLI already wrote needs no SDK.
 
 pub mod aws;
+
+#[cfg(feature = "kubernetes")]
+pub mod kubernetes;

@@ -26,8 +26,6 @@ broad(s) if s.name == "system:serviceaccounts"
 
 broad(s) if startswith(s.name, "system:serviceaccounts:")
 
-broad(s) if s.name == "system:masters"
-
 deny contains {"uid": b.uid, "key": s.name, "path": "subjects", "msg": msg} if {
 	some b in lib.bindings
 	"cluster_admin" in b.derived.rbac.capabilities

@@ -1,0 +1,393 @@
+//! The live Kubernetes collector against a served, recorded API: no API server can be installed
+//! here, so an in-process hyper server answers discovery, cluster-wide lists with `limit` /
+//! `continue` paging, the metadata-only list format, 401 for a wrong bearer token and 403 Status
+//! bodies for chosen paths, from the recorded fixtures in tests/fixtures/k8s/<scenario>/.
+//! rampart's real collector (kube) talks to it through a generated kubeconfig.
+#![cfg(feature = "kubernetes")]
+
+mod common;
+
+use common::*;
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+const TOKEN: &str = "test-token";
+/// The server returns at most this many items per page, whatever the client asks: real API
+/// servers may return fewer than `limit`, and this makes every list page.
+const SERVER_PAGE: usize = 2;
+
+struct Served {
+    addr: SocketAddr,
+    requests: Arc<AtomicUsize>,
+    /// Secret lists asked for in full (with data) rather than metadata-only.
+    full_secret_lists: Arc<AtomicUsize>,
+}
+
+fn status(code: u16, reason: &str, message: &str) -> Response<Full<Bytes>> {
+    let body = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message, "reason": reason, "code": code});
+    Response::builder()
+        .status(code)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap()
+}
+
+fn handle(
+    req: &Request<Incoming>,
+    fixtures: &Path,
+    forbidden: &[String],
+    full_secrets: &AtomicUsize,
+) -> Response<Full<Bytes>> {
+    let auth = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if auth != format!("Bearer {TOKEN}") {
+        return status(401, "Unauthorized", "Unauthorized");
+    }
+    let path = req.uri().path().to_string();
+    let query: Vec<(String, String)> = req
+        .uri()
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter_map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect();
+    let param = |k: &str| query.iter().find(|(q, _)| q == k).map(|(_, v)| v.clone());
+    let ok = |v: Value| {
+        Response::builder()
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(v.to_string())))
+            .unwrap()
+    };
+    match path.as_str() {
+        "/version" => {
+            return ok(
+                json!({"major": "1", "minor": "30", "gitVersion": "v1.30.4-eks-a737599", "platform": "linux/amd64"}),
+            )
+        }
+        "/api" => {
+            return ok(
+                json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}),
+            )
+        }
+        "/apis" => {
+            let groups: Vec<Value> = [
+                "apps",
+                "batch",
+                "rbac.authorization.k8s.io",
+                "networking.k8s.io",
+            ]
+            .iter()
+            .map(|g| {
+                let gv = json!({"groupVersion": format!("{g}/v1"), "version": "v1"});
+                json!({"name": g, "versions": [gv.clone()], "preferredVersion": gv})
+            })
+            .collect();
+            return ok(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}));
+        }
+        _ => {}
+    }
+    if forbidden.iter().any(|f| f == &path) {
+        return status(
+            403,
+            "Forbidden",
+            &format!(
+                "{path} is forbidden: User \"scanner\" cannot list resource at the cluster scope"
+            ),
+        );
+    }
+    let Ok(text) =
+        std::fs::read_to_string(fixtures.join(format!("{}.json", path.trim_start_matches('/'))))
+    else {
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        );
+    };
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    if let Some(items) = doc.get("items").and_then(Value::as_array).cloned() {
+        let limit = param("limit")
+            .and_then(|l| l.parse::<usize>().ok())
+            .unwrap_or(usize::MAX)
+            .min(SERVER_PAGE);
+        let start = param("continue")
+            .and_then(|c| c.parse::<usize>().ok())
+            .unwrap_or(0);
+        let end = (start + limit).min(items.len());
+        doc["items"] = json!(items[start..end]);
+        doc["metadata"]["continue"] = if end < items.len() {
+            json!(end.to_string())
+        } else {
+            json!("")
+        };
+        let accept = req
+            .headers()
+            .get("accept")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if path.ends_with("/secrets") && !accept.contains("as=PartialObjectMetadataList") {
+            full_secrets.fetch_add(1, Ordering::SeqCst);
+        }
+        if accept.contains("as=PartialObjectMetadataList") {
+            let metas: Vec<Value> = doc["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| json!({"apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadata", "metadata": i["metadata"]}))
+                .collect();
+            doc = json!({"apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadataList", "metadata": doc["metadata"], "items": metas});
+        }
+    }
+    ok(doc)
+}
+
+/// Serves a scenario on a loopback port from a background thread.
+fn serve(scenario: &str) -> Served {
+    let dir = crate_dir().join("tests/fixtures/k8s").join(scenario);
+    let forbidden: Vec<String> = std::fs::read_to_string(dir.join("forbidden.txt"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    // A scenario without its own API files is served from the eks one.
+    let fixtures = if dir.join("api").is_dir() {
+        dir
+    } else {
+        crate_dir().join("tests/fixtures/k8s/eks")
+    };
+    let requests = Arc::new(AtomicUsize::new(0));
+    let full_secret_lists = Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let counter = requests.clone();
+    let full = full_secret_lists.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let fixtures: PathBuf = fixtures.clone();
+                let forbidden = forbidden.clone();
+                let counter = counter.clone();
+                let full = full.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                        let resp = handle(&req, &fixtures, &forbidden, &full);
+                        async move { Ok::<_, std::convert::Infallible>(resp) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    Served {
+        addr: rx.recv().unwrap(),
+        requests,
+        full_secret_lists,
+    }
+}
+
+fn kubeconfig(dir: &Path, addr: SocketAddr, token: &str) -> PathBuf {
+    let path = dir.join("kubeconfig");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: eks-test\n  cluster:\n    server: http://{addr}\ncontexts:\n- name: eks-test\n  context:\n    cluster: eks-test\n    user: scanner\ncurrent-context: eks-test\nusers:\n- name: scanner\n  user:\n    token: {token}\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn scan(kubeconfig: &Path, extra: &[&str]) -> (std::process::Output, Value) {
+    let mut args = vec![
+        "scan",
+        "k8s",
+        "--kubeconfig",
+        kubeconfig.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ];
+    args.extend_from_slice(extra);
+    let o = rampart(&args, &crate_dir());
+    let v = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    (o, v)
+}
+
+#[test]
+fn collects_the_cluster_through_paged_lists_and_judges_it() {
+    let served = serve("eks");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = kubeconfig(dir.path(), served.addr, TOKEN);
+    let snap = dir.path().join("snapshot.json");
+    let o = rampart(
+        &[
+            "collect",
+            "k8s",
+            "--kubeconfig",
+            kc.to_str().unwrap(),
+            "-o",
+            snap.to_str().unwrap(),
+        ],
+        &crate_dir(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let text_snapshot = std::fs::read_to_string(&snap).unwrap();
+    assert!(
+        !text_snapshot.contains("cmVjb3Jkcy1kYi1wYXNzd29yZA")
+            && !text_snapshot.contains("c2lzLWFwaS10b2tlbi12YWx1ZQ"),
+        "secret data stored"
+    );
+    let s: Value = serde_json::from_str(&text_snapshot).unwrap();
+    let uids: Vec<&str> = s["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["uid"].as_str().unwrap())
+        .collect();
+    for want in [
+        "k8s:eks-test:Namespace/records",
+        "k8s:eks-test:records/Pod/debug-shell",
+        "k8s:eks-test:records/Secret/sis-token",
+        "k8s:eks-test:kube-system/ConfigMap/aws-auth",
+        "k8s:eks-test:ClusterRole/secrets-auditor",
+    ] {
+        assert!(uids.contains(&want), "{want} missing from {uids:?}");
+    }
+    // Four namespaces and four pods at two per page: the lists were paged.
+    assert!(
+        served.requests.load(Ordering::SeqCst) >= 20,
+        "{} requests",
+        served.requests.load(Ordering::SeqCst)
+    );
+    assert_eq!(
+        served.full_secret_lists.load(Ordering::SeqCst),
+        0,
+        "Secrets must be listed metadata-only"
+    );
+
+    let (o, v) = scan(&kc, &["--select", "K8S"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut fails: Vec<(String, String)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "fail")
+        .map(|r| {
+            (
+                r["rule_id"].as_str().unwrap().to_string(),
+                r["resource"]["uid"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    fails.sort();
+    fails.dedup();
+    let has = |rule: &str, uid: &str| fails.iter().any(|(r, u)| r == rule && u == uid);
+    assert!(
+        has("K8S-01", "k8s:eks-test:ClusterRoleBinding/all-admins"),
+        "{fails:#?}"
+    );
+    assert!(
+        !has("K8S-01", "k8s:eks-test:ClusterRoleBinding/cluster-admin"),
+        "EKS's system:masters binding is not a finding"
+    );
+    // The aggregated view role picks up secrets-auditor's rules.
+    assert!(
+        has("K8S-02", "k8s:eks-test:ClusterRoleBinding/support-view"),
+        "{fails:#?}"
+    );
+    assert!(has("K8S-03", "k8s:eks-test:records/Pod/debug-shell"));
+    assert!(has("K8S-05", "k8s:eks-test:Namespace/records"));
+    assert!(has("K8S-11", "k8s:eks-test:records/RoleBinding/debug"));
+    assert!(has("K8S-12", "k8s:eks-test:Namespace/default"));
+    // Pods owned by a ReplicaSet are judged through their Deployment, not twice.
+    assert!(
+        !fails
+            .iter()
+            .any(|(_, u)| u.contains("records-api-7c9d8b5f4")),
+        "{fails:#?}"
+    );
+}
+
+#[test]
+fn forbidden_kinds_become_errors_and_an_incomplete_run() {
+    let served = serve("forbidden-secrets");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = kubeconfig(dir.path(), served.addr, TOKEN);
+    let (o, v) = scan(&kc, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let gaps: Vec<&Value> = v["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "error")
+        .collect();
+    assert!(
+        gaps.iter()
+            .any(|c| c["scope"] == "eks-test/secrets"
+                && c["detail"].as_str().unwrap().contains("403")),
+        "{gaps:#?}"
+    );
+    // Every workload rule reports that CronJobs could not be assessed.
+    let errors: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "error")
+        .filter_map(|r| r["rule_id"].as_str())
+        .collect();
+    assert!(
+        errors.contains(&"K8S-03") && errors.contains(&"K8S-06"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_wrong_token_is_a_coverage_error_not_an_empty_pass() {
+    let served = serve("eks");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = kubeconfig(dir.path(), served.addr, "wrong-token");
+    let (o, v) = scan(&kc, &["--select", "K8S"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        v["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["detail"].as_str().unwrap().contains("401")),
+        "{:#}",
+        v["coverage"]
+    );
+    assert!(
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] != "pass"),
+        "nothing passes when nothing could be read"
+    );
+}
