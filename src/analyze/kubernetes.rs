@@ -217,8 +217,94 @@ pub fn analyze(resources: &mut [Resource]) {
             }),
         ));
     }
+    // Per subject: what every binding naming it grants, and where.
+    let mut by_subject: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+    for (_, v) in &rbac {
+        for subj in v["subjects"].as_array().into_iter().flatten() {
+            let key = match subj["kind"].as_str() {
+                Some("ServiceAccount") => format!(
+                    "ServiceAccount:{}/{}",
+                    subj["namespace"].as_str().unwrap_or("default"),
+                    subj["name"].as_str().unwrap_or("")
+                ),
+                Some(kind) => format!("{kind}:{}", subj["name"].as_str().unwrap_or("")),
+                None => continue,
+            };
+            by_subject.entry(key).or_default().push(
+                json!({"role": v["role"], "scope": v["scope"], "capabilities": v["capabilities"]}),
+            );
+        }
+    }
+    // IAM identities mapped to Kubernetes users and groups by the aws-auth ConfigMap (EKS).
+    let mut mapped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for cm in resources
+        .iter()
+        .filter(|r| r.resource_type == "k8s_config_map" && r.name == "aws-auth")
+    {
+        for key in ["mapRoles", "mapUsers"] {
+            let Some(text) = cm
+                .attributes
+                .pointer(&format!("/data/{key}"))
+                .and_then(Json::as_str)
+            else {
+                continue;
+            };
+            let entries: Vec<Json> = serde_yaml_ng::from_str(text).unwrap_or_default();
+            for e in entries {
+                let Some(arn) = e
+                    .get("rolearn")
+                    .or_else(|| e.get("userarn"))
+                    .and_then(Json::as_str)
+                else {
+                    continue;
+                };
+                if let Some(user) = e.get("username").and_then(Json::as_str) {
+                    mapped
+                        .entry(format!("User:{user}"))
+                        .or_default()
+                        .push(arn.to_string());
+                }
+                for g in e
+                    .get("groups")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Json::as_str)
+                {
+                    mapped
+                        .entry(format!("Group:{g}"))
+                        .or_default()
+                        .push(arn.to_string());
+                }
+            }
+        }
+    }
+    for (_, v) in rbac.iter_mut() {
+        let iam: BTreeSet<String> = v["subjects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| mapped.get(&format!("{}:{}", s["kind"].as_str()?, s["name"].as_str()?)))
+            .flatten()
+            .cloned()
+            .collect();
+        v["iam_identities"] = json!(iam);
+    }
     for (i, v) in rbac {
         resources[i].derived["rbac"] = v;
+    }
+    for r in resources
+        .iter_mut()
+        .filter(|r| r.resource_type == "k8s_service_account")
+    {
+        let key = format!("ServiceAccount:{}/{}", ns(r).unwrap_or("default"), r.name);
+        let grants = by_subject.get(&key).cloned().unwrap_or_default();
+        let caps: BTreeSet<String> = grants
+            .iter()
+            .flat_map(|g| g["capabilities"].as_array().cloned().unwrap_or_default())
+            .filter_map(|c| c.as_str().map(str::to_string))
+            .collect();
+        r.derived["rbac"] = json!({"grants": grants, "capabilities": caps});
     }
     // Namespace facts.
     for r in resources

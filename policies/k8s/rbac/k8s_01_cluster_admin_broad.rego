@@ -31,7 +31,7 @@ deny contains {"uid": b.uid, "key": s.name, "path": "subjects", "msg": msg} if {
 	"cluster_admin" in b.derived.rbac.capabilities
 	some s in b.derived.rbac.subjects
 	broad(s)
-	msg := sprintf("cluster-admin is bound to %s %s (%s)", [s.kind, s.name, b.derived.rbac.scope])
+	msg := sprintf("cluster-admin is bound to %s %s (%s)%s", [s.kind, s.name, b.derived.rbac.scope, mapped(b)])
 }
 
 deny contains {"uid": b.uid, "key": s.name, "path": "subjects", "msg": msg} if {
@@ -41,3 +41,8 @@ deny contains {"uid": b.uid, "key": s.name, "path": "subjects", "msg": msg} if {
 	s.name in anonymous
 	msg := sprintf("role %s is granted to %s (%s)", [b.derived.rbac.role, s.name, b.derived.rbac.scope])
 }
+
+# IAM identities the aws-auth ConfigMap maps into the binding's subjects.
+mapped(b) := sprintf("; IAM identities mapped into it: %s", [concat(", ", b.derived.rbac.iam_identities)]) if count(object.get(b.derived.rbac, "iam_identities", [])) > 0
+
+mapped(b) := "" if count(object.get(b.derived.rbac, "iam_identities", [])) == 0
