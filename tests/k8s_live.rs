@@ -1,7 +1,8 @@
 //! The live Kubernetes collector against a served, recorded API: no API server can be installed
 //! here, so an in-process hyper server answers discovery, cluster-wide lists with `limit` /
-//! `continue` paging, the metadata-only list format, 401 for a wrong bearer token and 403 Status
-//! bodies for chosen paths, from the recorded fixtures in tests/fixtures/k8s/<scenario>/.
+//! `continue` paging, the metadata-only list format, 401 for a wrong bearer token, and the faults a
+//! scenario's `faults.txt` names (403 Status bodies, bodies cut off mid-stream), from the recorded
+//! fixtures in tests/fixtures/k8s/<scenario>/.
 //! rampart's real collector (kube) talks to it through a generated kubeconfig.
 #![cfg(feature = "kubernetes")]
 
@@ -41,7 +42,7 @@ fn status(code: u16, reason: &str, message: &str) -> Response<Full<Bytes>> {
 fn handle(
     req: &Request<Incoming>,
     fixtures: &Path,
-    forbidden: &[String],
+    faults: &[(String, String)],
     full_secrets: &AtomicUsize,
 ) -> Response<Full<Bytes>> {
     let auth = req
@@ -98,7 +99,11 @@ fn handle(
         }
         _ => {}
     }
-    if forbidden.iter().any(|f| f == &path) {
+    let fault = faults
+        .iter()
+        .find(|(_, p)| p == &path)
+        .map(|(kind, _)| kind.as_str());
+    if fault == Some("403") {
         return status(
             403,
             "Forbidden",
@@ -150,16 +155,26 @@ fn handle(
             doc = json!({"apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadataList", "metadata": doc["metadata"], "items": metas});
         }
     }
+    if fault == Some("truncate") {
+        // A connection that dies mid-body: the status line says 200 and the JSON stops halfway.
+        let text = doc.to_string();
+        return Response::builder()
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(text[..text.len() / 2].to_string())))
+            .unwrap();
+    }
     ok(doc)
 }
 
 /// Serves a scenario on a loopback port from a background thread.
 fn serve(scenario: &str) -> Served {
     let dir = crate_dir().join("tests/fixtures/k8s").join(scenario);
-    let forbidden: Vec<String> = std::fs::read_to_string(dir.join("forbidden.txt"))
+    // `faults.txt`: one `<403|truncate> <path>` per line.
+    let faults: Vec<(String, String)> = std::fs::read_to_string(dir.join("faults.txt"))
         .unwrap_or_default()
         .lines()
-        .map(str::to_string)
+        .filter_map(|l| l.split_once(' '))
+        .map(|(k, p)| (k.to_string(), p.to_string()))
         .collect();
     // A scenario without its own API files is served from the eks one.
     let fixtures = if dir.join("api").is_dir() {
@@ -186,13 +201,13 @@ fn serve(scenario: &str) -> Served {
                     continue;
                 };
                 let fixtures: PathBuf = fixtures.clone();
-                let forbidden = forbidden.clone();
+                let faults = faults.clone();
                 let counter = counter.clone();
                 let full = full.clone();
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
                         counter.fetch_add(1, Ordering::SeqCst);
-                        let resp = handle(&req, &fixtures, &forbidden, &full);
+                        let resp = handle(&req, &fixtures, &faults, &full);
                         async move { Ok::<_, std::convert::Infallible>(resp) }
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
@@ -389,5 +404,37 @@ fn a_wrong_token_is_a_coverage_error_not_an_empty_pass() {
             .iter()
             .all(|r| r["status"] != "pass"),
         "nothing passes when nothing could be read"
+    );
+}
+
+#[test]
+fn a_truncated_response_is_a_coverage_error_not_a_crash() {
+    let served = serve("truncated-deployments");
+    let dir = tempfile::tempdir().unwrap();
+    let kc = kubeconfig(dir.path(), served.addr, TOKEN);
+    let (o, v) = scan(&kc, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        v["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["status"] == "error" && c["scope"] == "eks-test/deployments"),
+        "{:#}",
+        v["coverage"]
+    );
+    // The rest of the cluster is still collected and judged.
+    let results = v["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["rule_id"] == "K8S-05" && r["status"] != "error"),
+        "{results:#?}"
+    );
+    assert!(
+        results
+            .iter()
+            .any(|r| r["rule_id"] == "K8S-03" && r["status"] == "error"),
+        "workload rules say Deployments could not be assessed"
     );
 }
