@@ -193,6 +193,10 @@ struct ScanArgs {
     /// An AWS account id of your organization (trust in it is not cross-account); repeatable.
     #[arg(long = "trusted-account", value_name = "ACCOUNT_ID")]
     trusted_accounts: Vec<String>,
+    /// Judge as of this date (YYYY-MM-DD) instead of today: waiver expiry and credential ages.
+    /// Re-judging a night's evidence snapshot as of that night reproduces its results.
+    #[arg(long = "as-of", value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<time::Date>,
     /// What to print on standard output.
     #[arg(long, value_enum, default_value = "terminal")]
     format: Format,
@@ -557,6 +561,7 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
             .map(scan::load_baseline)
             .transpose()?,
         trusted_accounts: args.trusted_accounts.clone(),
+        as_of: args.as_of,
     };
     if let Some(bad) = opts
         .trusted_accounts
@@ -660,4 +665,9 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
     } else {
         EXIT_CLEAN
     })
+}
+
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| format!("{s:?} is not a YYYY-MM-DD date: {e}"))
 }

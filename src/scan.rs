@@ -210,6 +210,15 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             manifests.extend(find_manifests(p));
         } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             manifests.push(p.clone());
+        } else if p.extension().is_some_and(|e| e == "tf")
+            || p.to_string_lossy().ends_with(".tf.json")
+        {
+            // Terraform's unit is the module directory: one file's blocks refer to variables,
+            // locals and resources of its siblings, so a file stands for the module it is in.
+            let module = p.parent().unwrap_or(root).to_path_buf();
+            if !dirs.contains(&module) {
+                dirs.push(module);
+            }
         } else if p.is_file() {
             files.push(p.clone());
         } else {
@@ -244,7 +253,11 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             .filter(crate::collect::aws::authorization_details::is_authorization_details);
         let k8s =
             !is_snapshot(&text) && head.contains("\"apiVersion\"") && head.contains("\"kind\"");
-        if k8s {
+        if crate::collect::aws::credential_report::is_credential_report(&text) {
+            let (resources, d) = crate::collect::aws::credential_report::import(&text, &rel);
+            snapshot.resources.extend(resources);
+            diags.extend(d);
+        } else if k8s {
             read_manifests(&text, &rel, &mut snapshot, &mut diags);
         } else if let Some(doc) = authorization_details {
             snapshot
@@ -310,6 +323,9 @@ pub struct EvalOptions {
     pub baseline: Option<HashSet<String>>,
     /// Account ids that belong to the organization: trust in them is not cross-account.
     pub trusted_accounts: Vec<String>,
+    /// The date the evaluation is as of (waiver expiry, credential ages); today (UTC) when unset.
+    /// Re-judging an evidence snapshot as of the night it was taken gives that night's results.
+    pub as_of: Option<time::Date>,
 }
 
 /// The outcome of a scan, everything the writers need.
@@ -323,6 +339,8 @@ pub struct ScanOutcome {
     pub waivers: Vec<Waiver>,
     /// When the evaluation ran (UTC).
     pub scanned_at: time::OffsetDateTime,
+    /// The date the results are as of (`EvalOptions::as_of`, or the day it ran).
+    pub as_of: time::Date,
 }
 
 impl ScanOutcome {
@@ -342,21 +360,18 @@ pub fn evaluate(
     opts: &EvalOptions,
 ) -> Result<ScanOutcome, ScanError> {
     let scanned_at = time::OffsetDateTime::now_utc();
+    let today = opts.as_of.unwrap_or_else(suppress::today);
     classify(&mut snapshot.resources, &opts.classification);
+    crate::collect::aws::credential_report::derive_ages(&mut snapshot.resources, today);
     crate::analyze::iam::analysis::analyze(&mut snapshot.resources);
     crate::analyze::kubernetes::analyze(&mut snapshot.resources);
     let config = serde_json::json!({
         "classification": opts.classification,
-        "today": suppress::today().to_string(),
+        "today": today.to_string(),
         "trusted_accounts": opts.trusted_accounts,
     });
     let mut results = engine.evaluate(&snapshot, &opts.selection, &config)?;
-    let diags = suppress::apply(
-        &mut results,
-        &snapshot.resources,
-        &opts.waivers,
-        suppress::today(),
-    );
+    let diags = suppress::apply(&mut results, &snapshot.resources, &opts.waivers, today);
     snapshot.diagnostics.extend(diags);
     snapshot.normalize();
     if let Some(base) = &opts.baseline {
@@ -369,6 +384,7 @@ pub fn evaluate(
         }
     }
     Ok(ScanOutcome {
+        as_of: today,
         snapshot_digest: crate::model::sha256_hex(snapshot.to_json().as_bytes()),
         snapshot,
         results,

@@ -299,7 +299,7 @@ fn explain_and_rules_list() {
     assert_eq!(o.status.code(), Some(2));
     let o = rampart(&["rules", "--json"], &crate_dir());
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 50);
+    assert_eq!(v.as_array().unwrap().len(), 56);
 }
 
 #[test]
@@ -405,5 +405,95 @@ fn strict_rules_follow_the_most_sensitive_configured_level() {
     assert_eq!(
         v["results"][0]["status"], "fail",
         "versioning is required on the strictest level: {v:#}"
+    );
+}
+
+#[test]
+fn a_credential_report_is_judged_as_of_a_date_and_its_bad_rows_named() {
+    let report = std::fs::read_to_string(
+        crate_dir().join("policies/aws/iam/iam_06_unused_credentials.bad.csv"),
+    )
+    .unwrap();
+    let dir = tree(&[("credential-report.csv", &format!("{report}truncated-row\n"))]);
+    let path = dir.path().join("credential-report.csv");
+    let judge = |as_of: &str| {
+        let o = rampart(
+            &[
+                "scan",
+                path.to_str().unwrap(),
+                "--select",
+                "IAM-06",
+                "--as-of",
+                as_of,
+                "--format",
+                "json",
+            ],
+            dir.path(),
+        );
+        let v: Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+        (o.status.code(), v)
+    };
+    // The password was last used on 2026-05-30: idle for 45 days from mid-July on.
+    let (code, early) = judge("2026-06-15");
+    assert_eq!(code, Some(2), "the unreadable row makes the run incomplete");
+    let status = |v: &Value| -> Vec<String> {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == "fail")
+            .map(|r| r["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        status(&early)
+            .iter()
+            .all(|m| !m.contains("console password")),
+        "{early:#}"
+    );
+    let (_, late) = judge("2026-11-01");
+    assert!(
+        status(&late)
+            .iter()
+            .any(|m| m.contains("console password has not been used for 155 days")),
+        "{late:#}"
+    );
+    let problems = late["diagnostics"].to_string();
+    assert!(
+        problems.contains("credential-report.csv") && problems.contains("\"start_line\":4"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn a_terraform_file_stands_for_its_module() {
+    let dir = tree(&[
+        ("infra/variables.tf", "variable \"min_length\" {\n  default = 8\n}\n"),
+        ("infra/iam.tf", "resource \"aws_iam_account_password_policy\" \"p\" {\n  minimum_password_length   = var.min_length\n  password_reuse_prevention = 24\n}\n"),
+    ]);
+    let o = rampart(
+        &[
+            "scan",
+            "infra/iam.tf",
+            "--select",
+            "IAM-07",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let fails: Vec<&Value> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "fail")
+        .collect();
+    assert_eq!(fails.len(), 1, "{fails:#?}");
+    assert!(
+        fails[0]["message"].as_str().unwrap().contains("is 8"),
+        "{fails:#?}"
     );
 }

@@ -5,6 +5,9 @@ use rampart::engine::{builtin_files, policy_test, Engine, Selection, Status};
 use rampart::scan::{build_snapshot, evaluate, EvalOptions, Sources};
 use std::path::{Path, PathBuf};
 
+/// Examples with dates in them (credential reports) are written as of this day.
+const EXAMPLES_AS_OF: time::Date = time::macros::date!(2026 - 11 - 01);
+
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -30,11 +33,12 @@ fn builtin_policy_tests_pass() {
 fn scan_example(example: &Path, rule_id: &str) -> Vec<rampart::engine::RuleResult> {
     let dir = tempfile::tempdir().unwrap();
     // Terraform and manifests are copied as `main.<ext>` so locations are predictable; a
-    // snapshot example (`.json`, for rules that need cloud and cluster together) is read as is.
+    // snapshot example (`.json`, for rules that need cloud and cluster together) or a credential
+    // report (`.csv`) is named on the command line as is.
     let ext = example.extension().unwrap().to_str().unwrap();
     let path = dir.path().join(format!("main.{ext}"));
     std::fs::copy(example, &path).unwrap();
-    let scanned = if ext == "json" {
+    let scanned = if ext == "json" || ext == "csv" {
         path
     } else {
         dir.path().to_path_buf()
@@ -60,6 +64,7 @@ fn scan_example(example: &Path, rule_id: &str) -> Vec<rampart::engine::RuleResul
             select: vec![rule_id.to_string()],
             ignore: vec![],
         },
+        as_of: Some(EXAMPLES_AS_OF),
         ..Default::default()
     };
     evaluate(&engine, snapshot, &opts)
@@ -81,7 +86,7 @@ fn good_and_bad_examples_behave_as_labelled() {
     for rule in engine.rules() {
         let base = crate_dir().join(rule.source.trim_end_matches(".rego"));
         let example = |label: &str| {
-            ["tf", "yaml", "json"]
+            ["tf", "yaml", "json", "csv"]
                 .iter()
                 .map(|ext| base.with_extension(format!("{label}.{ext}")))
                 .find(|p| p.is_file())
@@ -113,6 +118,7 @@ fn good_and_bad_examples_behave_as_labelled() {
         );
         for f in fails {
             let loc = f.location.as_ref().expect("failures carry a location");
+            // A snapshot keeps the files its resources were read from.
             let snapshot_example = bad.extension().is_some_and(|e| e == "json");
             assert!(snapshot_example || loc.file.starts_with("main."), "{loc:?}");
             assert!(loc.start_line >= 1);

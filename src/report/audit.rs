@@ -459,7 +459,7 @@ pub fn build(report: &Report) -> AuditView {
             .then(a.id.cmp(&b.id))
     });
 
-    let today = crate::suppress::today();
+    let today = o.as_of;
     let mut waivers: Vec<WaiverView> = o
         .waivers
         .iter()

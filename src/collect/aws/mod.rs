@@ -2,3 +2,4 @@
 //! Terraform adapters produce.
 
 pub mod authorization_details;
+pub mod credential_report;
