@@ -238,6 +238,9 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
         snapshot.coverage.extend(c);
         snapshot.resources.extend(r);
     }
+    // Service-last-accessed reports annotate principals read from other files, so they are
+    // applied once everything is loaded.
+    let mut service_reports = Vec::new();
     for f in files {
         let rel = rel_path(root, &f);
         let text = crate::terraform::config::read_text_limited(
@@ -253,7 +256,14 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             .filter(crate::collect::aws::authorization_details::is_authorization_details);
         let k8s =
             !is_snapshot(&text) && head.contains("\"apiVersion\"") && head.contains("\"kind\"");
-        if crate::collect::aws::credential_report::is_credential_report(&text) {
+        let last_accessed = head
+            .contains(crate::collect::aws::service_last_accessed::KEY)
+            .then(|| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .flatten()
+            .filter(|d| d.get("schema_version").is_none());
+        if let Some(doc) = last_accessed {
+            service_reports.push((rel, doc));
+        } else if crate::collect::aws::credential_report::is_credential_report(&text) {
             let (resources, d) = crate::collect::aws::credential_report::import(&text, &rel);
             snapshot.resources.extend(resources);
             diags.extend(d);
@@ -302,6 +312,13 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             Ok(text) => read_manifests(&text, &rel, &mut snapshot, &mut diags),
             Err(d) => diags.push(d),
         }
+    }
+    for (rel, doc) in service_reports {
+        diags.extend(crate::collect::aws::service_last_accessed::apply(
+            &doc,
+            &rel,
+            &mut snapshot.resources,
+        ));
     }
     snapshot.diagnostics = diags;
     snapshot.normalize();
@@ -362,7 +379,7 @@ pub fn evaluate(
     let scanned_at = time::OffsetDateTime::now_utc();
     let today = opts.as_of.unwrap_or_else(suppress::today);
     classify(&mut snapshot.resources, &opts.classification);
-    crate::collect::aws::credential_report::derive_ages(&mut snapshot.resources, today);
+    crate::analyze::ages::derive(&mut snapshot.resources, today);
     crate::analyze::iam::analysis::analyze(&mut snapshot.resources);
     crate::analyze::kubernetes::analyze(&mut snapshot.resources);
     let config = serde_json::json!({

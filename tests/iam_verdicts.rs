@@ -84,6 +84,9 @@ fn authorization_details_findings() {
             "tests/fixtures/iam/authorization-details.json",
             "--select",
             "IAM",
+            // Unused access has its own test below.
+            "--ignore",
+            "IAM-06",
             "--format",
             "json",
             "--fail-on",
@@ -136,4 +139,64 @@ fn authorization_details_findings() {
     // not trust EC2; guarded-key-admin's boundary allows only S3; mfa-attacher's grant holds only
     // with MFA (kept as conditional); denied-iam's iam:* is denied; the s3-only policy is a boundary.
     assert_eq!(fails, expect);
+}
+
+/// Unused access on a live account: roles by their last use, services by the recorded
+/// service-last-accessed responses, judged as of a fixed day.
+#[test]
+fn unused_roles_and_service_grants() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args([
+            "scan",
+            "tests/fixtures/iam/authorization-details.json",
+            "tests/fixtures/iam/service-last-accessed.json",
+            "--select",
+            "IAM-06",
+            "--as-of",
+            "2026-11-01",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let results = v["results"].as_array().unwrap();
+    let messages = |name: &str, status: &str| -> Vec<String> {
+        results
+            .iter()
+            .filter(|r| r["resource"]["name"] == name && r["status"] == status)
+            .map(|r| r["message"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    // Used two days ago, and only S3 of what it is granted.
+    let reader = messages("records-reader", "fail");
+    assert_eq!(reader.len(), 1, "{reader:#?}");
+    assert!(
+        reader[0]
+            .starts_with("kms (AWS Key Management Service) is granted but unused for 1035 days")
+            && reader[0].ends_with("would keep s3"),
+        "{reader:#?}"
+    );
+    // Last used eight months ago; its service report was still running, so no service verdicts.
+    assert_eq!(
+        messages("break-glass", "fail"),
+        vec!["the role has not been used for 245 days".to_string()]
+    );
+    // Never used since it was created in 2024.
+    assert_eq!(
+        messages("ec2-admin", "fail"),
+        vec!["the role has not been used for 1035 days".to_string()]
+    );
+    let diagnostics = v["diagnostics"].to_string();
+    assert!(
+        diagnostics.contains("role/deleted-last-week: no such role")
+            && diagnostics.contains("role/break-glass: job status")
+            && diagnostics.contains("IN_PROGRESS"),
+        "{diagnostics}"
+    );
 }

@@ -1,14 +1,17 @@
 # METADATA
-# title: Credentials unused for 45 days are disabled
+# title: Unused credentials, roles and service grants are removed
 # description: >-
 #   Access that nobody uses is access without a legitimate educational interest, and the first thing
 #   an attacker looks for. From the credential report: an enabled console password or an active
-#   access key that has not been used for 45 days (or was never used and is 45 days old).
+#   access key that has not been used for 45 days (or was never used and is 45 days old). From the
+#   live authorization details: a role not used for 90 days. From service-last-accessed data: a
+#   service a role or user is granted but has not used for 90 days, with the services a narrower
+#   policy would keep.
 # custom:
 #   id: IAM-06
 #   severity: medium
-#   resource_types: [aws_iam_user_credentials]
-#   remediation: Remove the console password or deactivate the key; remove the user when nobody needs it.
+#   resource_types: [aws_iam_user_credentials, aws_iam_role, aws_iam_user]
+#   remediation: Remove the console password or deactivate the key; delete roles nobody assumes; cut policies down to the services in use.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["1.12"]
@@ -18,6 +21,9 @@ package rampart.aws.iam.iam_06
 import data.rampart.lib
 
 max_idle_days := 45
+
+# Roles and service grants: the window IAM Access Analyzer's unused-access findings default to.
+max_unused_days := 90
 
 ages(r) := object.get(r.derived, "age_days", {})
 
@@ -30,6 +36,18 @@ applies contains r.uid if {
 	some r in lib.resources("aws_iam_user_credentials")
 	not r.attributes.root
 	credentials(r)
+}
+
+# Roles read from a live account carry `last_used` (null when never used); Terraform roles do not.
+applies contains r.uid if {
+	some r in lib.resources("aws_iam_role")
+	"last_used" in object.keys(r.attributes)
+}
+
+applies contains r.uid if {
+	some t in ["aws_iam_role", "aws_iam_user"]
+	some r in lib.resources(t)
+	count(object.get(r.attributes, "services_last_accessed", [])) > 0
 }
 
 credentials(r) if r.attributes.password_enabled == true
@@ -56,3 +74,31 @@ deny contains {"uid": r.uid, "key": sprintf("key%d", [k.number]), "path": used, 
 	days := idle_days(r, used, sprintf("access_keys.%d.last_rotated", [i]))
 	days >= max_idle_days
 }
+
+deny contains {"uid": r.uid, "key": "role", "path": "last_used", "msg": sprintf("the role has not been used for %d days", [days])} if {
+	some uid in applies
+	r := lib.resource(uid)
+	r.type == "aws_iam_role"
+	"last_used" in object.keys(r.attributes)
+	days := idle_days(r, "last_used", "created")
+	days >= max_unused_days
+}
+
+deny contains {"uid": r.uid, "key": sprintf("service:%s", [s.service]), "path": path, "msg": msg} if {
+	some uid in applies
+	r := lib.resource(uid)
+	some i, s in object.get(r.attributes, "services_last_accessed", [])
+	path := sprintf("services_last_accessed.%d", [i])
+	days := idle_days(r, sprintf("%s.last_accessed", [path]), "created")
+	days >= max_unused_days
+	msg := sprintf("%s (%s) is granted but unused for %d days; %s", [s.service, s.name, days, keep(r)])
+}
+
+used_services(r) := sort([s.service |
+	some i, s in r.attributes.services_last_accessed
+	ages(r)[sprintf("services_last_accessed.%d.last_accessed", [i])] < max_unused_days
+])
+
+keep(r) := sprintf("a policy limited to the services in use would keep %s", [concat(", ", used_services(r))]) if count(used_services(r)) > 0
+
+keep(r) := "nothing granted is in use" if count(used_services(r)) == 0

@@ -192,6 +192,9 @@ pub fn import(doc: &Json) -> Vec<Resource> {
             r.set_attribute("path", e["Path"].clone(), explicit());
             r.set_attribute("policies", policies(e, inline_key), explicit());
             r.set_attribute("permissions_boundary", boundary(e), explicit());
+            if rtype != "aws_iam_group" {
+                r.set_attribute("created", e["CreateDate"].clone(), explicit());
+            }
             match rtype {
                 "aws_iam_user" => {
                     r.set_attribute("groups", e["GroupList"].clone(), explicit());

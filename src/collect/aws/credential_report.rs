@@ -3,8 +3,7 @@
 //! (`<root_account>`), each pointing at its row so findings land on a line.
 //!
 //! Timestamps are kept as ISO 8601 strings; "N/A", "no_information" and "not_supported" become
-//! null. Ages in days are derived at evaluation time against the evaluation date, so a saved
-//! snapshot judged again later ages correctly.
+//! null. Ages in days are derived at evaluation time (`analyze::ages`).
 
 use crate::model::{Diagnostic, DiagnosticLevel, Origin, Resource, Span};
 use serde_json::{json, Value as Json};
@@ -126,44 +125,6 @@ fn timestamp(v: &str) -> Json {
     }
 }
 
-/// Whole days from each timestamp of a credentials resource to `today`, as `derived.age_days`
-/// keyed by attribute path (`password_last_used`, `access_keys.0.last_rotated`, …).
-pub fn derive_ages(resources: &mut [Resource], today: time::Date) {
-    let days = |v: &Json| -> Option<i64> {
-        let date = v.as_str()?.get(..10)?;
-        let date = time::Date::parse(
-            date,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .ok()?;
-        Some((today - date).whole_days())
-    };
-    for r in resources
-        .iter_mut()
-        .filter(|r| r.resource_type == RESOURCE_TYPE)
-    {
-        let mut ages = serde_json::Map::new();
-        for key in ["created", "password_last_used", "password_last_changed"] {
-            if let Some(d) = days(&r.attributes[key]) {
-                ages.insert(key.into(), json!(d));
-            }
-        }
-        for (i, k) in r.attributes["access_keys"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            for key in ["last_rotated", "last_used"] {
-                if let Some(d) = days(&k[key]) {
-                    ages.insert(format!("access_keys.{i}.{key}"), json!(d));
-                }
-            }
-        }
-        r.derived["age_days"] = Json::Object(ages);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,7 +138,7 @@ broken
     #[test]
     fn rows_become_credentials_with_their_lines_and_bad_rows_are_reported() {
         assert!(is_credential_report(REPORT));
-        let (mut rs, diags) = import(REPORT, "report.csv");
+        let (rs, diags) = import(REPORT, "report.csv");
         assert_eq!(rs.len(), 2);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].span.as_ref().unwrap().start_line, 4);
@@ -189,11 +150,5 @@ broken
         assert_eq!(user.origin.span.as_ref().unwrap().start_line, 3);
         assert_eq!(user.attributes["password_last_used"], Json::Null);
         assert_eq!(user.attributes["access_keys"][0]["active"], true);
-        derive_ages(&mut rs, time::macros::date!(2026 - 11 - 27));
-        assert_eq!(rs[1].derived["age_days"]["access_keys.0.last_used"], 26);
-        assert_eq!(rs[1].derived["age_days"]["access_keys.0.last_rotated"], 664);
-        assert!(rs[1].derived["age_days"]
-            .get("password_last_used")
-            .is_none());
     }
 }

@@ -3,3 +3,4 @@
 
 pub mod authorization_details;
 pub mod credential_report;
+pub mod service_last_accessed;
