@@ -348,24 +348,34 @@ fn collects_the_cluster_through_paged_lists_and_judges_it() {
     );
 }
 
-#[test]
-fn forbidden_kinds_become_errors_and_an_incomplete_run() {
-    let served = serve("forbidden-secrets");
+/// Scans a served scenario that must come out incomplete (exit 2); the findings JSON.
+fn incomplete_scan(scenario: &str, token: &str, extra: &[&str]) -> Value {
+    let served = serve(scenario);
     let dir = tempfile::tempdir().unwrap();
-    let kc = kubeconfig(dir.path(), served.addr, TOKEN);
-    let (o, v) = scan(&kc, &[]);
+    let kc = kubeconfig(dir.path(), served.addr, token);
+    let (o, v) = scan(&kc, extra);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    let gaps: Vec<&Value> = v["coverage"]
+    v
+}
+
+/// The detail of the coverage error recorded for a scope ("" when there is none).
+fn coverage_error(v: &Value, scope: &str) -> String {
+    v["coverage"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["status"] == "error")
-        .collect();
+        .find(|c| c["status"] == "error" && c["scope"] == scope)
+        .map(|c| c["detail"].as_str().unwrap_or("?").to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn forbidden_kinds_become_errors_and_an_incomplete_run() {
+    let v = incomplete_scan("forbidden-secrets", TOKEN, &[]);
     assert!(
-        gaps.iter()
-            .any(|c| c["scope"] == "eks-test/secrets"
-                && c["detail"].as_str().unwrap().contains("403")),
-        "{gaps:#?}"
+        coverage_error(&v, "eks-test/secrets").contains("403"),
+        "{:#}",
+        v["coverage"]
     );
     // Every workload rule reports that CronJobs could not be assessed.
     let errors: Vec<&str> = v["results"]
@@ -383,11 +393,7 @@ fn forbidden_kinds_become_errors_and_an_incomplete_run() {
 
 #[test]
 fn a_wrong_token_is_a_coverage_error_not_an_empty_pass() {
-    let served = serve("eks");
-    let dir = tempfile::tempdir().unwrap();
-    let kc = kubeconfig(dir.path(), served.addr, "wrong-token");
-    let (o, v) = scan(&kc, &["--select", "K8S"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let v = incomplete_scan("eks", "wrong-token", &["--select", "K8S"]);
     assert!(
         v["coverage"]
             .as_array()
@@ -409,17 +415,9 @@ fn a_wrong_token_is_a_coverage_error_not_an_empty_pass() {
 
 #[test]
 fn a_truncated_response_is_a_coverage_error_not_a_crash() {
-    let served = serve("truncated-deployments");
-    let dir = tempfile::tempdir().unwrap();
-    let kc = kubeconfig(dir.path(), served.addr, TOKEN);
-    let (o, v) = scan(&kc, &[]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let v = incomplete_scan("truncated-deployments", TOKEN, &[]);
     assert!(
-        v["coverage"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["status"] == "error" && c["scope"] == "eks-test/deployments"),
+        !coverage_error(&v, "eks-test/deployments").is_empty(),
         "{:#}",
         v["coverage"]
     );

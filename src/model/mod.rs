@@ -234,6 +234,23 @@ pub struct Diagnostic {
     pub column: Option<u32>,
 }
 
+impl Diagnostic {
+    /// A problem on one line of a file (line 1 when the line is not known).
+    pub fn at_line(level: DiagnosticLevel, file: &str, line: u32, message: String) -> Self {
+        let line = line.max(1);
+        Diagnostic {
+            level,
+            message,
+            span: Some(Span {
+                file: file.to_string(),
+                start_line: line,
+                end_line: line,
+            }),
+            column: None,
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum DiagnosticLevel {

@@ -153,16 +153,7 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
 
 /// Reads a text file of at most `limit` bytes, or says why it cannot be read.
 pub fn read_text_limited(path: &Path, rel: &str, limit: u64) -> Result<String, Diagnostic> {
-    let err = |message: String| Diagnostic {
-        level: DiagnosticLevel::Error,
-        message,
-        span: Some(Span {
-            file: rel.to_string(),
-            start_line: 1,
-            end_line: 1,
-        }),
-        column: None,
-    };
+    let err = |message: String| Diagnostic::at_line(DiagnosticLevel::Error, rel, 1, message);
     let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read {rel}: {e}")))?;
     if meta.len() > limit {
         return Err(err(format!(

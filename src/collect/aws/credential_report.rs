@@ -98,16 +98,12 @@ pub fn import(text: &str, rel: &str) -> (Vec<Resource>, Vec<Diagnostic>) {
 }
 
 fn diagnostic(rel: &str, line: u32, message: &str) -> Diagnostic {
-    Diagnostic {
-        level: DiagnosticLevel::Error,
-        message: format!("credential report: {message}"),
-        span: Some(Span {
-            file: rel.to_string(),
-            start_line: line.max(1),
-            end_line: line.max(1),
-        }),
-        column: None,
-    }
+    Diagnostic::at_line(
+        DiagnosticLevel::Error,
+        rel,
+        line,
+        format!("credential report: {message}"),
+    )
 }
 
 fn flag(v: &str) -> Json {

@@ -11,7 +11,7 @@
 //! source (the authorization details); a response for a principal rampart does not know, or a job
 //! that did not complete, is a diagnostic rather than silently dropped.
 
-use crate::model::{AttributeMeta, Diagnostic, DiagnosticLevel, Provenance, Resource, Span};
+use crate::model::{AttributeMeta, Diagnostic, DiagnosticLevel, Provenance, Resource};
 use serde_json::{json, Value as Json};
 
 /// The top-level key of the file; also how it is recognised.
@@ -19,16 +19,7 @@ pub const KEY: &str = "\"ServiceLastAccessed\"";
 
 pub fn apply(doc: &Json, rel: &str, resources: &mut [Resource]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let warn = |message: String| Diagnostic {
-        level: DiagnosticLevel::Warning,
-        message,
-        span: Some(Span {
-            file: rel.to_string(),
-            start_line: 1,
-            end_line: 1,
-        }),
-        column: None,
-    };
+    let warn = |message: String| Diagnostic::at_line(DiagnosticLevel::Warning, rel, 1, message);
     let Some(reports) = doc["ServiceLastAccessed"].as_object() else {
         return vec![warn(
             "ServiceLastAccessed is not an object keyed by principal ARN".into(),
