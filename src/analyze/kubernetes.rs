@@ -3,7 +3,10 @@
 //! - namespaces: `derived.network_policy` (default-deny ingress and egress, policy count);
 //! - role bindings: `derived.rbac`, the rules the binding grants (aggregated ClusterRoles
 //!   expanded) and what they allow: reading secrets, exec into or creating pods, escalate, bind,
-//!   impersonate, wildcards;
+//!   impersonate, wildcards; and `iam_identities`, the IAM roles and users `aws-auth` maps to its
+//!   subjects;
+//! - service accounts: `derived.rbac`, every grant of every binding naming them (effective RBAC
+//!   per subject);
 //! - workloads: `derived.service_account`, `derived.iam_role` (IRSA annotation) and
 //!   `derived.reaches`, the FERPA stores that role can read or write (from the access map).
 
@@ -235,50 +238,7 @@ pub fn analyze(resources: &mut [Resource]) {
             );
         }
     }
-    // IAM identities mapped to Kubernetes users and groups by the aws-auth ConfigMap (EKS).
-    let mut mapped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for cm in resources
-        .iter()
-        .filter(|r| r.resource_type == "k8s_config_map" && r.name == "aws-auth")
-    {
-        for key in ["mapRoles", "mapUsers"] {
-            let Some(text) = cm
-                .attributes
-                .pointer(&format!("/data/{key}"))
-                .and_then(Json::as_str)
-            else {
-                continue;
-            };
-            let entries: Vec<Json> = serde_yaml_ng::from_str(text).unwrap_or_default();
-            for e in entries {
-                let Some(arn) = e
-                    .get("rolearn")
-                    .or_else(|| e.get("userarn"))
-                    .and_then(Json::as_str)
-                else {
-                    continue;
-                };
-                if let Some(user) = e.get("username").and_then(Json::as_str) {
-                    mapped
-                        .entry(format!("User:{user}"))
-                        .or_default()
-                        .push(arn.to_string());
-                }
-                for g in e
-                    .get("groups")
-                    .and_then(Json::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Json::as_str)
-                {
-                    mapped
-                        .entry(format!("Group:{g}"))
-                        .or_default()
-                        .push(arn.to_string());
-                }
-            }
-        }
-    }
+    let mapped = aws_auth_identities(resources);
     for (_, v) in rbac.iter_mut() {
         let iam: BTreeSet<String> = v["subjects"]
             .as_array()
@@ -388,6 +348,55 @@ pub fn analyze(resources: &mut [Resource]) {
         r.derived["iam_role_uid"] = json!(role_uid);
         r.derived["reaches"] = Json::Array(reaches);
     }
+}
+
+/// IAM roles and users mapped to Kubernetes users and groups by the `aws-auth` ConfigMap (EKS),
+/// keyed as RBAC subjects are (`User:name`, `Group:name`).
+fn aws_auth_identities(resources: &[Resource]) -> BTreeMap<String, Vec<String>> {
+    let mut mapped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for cm in resources
+        .iter()
+        .filter(|r| r.resource_type == "k8s_config_map" && r.name == "aws-auth")
+    {
+        for key in ["mapRoles", "mapUsers"] {
+            let Some(text) = cm
+                .attributes
+                .pointer(&format!("/data/{key}"))
+                .and_then(Json::as_str)
+            else {
+                continue;
+            };
+            let entries: Vec<Json> = serde_yaml_ng::from_str(text).unwrap_or_default();
+            for e in entries {
+                let Some(arn) = e
+                    .get("rolearn")
+                    .or_else(|| e.get("userarn"))
+                    .and_then(Json::as_str)
+                else {
+                    continue;
+                };
+                if let Some(user) = e.get("username").and_then(Json::as_str) {
+                    mapped
+                        .entry(format!("User:{user}"))
+                        .or_default()
+                        .push(arn.to_string());
+                }
+                for g in e
+                    .get("groups")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Json::as_str)
+                {
+                    mapped
+                        .entry(format!("Group:{g}"))
+                        .or_default()
+                        .push(arn.to_string());
+                }
+            }
+        }
+    }
+    mapped
 }
 
 #[cfg(test)]
