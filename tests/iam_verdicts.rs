@@ -129,6 +129,9 @@ fn authorization_details_findings() {
         ("IAM-09", "alice"),
         // carol: may assume break-glass, which trusts the account.
         ("IAM-09", "carol"),
+        // mfa-attacher can attach any policy to itself, but only with MFA: reported, with the
+        // condition.
+        ("IAM-09", "mfa-attacher"),
         // typo: Allow NotAction iam:* includes sts:AssumeRole on break-glass.
         ("IAM-09", "typo"),
         // bob and carol hold policies of their own rather than through a group.
@@ -140,8 +143,8 @@ fn authorization_details_findings() {
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     // Not flagged, rightly: bob's PassRole to ec2-admin is explicitly denied and lambda-admin does
-    // not trust EC2; guarded-key-admin's boundary allows only S3; mfa-attacher's grant holds only
-    // with MFA (kept as conditional); denied-iam's iam:* is denied; the s3-only policy is a boundary.
+    // not trust EC2; guarded-key-admin's boundary allows only S3; mfa-attacher is no administrator
+    // (its grant holds only with MFA); denied-iam's iam:* is denied; the s3-only policy is a boundary.
     assert_eq!(fails, expect);
 }
 

@@ -8,7 +8,9 @@
 #   CodeBuild, ECS), taking over a user (iam:CreateAccessKey, iam:CreateLoginProfile,
 #   iam:UpdateLoginProfile), attaching or writing policies on principals it can become,
 #   iam:AddUserToGroup, or lambda:UpdateFunctionCode on a function running as a stronger role.
-#   PassRole counts only for roles that trust the service. Each path is listed step by step.
+#   PassRole counts only for roles that trust the service. Each path is listed step by step. A
+#   path that holds only under conditions (MFA, source network, tags, or a resource known only
+#   after apply) is reported with them when no unconditional path exists.
 # custom:
 #   id: IAM-09
 #   severity: high
@@ -21,7 +23,18 @@ package rampart.aws.iam.iam_09
 
 import data.rampart.lib
 
-step_text(s) := sprintf("%s → %s by %s (%s)", [s.from, s.to, s.method, s.via])
+step_text(s) := sprintf("%s → %s by %s (%s)", [s.from, s.to, s.method, s.via]) if count(object.get(s, "conditions", [])) == 0
+
+step_text(s) := sprintf("%s → %s by %s (%s), only when %s", [s.from, s.to, s.method, s.via, concat(" and ", s.conditions)]) if count(object.get(s, "conditions", [])) > 0
+
+conditional(path) if {
+	some s in path
+	count(object.get(s, "conditions", [])) > 0
+}
+
+kind(path) := "under conditions, " if conditional(path)
+
+kind(path) := "" if not conditional(path)
 
 deny contains {"uid": p.uid, "path": "policies", "key": path[0].to, "msg": msg} if {
 	some t in ["aws_iam_role", "aws_iam_user"]
@@ -29,5 +42,5 @@ deny contains {"uid": p.uid, "path": "policies", "key": path[0].to, "msg": msg} 
 	path := p.derived.iam.escalation
 	is_array(path)
 	count(path) > 0
-	msg := sprintf("can escalate to administrator in %d step(s): %s", [count(path), concat("; then ", [step_text(s) | some s in path])])
+	msg := sprintf("can escalate to administrator %sin %d step(s): %s", [kind(path), count(path), concat("; then ", [step_text(s) | some s in path])])
 }

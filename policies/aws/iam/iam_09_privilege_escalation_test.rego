@@ -18,3 +18,10 @@ test_no_path_passes if {
 	count(iam_09.deny) == 0 with input as inp(null)
 	count(iam_09.deny) == 0 with input as inp([])
 }
+
+test_conditional_path_names_its_conditions if {
+	path := [{"from": "u", "to": "u", "method": "granting itself any permission: AttachUserPolicy", "via": "p", "conditions": ["Bool aws:MultiFactorAuthPresent [\"true\"]"]}]
+	some f in iam_09.deny with input as inp(path)
+	contains(f.msg, "under conditions, in 1 step(s)")
+	contains(f.msg, "only when Bool aws:MultiFactorAuthPresent")
+}

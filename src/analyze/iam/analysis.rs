@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::catalog::{catalog, AccessLevel};
 use super::policy::{
-    action_matches, apply_guards, decide_statements, parse, refers_to, Decision, Document, Effect,
-    Named, Request, Statement, Value, Via,
+    action_matches, apply_guards, decide_statements, parse, refers_to, Condition, Decision,
+    Document, Effect, Named, Request, Statement, Value, Via,
 };
 use crate::model::{is_unknown, Resource, UNKNOWN_KEY};
 use rayon::prelude::*;
@@ -105,15 +105,41 @@ impl Principal {
         }
     }
 
+    /// Allowed unconditionally.
     fn can(&self, action: &'static str, arn: &str, address: Option<&str>) -> Option<Via> {
+        self.can_when(action, arn, address)
+            .filter(|(_, conditions)| conditions.is_empty())
+            .map(|(via, _)| via)
+    }
+
+    /// Allowed, and under which conditions (empty: always).
+    fn can_when(
+        &self,
+        action: &'static str,
+        arn: &str,
+        address: Option<&str>,
+    ) -> Option<(Via, Vec<String>)> {
         match self.decide(action, Some(arn), address) {
-            d @ Decision::Allowed { .. } if d.unconditional() => match d {
-                Decision::Allowed { via, .. } => Some(via),
-                _ => None,
-            },
+            Decision::Allowed {
+                via,
+                conditions,
+                unknown_resource,
+            } => Some((via, condition_texts(&conditions, unknown_resource))),
             _ => None,
         }
     }
+}
+
+/// The conditions a grant holds under, as the findings print them.
+fn condition_texts(conditions: &[Condition], unknown_resource: bool) -> Vec<String> {
+    let mut out: Vec<String> = conditions
+        .iter()
+        .map(|c| format!("{} {} {:?}", c.operator, c.key, c.values))
+        .collect();
+    if unknown_resource {
+        out.push("the resource it names is known only after apply".into());
+    }
+    out
 }
 
 fn str_of(v: &Json) -> Option<String> {
@@ -329,6 +355,18 @@ pub struct Step {
     pub to: String,
     pub method: String,
     pub via: String,
+    /// The conditions the step's grant holds under (empty: always).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
+}
+
+/// One edge of the escalation graph: the principal it leads to, how, and under which conditions.
+#[derive(Clone)]
+struct Edge {
+    to: usize,
+    method: String,
+    via: String,
+    conditions: Vec<String>,
 }
 
 /// Services that run code with a passed role: (service principal, actions needed besides PassRole).
@@ -399,22 +437,24 @@ fn display(a: &str) -> String {
 }
 
 /// How each principal can grant itself anything: attach or put a policy on itself, or write a
-/// new version of a managed policy.
-fn self_grants(ps: &[Principal]) -> Vec<Option<(String, Via)>> {
+/// new version of a managed policy; an unconditional way first, and the conditions of the way
+/// found (empty: always).
+fn self_grants(ps: &[Principal]) -> Vec<Option<(String, Via, Vec<String>)>> {
     ps.iter()
         .map(|p| {
             modify_actions(p.kind)
                 .iter()
                 .chain(&["iam:createpolicyversion", "iam:setdefaultpolicyversion"])
-                .find_map(|a| {
+                .filter_map(|a| {
                     let target = if a.contains("policyversion") {
                         "*"
                     } else {
                         p.arn.as_str()
                     };
-                    p.can(a, target, Some(&p.uid))
-                        .map(|v| (format!("{} ({})", display(a), via_text(&v)), v))
+                    p.can_when(a, target, Some(&p.uid))
+                        .map(|(v, c)| (display(a), v, c))
                 })
+                .min_by_key(|(_, _, c)| c.len())
         })
         .collect()
 }
@@ -461,11 +501,7 @@ fn named_in_trust(ps: &[Principal]) -> Vec<Vec<usize>> {
 /// Edges "from can become to" of the escalation graph, from every principal that is not already
 /// an administrator. Each kind of edge is only looked for when the principal's policies mention
 /// the action at all, which keeps the graph linear in practice.
-fn edges(
-    ps: &[Principal],
-    resources: &[Resource],
-    admin: &[bool],
-) -> Vec<Vec<(usize, String, String)>> {
+fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Edge>> {
     let named = named_in_trust(ps);
     let roles: Vec<usize> = ps
         .iter()
@@ -490,13 +526,19 @@ fn edges(
     ps.par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut mine: Vec<(usize, String, String)> = Vec::new();
+            let mut mine: Vec<Edge> = Vec::new();
             if admin[i] || p.kind == "group" {
                 return mine;
             }
             let mentions = |a: &'static str| p.mentions(a);
-            let mut add =
-                |j: usize, method: String, via: &Via| mine.push((j, method, via_text(via)));
+            let mut add = |to: usize, method: String, (via, conditions): (Via, Vec<String>)| {
+                mine.push(Edge {
+                    to,
+                    method,
+                    via: via_text(&via),
+                    conditions,
+                })
+            };
             for &j in &named[i] {
                 let v = Via {
                     policy: format!("trust policy of {}", ps[j].name),
@@ -504,7 +546,7 @@ fn edges(
                     sid: None,
                     wildcard: false,
                 };
-                add(j, "sts:AssumeRole (trusted by name)".into(), &v);
+                add(j, "sts:AssumeRole (trusted by name)".into(), (v, vec![]));
             }
             let assume = mentions("sts:assumerole");
             let update_trust = assume && mentions("iam:updateassumerolepolicy");
@@ -514,15 +556,21 @@ fn edges(
                 let q = &ps[j];
                 let trust = q.trust.as_ref().expect("roles have trust policies");
                 if assume && trusts(trust, p) == Some(false) {
-                    if let Some(v) = p.can("sts:assumerole", &q.arn, Some(&q.uid)) {
-                        add(j, "sts:AssumeRole".into(), &v);
+                    if let Some(v) = p.can_when("sts:assumerole", &q.arn, Some(&q.uid)) {
+                        add(j, "sts:AssumeRole".into(), v);
                     }
                 }
                 if update_trust {
-                    if let Some(v) = p.can("iam:updateassumerolepolicy", &q.arn, Some(&q.uid)) {
-                        if p.can("sts:assumerole", &q.arn, Some(&q.uid)).is_some() {
-                            add(j, "iam:UpdateAssumeRolePolicy + sts:AssumeRole".into(), &v);
-                        }
+                    if let (Some((v, mut c)), Some((_, c2))) = (
+                        p.can_when("iam:updateassumerolepolicy", &q.arn, Some(&q.uid)),
+                        p.can_when("sts:assumerole", &q.arn, Some(&q.uid)),
+                    ) {
+                        c.extend(c2);
+                        add(
+                            j,
+                            "iam:UpdateAssumeRolePolicy + sts:AssumeRole".into(),
+                            (v, c),
+                        );
                     }
                 }
                 if pass
@@ -530,21 +578,34 @@ fn edges(
                         .iter()
                         .any(|(service, _)| trusts_service(trust, service))
                 {
-                    if let Some(v) = p.can("iam:passrole", &q.arn, Some(&q.uid)) {
-                        let method = PASS_ROLE_METHODS.iter().find(|(service, actions)| {
-                            trusts_service(trust, service)
-                                && actions.iter().all(|a| p.can(a, "*", None).is_some())
+                    if let Some((v, mut conditions)) =
+                        p.can_when("iam:passrole", &q.arn, Some(&q.uid))
+                    {
+                        let method = PASS_ROLE_METHODS.iter().find_map(|(service, actions)| {
+                            if !trusts_service(trust, service) {
+                                return None;
+                            }
+                            let grants = actions
+                                .iter()
+                                .map(|a| p.can_when(a, "*", None).map(|(_, c)| c))
+                                .collect::<Option<Vec<_>>>()?;
+                            Some((actions, grants.concat()))
                         });
-                        if let Some((_, actions)) = method {
+                        if let Some((actions, more)) = method {
+                            conditions.extend(more);
                             let names: Vec<String> = actions.iter().map(|a| display(a)).collect();
-                            add(j, format!("iam:PassRole + {}", names.join(" + ")), &v);
+                            add(
+                                j,
+                                format!("iam:PassRole + {}", names.join(" + ")),
+                                (v, conditions),
+                            );
                         }
                     }
                 }
                 if modify {
                     for a in modify_actions("role") {
-                        if let Some(v) = p.can(a, &q.arn, Some(&q.uid)) {
-                            add(j, format!("{} on {}", display(a), q.name), &v);
+                        if let Some(v) = p.can_when(a, &q.arn, Some(&q.uid)) {
+                            add(j, format!("{} on {}", display(a), q.name), v);
                         }
                     }
                 }
@@ -557,16 +618,16 @@ fn edges(
                 {
                     if let Some((a, v)) = USER_TAKEOVER
                         .iter()
-                        .find_map(|a| p.can(a, &q.arn, Some(&q.uid)).map(|v| (a, v)))
+                        .find_map(|a| p.can_when(a, &q.arn, Some(&q.uid)).map(|v| (a, v)))
                     {
-                        add(j, display(a), &v);
+                        add(j, display(a), v);
                     }
                 }
             }
             if p.kind == "user" && mentions("iam:addusertogroup") {
                 for (j, q) in ps.iter().enumerate().filter(|(_, q)| q.kind == "group") {
-                    if let Some(v) = p.can("iam:addusertogroup", &q.arn, Some(&q.uid)) {
-                        add(j, "iam:AddUserToGroup".into(), &v);
+                    if let Some(v) = p.can_when("iam:addusertogroup", &q.arn, Some(&q.uid)) {
+                        add(j, "iam:AddUserToGroup".into(), v);
                     }
                 }
             }
@@ -580,8 +641,8 @@ fn edges(
                                 .unwrap_or("*")
                         )
                     });
-                    if let Some(v) = p.can("lambda:updatefunctioncode", &arn, Some(&r.uid)) {
-                        add(*j, format!("lambda:UpdateFunctionCode on {}", r.uid), &v);
+                    if let Some(v) = p.can_when("lambda:updatefunctioncode", &arn, Some(&r.uid)) {
+                        add(*j, format!("lambda:UpdateFunctionCode on {}", r.uid), v);
                     }
                 }
             }
@@ -692,13 +753,7 @@ fn access_map(ps: &[Principal], store: &Resource) -> Vec<AccessEntry> {
                 unknown_resource,
             }) = first
             {
-                let mut conds: Vec<String> = conditions
-                    .iter()
-                    .map(|c| format!("{} {} {:?}", c.operator, c.key, c.values))
-                    .collect();
-                if unknown_resource {
-                    conds.push("the resource it names is known only after apply".into());
-                }
+                let conds = condition_texts(&conditions, unknown_resource);
                 out.push(AccessEntry {
                     principal: p.uid.clone(),
                     principal_type: p.kind,
@@ -805,6 +860,49 @@ const ADMIN_PROBES: [&str; 6] = [
     "kms:decrypt",
 ];
 
+/// The shortest chain of edges from `start` to an administrator, through conditional edges only
+/// when `conditional` is set.
+fn shortest_path<T>(
+    ps: &[Principal],
+    graph: &[Vec<Edge>],
+    admin: &[Option<T>],
+    start: usize,
+    conditional: bool,
+) -> Option<Vec<Step>> {
+    let mut prev: HashMap<usize, (usize, &Edge)> = HashMap::new();
+    let mut queue = VecDeque::from([start]);
+    let end = loop {
+        let n = queue.pop_front()?;
+        if n != start && admin[n].is_some() {
+            break n;
+        }
+        for e in &graph[n] {
+            if e.to != start
+                && !prev.contains_key(&e.to)
+                && (conditional || e.conditions.is_empty())
+            {
+                prev.insert(e.to, (n, e));
+                queue.push_back(e.to);
+            }
+        }
+    };
+    let mut steps = Vec::new();
+    let mut cur = end;
+    while cur != start {
+        let (from, e) = prev[&cur];
+        steps.push(Step {
+            from: ps[from].uid.clone(),
+            to: ps[cur].uid.clone(),
+            method: e.method.clone(),
+            via: e.via.clone(),
+            conditions: e.conditions.clone(),
+        });
+        cur = from;
+    }
+    steps.reverse();
+    Some(steps)
+}
+
 /// Runs the whole analysis and attaches its facts to the resources.
 pub fn analyze(resources: &mut [Resource]) {
     let ps = principals(resources);
@@ -823,9 +921,9 @@ pub fn analyze(resources: &mut [Resource]) {
                     via_text(&v[0]),
                     p.paths.get(&v[0].policy).cloned(),
                 )),
-                (None, Some((how, via))) => Some((
+                (None, Some((how, via, conditions))) if conditions.is_empty() => Some((
                     "equivalent".to_string(),
-                    format!("can grant itself any permission: {how}"),
+                    format!("can grant itself any permission: {how} ({})", via_text(via)),
                     p.paths.get(&via.policy).cloned(),
                 )),
                 _ => None,
@@ -834,44 +932,30 @@ pub fn analyze(resources: &mut [Resource]) {
         .collect();
     let is_admin: Vec<bool> = admin.iter().map(Option::is_some).collect();
     let graph = edges(&ps, resources, &is_admin);
-    // Shortest path from each principal to one that is admin (BFS over "can become").
-    let mut paths: Vec<Option<Vec<Step>>> = vec![None; ps.len()];
-    for start in 0..ps.len() {
-        if admin[start].is_some() || ps[start].kind == "group" {
-            continue;
-        }
-        let mut prev: HashMap<usize, (usize, String, String)> = HashMap::new();
-        let mut queue = VecDeque::from([start]);
-        let mut found = None;
-        while let Some(n) = queue.pop_front() {
-            if n != start && admin[n].is_some() {
-                found = Some(n);
-                break;
+    // Shortest path from each principal to one that is admin (BFS over "can become"): one that
+    // always holds if there is one, else one that holds under conditions, which is reported
+    // with them rather than dropped. A conditional way to grant itself anything is a one-step
+    // path to itself.
+    let paths: Vec<Option<Vec<Step>>> = (0..ps.len())
+        .map(|start| {
+            if admin[start].is_some() || ps[start].kind == "group" {
+                return None;
             }
-            for (m, method, via) in &graph[n] {
-                if *m != start && !prev.contains_key(m) {
-                    prev.insert(*m, (n, method.clone(), via.clone()));
-                    queue.push_back(*m);
-                }
-            }
-        }
-        if let Some(end) = found {
-            let mut steps = Vec::new();
-            let mut cur = end;
-            while cur != start {
-                let (from, method, via) = prev[&cur].clone();
-                steps.push(Step {
-                    from: ps[from].uid.clone(),
-                    to: ps[cur].uid.clone(),
-                    method,
-                    via,
-                });
-                cur = from;
-            }
-            steps.reverse();
-            paths[start] = Some(steps);
-        }
-    }
+            shortest_path(&ps, &graph, &admin, start, false)
+                .or_else(|| {
+                    self_grant[start].as_ref().map(|(how, via, conditions)| {
+                        vec![Step {
+                            from: ps[start].uid.clone(),
+                            to: ps[start].uid.clone(),
+                            method: format!("granting itself any permission: {how}"),
+                            via: via_text(via),
+                            conditions: conditions.clone(),
+                        }]
+                    })
+                })
+                .or_else(|| shortest_path(&ps, &graph, &admin, start, true))
+        })
+        .collect();
     for (i, p) in ps.iter().enumerate() {
         let issues: Vec<Json> = p
             .policies
