@@ -208,18 +208,16 @@ impl Engine {
         })?;
         base.set_input(input);
 
-        let threads = rayon::current_num_threads().max(1);
-        let chunk = rules.len().div_ceil(threads).max(1);
+        // Rules differ in cost by orders of magnitude (the escalation rule against a check of one
+        // attribute), so they are handed out one at a time rather than in fixed chunks; each
+        // worker evaluates on its own clone of the engine.
         let per_chunk: Result<Vec<Vec<RuleResult>>, EngineError> = rules
-            .par_chunks(chunk)
-            .map(|chunk| {
-                let mut engine = base.clone();
-                let mut out = Vec::new();
-                for rule in chunk {
-                    out.extend(evaluate_rule(&mut engine, rule, &by_uid, &by_type)?);
-                }
-                Ok(out)
-            })
+            .par_iter()
+            .with_max_len(1)
+            .map_init(
+                || base.clone(),
+                |engine, rule| evaluate_rule(engine, rule, &by_uid, &by_type),
+            )
             .collect();
         let mut results: Vec<RuleResult> = per_chunk?.into_iter().flatten().collect();
 

@@ -262,7 +262,9 @@ fn principals(resources: &[Resource]) -> Vec<Principal> {
 }
 
 /// Every action the analysis evaluates, indexed per principal up front.
-const ANALYSED_ACTIONS: [&str; 40] = [
+/// Every action the analysis asks about, indexed per principal up front (a question about another
+/// action scans the policies); `data_actions` are all here, as a test checks.
+const ANALYSED_ACTIONS: [&str; 48] = [
     "sts:assumerole",
     "iam:passrole",
     "iam:updateassumerolepolicy",
@@ -303,6 +305,14 @@ const ANALYSED_ACTIONS: [&str; 40] = [
     "dynamodb:putitem",
     "rds-db:connect",
     "kms:generatedatakey",
+    "dynamodb:batchgetitem",
+    "dynamodb:scan",
+    "dynamodb:exporttabletopointintime",
+    "dynamodb:updateitem",
+    "dynamodb:deleteitem",
+    "dynamodb:batchwriteitem",
+    "rds-data:executestatement",
+    "kms:encrypt",
 ];
 
 /// Whether a trust policy admits a principal, and whether it names it explicitly (then the
@@ -722,16 +732,14 @@ pub struct AccessEntry {
     pub through: &'static str,
 }
 
-fn access_map(ps: &[Principal], store: &Resource) -> Vec<AccessEntry> {
+/// `candidates`: the principals whose policies mention a data action of the store's type at all.
+fn access_map(candidates: &[&Principal], store: &Resource) -> Vec<AccessEntry> {
     let (read, write) = data_actions(&store.resource_type);
     let Some(arn) = data_arn(store) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for p in ps.iter().filter(|p| p.kind != "group") {
-        if !read.iter().chain(write).any(|a| p.mentions(a)) {
-            continue;
-        }
+    for p in candidates {
         for (access, actions) in [("read", read), ("write", write)] {
             let mut granted = Vec::new();
             let mut first: Option<Decision> = None;
@@ -860,47 +868,53 @@ const ADMIN_PROBES: [&str; 6] = [
     "kms:decrypt",
 ];
 
-/// The shortest chain of edges from `start` to an administrator, through conditional edges only
-/// when `conditional` is set.
-fn shortest_path<T>(
-    ps: &[Principal],
-    graph: &[Vec<Edge>],
+/// For every principal, the first step of a shortest chain of edges to an administrator (through
+/// conditional edges only when `conditional` is set): one breadth-first search backwards from all
+/// administrators at once, so all chains cost O(V + E) together.
+fn next_hops<'g, T>(
+    graph: &'g [Vec<Edge>],
     admin: &[Option<T>],
-    start: usize,
     conditional: bool,
-) -> Option<Vec<Step>> {
-    let mut prev: HashMap<usize, (usize, &Edge)> = HashMap::new();
-    let mut queue = VecDeque::from([start]);
-    let end = loop {
-        let n = queue.pop_front()?;
-        if n != start && admin[n].is_some() {
-            break n;
+) -> Vec<Option<&'g Edge>> {
+    let mut incoming: Vec<Vec<(usize, &Edge)>> = vec![Vec::new(); graph.len()];
+    for (from, edges) in graph.iter().enumerate() {
+        for e in edges
+            .iter()
+            .filter(|e| conditional || e.conditions.is_empty())
+        {
+            incoming[e.to].push((from, e));
         }
-        for e in &graph[n] {
-            if e.to != start
-                && !prev.contains_key(&e.to)
-                && (conditional || e.conditions.is_empty())
-            {
-                prev.insert(e.to, (n, e));
-                queue.push_back(e.to);
+    }
+    let mut next = vec![None; graph.len()];
+    let mut seen: Vec<bool> = admin.iter().map(Option::is_some).collect();
+    let mut queue: VecDeque<usize> = (0..graph.len()).filter(|&i| seen[i]).collect();
+    while let Some(m) = queue.pop_front() {
+        for &(from, e) in &incoming[m] {
+            if !seen[from] {
+                seen[from] = true;
+                next[from] = Some(e);
+                queue.push_back(from);
             }
         }
-    };
+    }
+    next
+}
+
+/// The chain of steps `next_hops` found from `start`, if any.
+fn path_from(ps: &[Principal], next: &[Option<&Edge>], start: usize) -> Option<Vec<Step>> {
     let mut steps = Vec::new();
-    let mut cur = end;
-    while cur != start {
-        let (from, e) = prev[&cur];
+    let mut cur = start;
+    while let Some(e) = next[cur] {
         steps.push(Step {
-            from: ps[from].uid.clone(),
-            to: ps[cur].uid.clone(),
+            from: ps[cur].uid.clone(),
+            to: ps[e.to].uid.clone(),
             method: e.method.clone(),
             via: e.via.clone(),
             conditions: e.conditions.clone(),
         });
-        cur = from;
+        cur = e.to;
     }
-    steps.reverse();
-    Some(steps)
+    (!steps.is_empty()).then_some(steps)
 }
 
 /// Runs the whole analysis and attaches its facts to the resources.
@@ -932,16 +946,18 @@ pub fn analyze(resources: &mut [Resource]) {
         .collect();
     let is_admin: Vec<bool> = admin.iter().map(Option::is_some).collect();
     let graph = edges(&ps, resources, &is_admin);
-    // Shortest path from each principal to one that is admin (BFS over "can become"): one that
-    // always holds if there is one, else one that holds under conditions, which is reported
-    // with them rather than dropped. A conditional way to grant itself anything is a one-step
+    // Shortest path from each principal to an administrator over "can become": one that always
+    // holds if there is one, else one that holds under conditions, which is reported with them
+    // rather than dropped. A conditional way to grant itself anything is a one-step
     // path to itself.
+    let always = next_hops(&graph, &admin, false);
+    let sometimes = next_hops(&graph, &admin, true);
     let paths: Vec<Option<Vec<Step>>> = (0..ps.len())
         .map(|start| {
             if admin[start].is_some() || ps[start].kind == "group" {
                 return None;
             }
-            shortest_path(&ps, &graph, &admin, start, false)
+            path_from(&ps, &always, start)
                 .or_else(|| {
                     self_grant[start].as_ref().map(|(how, via, conditions)| {
                         vec![Step {
@@ -953,7 +969,7 @@ pub fn analyze(resources: &mut [Resource]) {
                         }]
                     })
                 })
-                .or_else(|| shortest_path(&ps, &graph, &admin, start, true))
+                .or_else(|| path_from(&ps, &sometimes, start))
         })
         .collect();
     for (i, p) in ps.iter().enumerate() {
@@ -1008,7 +1024,20 @@ pub fn analyze(resources: &mut [Resource]) {
         }
         r.derived["policy_issues"] = Json::Array(v);
     }
-    // The access map of every store that holds FERPA data, and of the keys that encrypt them.
+    // The access map of every store that holds FERPA data, and of the keys that encrypt them,
+    // asking only the principals that mention a data action of the store's kind.
+    let mut candidates: HashMap<&str, Vec<&Principal>> = HashMap::new();
+    for r in resources.iter() {
+        let (read, write) = data_actions(&r.resource_type);
+        if read.is_empty() || candidates.contains_key(r.resource_type.as_str()) {
+            continue;
+        }
+        let who = ps
+            .iter()
+            .filter(|p| p.kind != "group" && read.iter().chain(write).any(|a| p.mentions(a)))
+            .collect();
+        candidates.insert(r.resource_type.as_str(), who);
+    }
     let maps: Vec<(usize, Json)> = resources
         .par_iter()
         .enumerate()
@@ -1019,11 +1048,33 @@ pub fn analyze(resources: &mut [Resource]) {
         .map(|(i, r)| {
             (
                 i,
-                serde_json::to_value(access_map(&ps, r)).unwrap_or_default(),
+                serde_json::to_value(access_map(&candidates[r.resource_type.as_str()], r))
+                    .unwrap_or_default(),
             )
         })
         .collect();
     for (i, map) in maps {
         resources[i].derived["access"] = map;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_data_action_is_indexed() {
+        for t in [
+            "aws_s3_bucket",
+            "aws_dynamodb_table",
+            "aws_db_instance",
+            "aws_rds_cluster",
+            "aws_kms_key",
+        ] {
+            let (read, write) = data_actions(t);
+            for a in read.iter().chain(write) {
+                assert!(ANALYSED_ACTIONS.contains(a), "{a} of {t} is not indexed");
+            }
+        }
     }
 }

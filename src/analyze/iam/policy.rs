@@ -376,7 +376,9 @@ pub fn arn_match(pattern: &str, arn: &str) -> bool {
     if pattern == "*" || wildcard_match(pattern, arn) {
         return true;
     }
-    if !arn.contains('*') || pattern.matches(':').count() < 5 || arn.matches(':').count() < 5 {
+    // Part by part differs from the whole only where a whole part of the ARN is unknown (`*`);
+    // a part-by-part match otherwise implies a whole match, which failed.
+    if !arn.split(':').any(|part| part == "*") || pattern.matches(':').count() < 5 {
         return false;
     }
     // Compared part by part, without allocating: this runs for every statement and store.
