@@ -261,8 +261,17 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             .then(|| serde_json::from_str::<serde_json::Value>(&text).ok())
             .flatten()
             .filter(|d| d.get("schema_version").is_none());
+        let organization = head
+            .contains(crate::collect::aws::organizations::KEY)
+            .then(|| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .flatten()
+            .filter(crate::collect::aws::organizations::is_organization);
         if let Some(doc) = last_accessed {
             service_reports.push((rel, doc));
+        } else if let Some(doc) = organization {
+            let (resources, d) = crate::collect::aws::organizations::import(&doc, &rel);
+            snapshot.resources.extend(resources);
+            diags.extend(d);
         } else if crate::collect::aws::credential_report::is_credential_report(&text) {
             let (resources, d) = crate::collect::aws::credential_report::import(&text, &rel);
             snapshot.resources.extend(resources);

@@ -195,3 +195,31 @@ fn unused_roles_and_service_grants() {
         "{diagnostics}"
     );
 }
+
+/// Service control policies from the Organizations data are a layer every grant must pass: an
+/// SCP on the account's OU that denies iam:PassRole closes alice's path (PassRole to a role EC2
+/// runs as), and leaves carol's (sts:AssumeRole) open.
+#[test]
+fn service_control_policies_close_escalation_paths() {
+    let escalating = |files: &[&str]| -> Vec<String> {
+        let mut args = files.to_vec();
+        args.extend_from_slice(&["--select", "IAM-09"]);
+        let v = scan_json(&args);
+        assert_eq!(v["diagnostics"], serde_json::json!([]));
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == "fail")
+            .map(|r| r["resource"]["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let without = escalating(&["tests/fixtures/iam/authorization-details.json"]);
+    let with = escalating(&[
+        "tests/fixtures/iam/authorization-details.json",
+        "tests/fixtures/iam/organization.json",
+    ]);
+    assert!(without.contains(&"alice".to_string()), "{without:?}");
+    assert!(!with.contains(&"alice".to_string()), "{with:?}");
+    assert!(with.contains(&"carol".to_string()), "{with:?}");
+}

@@ -34,6 +34,9 @@ struct Principal {
     /// Policy name → its place in the resource's `policies` attribute, for findings to point at.
     paths: HashMap<String, String>,
     boundary: Option<(String, Document)>,
+    /// The service control policies of its account, one merged document per level (root, each
+    /// OU, the account), when the Organizations data is there.
+    scps: Vec<(String, Document)>,
     trust: Option<Document>,
     /// `:kind/name`, the tail of ARNs that name this principal.
     arn_tail: String,
@@ -99,10 +102,16 @@ impl Principal {
             address,
         };
         let d = self.with_relevant(action, |stmts| decide_statements(stmts, &req));
-        match &self.boundary {
-            Some((name, b)) => apply_guards(d, &[&Named { name, doc: b }], &req),
-            None => d,
+        if self.boundary.is_none() && self.scps.is_empty() {
+            return d;
         }
+        let guards: Vec<Named> = self
+            .boundary
+            .iter()
+            .chain(&self.scps)
+            .map(|(name, doc)| Named { name, doc })
+            .collect();
+        apply_guards(d, &guards.iter().collect::<Vec<_>>(), &req)
     }
 
     /// Allowed unconditionally.
@@ -171,6 +180,7 @@ fn managed_document(resources: &[Resource], arn: &Json) -> Option<(String, Docum
 
 fn principals(resources: &[Resource]) -> Vec<Principal> {
     let mut out = Vec::new();
+    let scps = scp_levels(resources);
     let groups: HashMap<&str, &Resource> = resources
         .iter()
         .filter(|r| r.resource_type == "aws_iam_group")
@@ -238,7 +248,17 @@ fn principals(resources: &[Resource]) -> Vec<Principal> {
                 r.name
             )
         });
+        // Principals from Terraform carry no account: with the SCPs of exactly one account in
+        // the scan, they are taken to live there.
+        let scps = r
+            .account
+            .as_ref()
+            .and_then(|a| scps.get(a))
+            .or_else(|| (scps.len() == 1).then(|| scps.values().next()).flatten())
+            .cloned()
+            .unwrap_or_default();
         out.push(Principal {
+            scps,
             idx,
             uid: r.uid.clone(),
             kind,
@@ -262,6 +282,62 @@ fn principals(resources: &[Resource]) -> Vec<Principal> {
 }
 
 /// Every action the analysis evaluates, indexed per principal up front.
+/// Service control policy levels per account: for the root, each OU on the way down and the
+/// account itself, the SCPs attached there merged into one document (within a level any policy
+/// may allow; every level must). A level with nothing attached in the data is left out: AWS always
+/// attaches at least one, so the data is incomplete there, and assuming "deny all" would hide
+/// every finding.
+fn scp_levels(resources: &[Resource]) -> HashMap<String, Vec<(String, Document)>> {
+    let scps: Vec<&Resource> = resources
+        .iter()
+        .filter(|r| {
+            r.resource_type == "aws_organizations_policy"
+                && r.attribute("type").and_then(Json::as_str) == Some("SERVICE_CONTROL_POLICY")
+        })
+        .collect();
+    let attached_to = |p: &Resource, target: &str| {
+        p.attribute("targets")
+            .and_then(Json::as_array)
+            .is_some_and(|ts| ts.iter().any(|t| t.as_str() == Some(target)))
+    };
+    resources
+        .iter()
+        .filter(|r| r.resource_type == "aws_organizations_account")
+        .filter_map(|a| {
+            let id = a.attribute("id")?.as_str()?;
+            let path = a.attribute("path").and_then(Json::as_array);
+            let targets = path
+                .into_iter()
+                .flatten()
+                .filter_map(Json::as_str)
+                .chain([id]);
+            let levels = targets
+                .filter_map(|t| {
+                    let attached: Vec<&&Resource> =
+                        scps.iter().filter(|p| attached_to(p, t)).collect();
+                    if attached.is_empty() {
+                        return None;
+                    }
+                    let statements: Vec<Json> = attached
+                        .iter()
+                        .flat_map(|p| match p.attribute("content").map(|c| &c["Statement"]) {
+                            Some(Json::Array(v)) => v.clone(),
+                            Some(st @ Json::Object(_)) => vec![st.clone()],
+                            _ => vec![],
+                        })
+                        .collect();
+                    let names: Vec<&str> = attached.iter().map(|p| p.name.as_str()).collect();
+                    Some((
+                        format!("SCP at {t} ({})", names.join(", ")),
+                        parse(&json!({ "Statement": statements })),
+                    ))
+                })
+                .collect();
+            Some((id.to_string(), levels))
+        })
+        .collect()
+}
+
 /// Every action the analysis asks about, indexed per principal up front (a question about another
 /// action scans the policies); `data_actions` are all here, as a test checks.
 const ANALYSED_ACTIONS: [&str; 48] = [

@@ -3,4 +3,5 @@
 
 pub mod authorization_details;
 pub mod credential_report;
+pub mod organizations;
 pub mod service_last_accessed;
