@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::analyze::classification::{classify, ClassificationConfig};
+use crate::collect::aws::{self, AwsExport};
 use crate::engine::{BaselineState, Engine, EngineError, RuleResult, Selection};
 use crate::model::{Diagnostic, DiagnosticLevel, Snapshot};
 use crate::suppress::{self, Waiver};
@@ -250,38 +251,29 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
         )
         .map_err(|d| ScanError::Input(d.message))?;
         let head: String = text.chars().take(4096).collect();
-        let authorization_details = (head.contains("DetailList") || head.contains("\"Policies\""))
-            .then(|| serde_json::from_str::<serde_json::Value>(&text).ok())
-            .flatten()
-            .filter(crate::collect::aws::authorization_details::is_authorization_details);
         let k8s =
             !is_snapshot(&text) && head.contains("\"apiVersion\"") && head.contains("\"kind\"");
-        let last_accessed = head
-            .contains(crate::collect::aws::service_last_accessed::KEY)
-            .then(|| serde_json::from_str::<serde_json::Value>(&text).ok())
-            .flatten()
-            .filter(|d| d.get("schema_version").is_none());
-        let organization = head
-            .contains(crate::collect::aws::organizations::KEY)
-            .then(|| serde_json::from_str::<serde_json::Value>(&text).ok())
-            .flatten()
-            .filter(crate::collect::aws::organizations::is_organization);
-        if let Some(doc) = last_accessed {
-            service_reports.push((rel, doc));
-        } else if let Some(doc) = organization {
-            let (resources, d) = crate::collect::aws::organizations::import(&doc, &rel);
-            snapshot.resources.extend(resources);
-            diags.extend(d);
-        } else if crate::collect::aws::credential_report::is_credential_report(&text) {
-            let (resources, d) = crate::collect::aws::credential_report::import(&text, &rel);
+        if let Some(export) = AwsExport::recognise(&text) {
+            match export {
+                AwsExport::AuthorizationDetails(doc) => snapshot
+                    .resources
+                    .extend(aws::authorization_details::import(&doc)),
+                AwsExport::ServiceLastAccessed(doc) => service_reports.push((rel, doc)),
+                AwsExport::Organization(doc) => {
+                    let (resources, d) = aws::organizations::import(&doc, &rel);
+                    snapshot.resources.extend(resources);
+                    diags.extend(d);
+                }
+                AwsExport::EksIdentities(doc) => {
+                    snapshot.resources.extend(aws::eks_identities::import(&doc))
+                }
+            }
+        } else if aws::credential_report::is_credential_report(&text) {
+            let (resources, d) = aws::credential_report::import(&text, &rel);
             snapshot.resources.extend(resources);
             diags.extend(d);
         } else if k8s {
             read_manifests(&text, &rel, &mut snapshot, &mut diags);
-        } else if let Some(doc) = authorization_details {
-            snapshot
-                .resources
-                .extend(crate::collect::aws::authorization_details::import(&doc));
         } else if is_snapshot(&text) {
             let s: Snapshot = serde_json::from_str(&text).map_err(|e| {
                 ScanError::Input(format!("{rel}: not a valid rampart snapshot: {e}"))
@@ -323,7 +315,7 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
         }
     }
     for (rel, doc) in service_reports {
-        diags.extend(crate::collect::aws::service_last_accessed::apply(
+        diags.extend(aws::service_last_accessed::apply(
             &doc,
             &rel,
             &mut snapshot.resources,

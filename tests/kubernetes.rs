@@ -110,3 +110,76 @@ fn secret_values_never_reach_any_output() {
         );
     }
 }
+
+/// Terraform and manifests scanned together: a Pod Identity association gives the `api` service
+/// account a role that reads the student-records bucket, and the Deployment that uses it runs in
+/// a namespace not classified as FERPA data.
+#[test]
+fn pod_identity_links_a_workload_to_the_student_records_it_reaches() {
+    let dir = tree(&[
+        (
+            "infra/main.tf",
+            r#"resource "aws_s3_bucket" "records" {
+  bucket = "student-records"
+  tags   = { "data-classification" = "ferpa" }
+}
+
+resource "aws_iam_role" "api" {
+  name = "courses-api"
+  assume_role_policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }]
+  })
+}
+
+resource "aws_iam_role_policy" "api_read" {
+  role = aws_iam_role.api.id
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "${aws_s3_bucket.records.arn}/*" }]
+  })
+}
+
+resource "aws_eks_pod_identity_association" "api" {
+  cluster_name    = "prod"
+  namespace       = "courses"
+  service_account = "api"
+  role_arn        = aws_iam_role.api.arn
+}
+"#,
+        ),
+        (
+            "k8s/app.yaml",
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: courses\n  labels:\n    data-classification: internal\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: courses\nspec:\n  template:\n    spec:\n      serviceAccountName: api\n      containers:\n      - name: api\n        image: registry.example/api@sha256:00\n",
+        ),
+    ]);
+    let o = rampart(
+        &[
+            "scan",
+            "infra",
+            "k8s",
+            "--select",
+            "K8S-13",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        dir.path(),
+    );
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+    let fails: Vec<&Value> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "fail")
+        .collect();
+    assert_eq!(fails.len(), 1, "{:#}", v["results"]);
+    let msg = fails[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("pods in namespace courses can read")
+            && msg.contains("aws_s3_bucket.records")
+            && msg.contains("aws_iam_role.api"),
+        "{msg}"
+    );
+    assert_eq!(fails[0]["location"]["file"], "k8s/app.yaml");
+}

@@ -238,7 +238,7 @@ pub fn analyze(resources: &mut [Resource]) {
             );
         }
     }
-    let mapped = aws_auth_identities(resources);
+    let mapped = iam_identities_by_subject(resources);
     for (_, v) in rbac.iter_mut() {
         let iam: BTreeSet<String> = v["subjects"]
             .as_array()
@@ -294,6 +294,21 @@ pub fn analyze(resources: &mut [Resource]) {
             )
         })
         .collect();
+    // EKS Pod Identity: the same link as the IRSA annotation, made on the EKS side.
+    let pod_identity: HashMap<(String, String), Json> = resources
+        .iter()
+        .filter(|r| r.resource_type == "aws_eks_pod_identity_association")
+        .filter_map(|r| {
+            let namespace = r.attributes["namespace"].as_str()?.to_string();
+            let sa = r.attributes["service_account"].as_str()?.to_string();
+            Some(((namespace, sa), r.attributes["role_arn"].clone()))
+        })
+        .collect();
+    let role_uids: Vec<String> = resources
+        .iter()
+        .filter(|r| r.resource_type == "aws_iam_role")
+        .map(|r| r.uid.clone())
+        .collect();
     let roles_by_arn: HashMap<String, String> = resources
         .iter()
         .filter(|r| r.resource_type == "aws_iam_role")
@@ -328,32 +343,63 @@ pub fn analyze(resources: &mut [Resource]) {
             .and_then(Json::as_str)
             .unwrap_or("default")
             .to_string();
-        let (role_arn, sa_automount) = accounts
-            .get(&(namespace.clone(), sa.clone()))
-            .cloned()
-            .unwrap_or((None, None));
-        let role_uid = role_arn.as_ref().and_then(|arn| {
-            roles_by_arn.get(arn).or_else(|| {
+        let key = (namespace.clone(), sa.clone());
+        let (irsa, sa_automount) = accounts.get(&key).cloned().unwrap_or((None, None));
+        let (role, role_via) = match (irsa, pod_identity.get(&key)) {
+            (Some(arn), _) => (Some(Json::String(arn)), "irsa"),
+            (None, Some(r)) => (Some(r.clone()), "pod_identity"),
+            (None, None) => (None, ""),
+        };
+        let role_arn = role.as_ref().map(crate::model::text_of);
+        let role_uid = match &role {
+            // A role Terraform has not created yet: `aws_iam_role.api.arn` names it.
+            Some(r) if crate::model::is_unknown(r) => role_uids
+                .iter()
+                .find(|u| crate::analyze::iam::policy::refers_to(&crate::model::text_of(r), u)),
+            Some(Json::String(arn)) => roles_by_arn.get(arn).or_else(|| {
                 arn.rsplit_once(":role/").and_then(|(_, name)| {
                     roles_by_arn.get(&format!("role/{}", name.rsplit('/').next().unwrap_or(name)))
                 })
-            })
-        });
+            }),
+            _ => None,
+        };
         let reaches = role_uid
             .and_then(|u| reach.get(u))
             .cloned()
             .unwrap_or_default();
         r.derived["service_account"] = json!({"name": sa, "automount_token": sa_automount});
         r.derived["iam_role"] = json!(role_arn);
+        r.derived["iam_role_via"] = json!((!role_via.is_empty()).then_some(role_via));
         r.derived["iam_role_uid"] = json!(role_uid);
         r.derived["reaches"] = Json::Array(reaches);
     }
 }
 
-/// IAM roles and users mapped to Kubernetes users and groups by the `aws-auth` ConfigMap (EKS),
-/// keyed as RBAC subjects are (`User:name`, `Group:name`).
-fn aws_auth_identities(resources: &[Resource]) -> BTreeMap<String, Vec<String>> {
+/// IAM roles and users mapped to Kubernetes users and groups, by the `aws-auth` ConfigMap and by
+/// EKS access entries, keyed as RBAC subjects are (`User:name`, `Group:name`).
+fn iam_identities_by_subject(resources: &[Resource]) -> BTreeMap<String, Vec<String>> {
     let mut mapped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in resources
+        .iter()
+        .filter(|r| r.resource_type == "aws_eks_access_entry")
+    {
+        let principal = crate::model::text_of(&e.attributes["principal_arn"]);
+        let groups = e.attributes["kubernetes_groups"]
+            .as_array()
+            .into_iter()
+            .flatten();
+        let subjects = groups
+            .filter_map(Json::as_str)
+            .map(|g| format!("Group:{g}"))
+            .chain(
+                e.attributes["user_name"]
+                    .as_str()
+                    .map(|u| format!("User:{u}")),
+            );
+        for subject in subjects {
+            mapped.entry(subject).or_default().push(principal.clone());
+        }
+    }
     for cm in resources
         .iter()
         .filter(|r| r.resource_type == "k8s_config_map" && r.name == "aws-auth")
@@ -435,5 +481,38 @@ mod tests {
             rs[4].derived["rbac"]["capabilities"],
             json!(["read_secrets"])
         );
+    }
+
+    #[test]
+    fn eks_identities_map_subjects_and_pod_identity_links_workloads() {
+        let mut entry = Resource::new("e", "aws_eks_access_entry", Default::default());
+        entry.attributes = json!({"principal_arn": "arn:aws:iam::1:role/ops", "kubernetes_groups": ["ops-admins"], "user_name": null});
+        let mut pod_identity =
+            Resource::new("a", "aws_eks_pod_identity_association", Default::default());
+        pod_identity.attributes = json!({"namespace": "courses", "service_account": "api",
+            "role_arn": {"__unknown__": "aws_iam_role.api.arn"}});
+        let mut role = Resource::new("aws_iam_role.api", "aws_iam_role", Default::default());
+        role.name = "api".into();
+        let mut rs = vec![
+            obj(
+                json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "ops"},
+                "roleRef": {"kind": "ClusterRole", "name": "cluster-admin"}, "subjects": [{"kind": "Group", "name": "ops-admins"}]}),
+            ),
+            obj(
+                json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "courses"},
+                "spec": {"template": {"spec": {"serviceAccountName": "api", "containers": [{"name": "c", "image": "x"}]}}}}),
+            ),
+            entry,
+            pod_identity,
+            role,
+        ];
+        analyze(&mut rs);
+        assert_eq!(
+            rs[0].derived["rbac"]["iam_identities"],
+            json!(["arn:aws:iam::1:role/ops"])
+        );
+        assert_eq!(rs[1].derived["iam_role"], "aws_iam_role.api.arn");
+        assert_eq!(rs[1].derived["iam_role_via"], "pod_identity");
+        assert_eq!(rs[1].derived["iam_role_uid"], "aws_iam_role.api");
     }
 }

@@ -185,6 +185,15 @@ fn set_path(root: &mut Value, path: &str, value: Value) {
 }
 
 /// Whether a JSON value is the unknown marker.
+/// A value as text: a string as is, an unknown value as its reference, anything else as JSON.
+pub fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        _ if is_unknown(v) => v[UNKNOWN_KEY].as_str().unwrap_or_default().to_string(),
+        _ => v.to_string(),
+    }
+}
+
 pub fn is_unknown(v: &Value) -> bool {
     v.as_object().is_some_and(|m| m.contains_key(UNKNOWN_KEY))
 }

@@ -42,7 +42,7 @@ deny contains {"uid": b.uid, "key": s.name, "path": "subjects", "msg": msg} if {
 	msg := sprintf("role %s is granted to %s (%s)", [b.derived.rbac.role, s.name, b.derived.rbac.scope])
 }
 
-# IAM identities the aws-auth ConfigMap maps into the binding's subjects.
+# IAM identities the aws-auth ConfigMap and EKS access entries map into the binding's subjects.
 mapped(b) := sprintf("; IAM identities mapped into it: %s", [concat(", ", b.derived.rbac.iam_identities)]) if count(object.get(b.derived.rbac, "iam_identities", [])) > 0
 
 mapped(b) := "" if count(object.get(b.derived.rbac, "iam_identities", [])) == 0

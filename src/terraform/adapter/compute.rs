@@ -97,6 +97,31 @@ pub fn cloudtrail(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
+/// EKS Pod Identity: pods of a service account run as an IAM role (like IRSA, without the
+/// annotation).
+pub fn eks_pod_identity_association(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, "aws_eks_pod_identity_association");
+    b.name_from("service_account")
+        .attr("cluster_name", "cluster_name", Json::Null)
+        .attr("namespace", "namespace", Json::Null)
+        .attr("service_account", "service_account", Json::Null)
+        .attr("role_arn", "role_arn", Json::Null);
+    b.finish()
+}
+
+/// EKS access entry: an IAM principal mapped to Kubernetes groups and a user name (the successor
+/// of the aws-auth ConfigMap).
+pub fn eks_access_entry(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, "aws_eks_access_entry");
+    b.name_from("principal_arn")
+        .attr("cluster_name", "cluster_name", Json::Null)
+        .attr("principal_arn", "principal_arn", Json::Null)
+        .attr("kubernetes_groups", "kubernetes_groups", json!([]))
+        .attr("user_name", "user_name", Json::Null)
+        .attr("type", "type", json!("STANDARD"));
+    b.finish()
+}
+
 pub fn eks_cluster(ri: &RawInstance, source: &str) -> Resource {
     let mut b = Builder::new(ri, source, "aws_eks_cluster");
     b.name_from("name")

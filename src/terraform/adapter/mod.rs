@@ -109,6 +109,8 @@ impl<'a> Adapter<'a> {
             "aws_dynamodb_table" => storage::dynamodb_table(ri, s),
             "aws_cloudtrail" => compute::cloudtrail(ri, s),
             "aws_eks_cluster" => compute::eks_cluster(ri, s),
+            "aws_eks_pod_identity_association" => compute::eks_pod_identity_association(ri, s),
+            "aws_eks_access_entry" => compute::eks_access_entry(ri, s),
             "aws_lb" | "aws_alb" => compute::load_balancer(ri, s),
             "aws_lb_listener" | "aws_alb_listener" => compute::listener(ri, s),
             "aws_cloudwatch_log_group" => compute::log_group(ri, s),
