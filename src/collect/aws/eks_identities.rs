@@ -12,7 +12,7 @@
 //! attribute names of the Terraform resources, so Terraform and the live cluster feed the same
 //! analysis.
 
-use crate::model::{Origin, Resource};
+use crate::model::{text_of, Origin, Resource};
 use serde_json::{json, Value as Json};
 
 /// The top-level key of the file; also how it is recognised.
@@ -30,21 +30,11 @@ pub fn import(doc: &Json) -> Vec<Resource> {
         let Some(principal) = e["principalArn"].as_str() else {
             continue;
         };
-        let arn = e["accessEntryArn"].as_str().map(str::to_string);
-        let mut r = Resource::new(
-            arn.clone().unwrap_or_else(|| {
-                format!(
-                    "eks:{}:access-entry:{principal}",
-                    cluster.as_str().unwrap_or("?")
-                )
-            }),
+        let mut r = resource(
+            &e["accessEntryArn"],
+            || format!("eks:{}:access-entry:{principal}", text_of(&cluster)),
             "aws_eks_access_entry",
-            Origin {
-                source: "aws".into(),
-                arn,
-                api_call: Some("eks:DescribeAccessEntry".into()),
-                ..Default::default()
-            },
+            "eks:DescribeAccessEntry",
         );
         r.name = principal.to_string();
         r.attributes = json!({
@@ -65,21 +55,11 @@ pub fn import(doc: &Json) -> Vec<Resource> {
         else {
             continue;
         };
-        let arn = a["associationArn"].as_str().map(str::to_string);
-        let mut r = Resource::new(
-            arn.clone().unwrap_or_else(|| {
-                format!(
-                    "eks:{}:pod-identity:{namespace}/{sa}",
-                    cluster.as_str().unwrap_or("?")
-                )
-            }),
+        let mut r = resource(
+            &a["associationArn"],
+            || format!("eks:{}:pod-identity:{namespace}/{sa}", text_of(&cluster)),
             "aws_eks_pod_identity_association",
-            Origin {
-                source: "aws".into(),
-                arn,
-                api_call: Some("eks:DescribePodIdentityAssociation".into()),
-                ..Default::default()
-            },
+            "eks:DescribePodIdentityAssociation",
         );
         r.name = sa.to_string();
         r.attributes = json!({
@@ -91,6 +71,26 @@ pub fn import(doc: &Json) -> Vec<Resource> {
         out.push(r);
     }
     out
+}
+
+/// A live resource named by its ARN, or by `fallback` where the recording has none.
+fn resource(
+    arn: &Json,
+    fallback: impl FnOnce() -> String,
+    rtype: &str,
+    api_call: &str,
+) -> Resource {
+    let arn = arn.as_str().map(str::to_string);
+    Resource::new(
+        arn.clone().unwrap_or_else(fallback),
+        rtype,
+        Origin {
+            source: "aws".into(),
+            arn,
+            api_call: Some(api_call.into()),
+            ..Default::default()
+        },
+    )
 }
 
 #[cfg(test)]
