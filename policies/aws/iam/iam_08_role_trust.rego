@@ -27,17 +27,36 @@ org_conditions := {"aws:principalorgid", "aws:principalorgpaths", "aws:principal
 assume(st) if {
 	st.Effect == "Allow"
 	some a in object.get(st, "Action", ["sts:AssumeRole"])
-	regex.match(`(?i)^(sts:assumerole.*|sts:\*|\*)$`, a)
+	assume_action(lower(a))
 }
+
+# sts:AssumeRole, sts:AssumeRoleWithWebIdentity/SAML, or a wildcard covering them. String tests
+# rather than a regular expression: this runs for every statement of every role.
+assume_action(a) if startswith(a, "sts:assumerole")
+
+assume_action(a) if a in {"sts:*", "*"}
 
 aws_principals(st) := {v | some v in object.get(object.get(st, "Principal", {}), "AWS", [])}
 
-# A 12-digit account in an ARN or given alone.
+# A 12-digit account in an IAM ARN or given alone.
+account_of(p) := p if {
+	is_string(p)
+	twelve_digits(p)
+}
+
 account_of(p) := acct if {
 	is_string(p)
-	parts := regex.find_all_string_submatch_n(`^(?:arn:aws[a-z-]*:iam::)?(\d{12})(?::.*)?$`, p, 1)
-	count(parts) == 1
-	acct := parts[0][1]
+	parts := split(p, ":")
+	count(parts) >= 5
+	startswith(parts[0], "arn")
+	parts[2] == "iam"
+	acct := parts[4]
+	twelve_digits(acct)
+}
+
+twelve_digits(s) if {
+	count(s) == 12
+	count(trim(s, "0123456789")) == 0
 }
 
 deny contains lib.finding(r, "assume_role_policy", "anyone (Principal \"*\") can assume this role without an organization or account condition") if {

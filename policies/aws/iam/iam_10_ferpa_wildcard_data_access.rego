@@ -29,16 +29,10 @@ applies contains r.uid if {
 }
 
 # One finding per store and principal (its fingerprint keyed by the principal), reads and writes
-# together.
-wildcard_grants(r) := [a | some a in object.get(r.derived, "access", []); a.wildcard == true; a.conditional == false]
-
-deny contains {"uid": r.uid, "key": who, "msg": msg} if {
+# together: `derived.wildcard_access` groups the unconditional wildcard grants of the access map.
+deny contains {"uid": r.uid, "key": w.principal, "msg": msg} if {
 	some uid in applies
 	r := lib.resource(uid)
-	grants := wildcard_grants(r)
-	some who in {a.principal | some a in grants}
-	mine := [a | some a in grants; a.principal == who]
-	accesses := concat(" and ", sort({a.access | some a in mine}))
-	vias := concat("; ", sort({a.via | some a in mine}))
-	msg := sprintf("%s can %s this store's data through a wildcard resource (%s)", [who, accesses, vias])
+	some w in object.get(r.derived, "wildcard_access", [])
+	msg := sprintf("%s can %s this store's data through a wildcard resource (%s)", [w.principal, concat(" and ", w.access), concat("; ", w.via)])
 }

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 use serde_json::{json, Value as Json};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use super::catalog::{catalog, AccessLevel};
 use super::policy::{
@@ -1114,29 +1114,67 @@ pub fn analyze(resources: &mut [Resource]) {
             .collect();
         candidates.insert(r.resource_type.as_str(), who);
     }
-    let maps: Vec<(usize, Json)> = resources
+    let maps: Vec<(usize, Vec<AccessEntry>)> = resources
         .par_iter()
         .enumerate()
         .filter(|(_, r)| {
             r.derived.get("strict") == Some(&Json::Bool(true))
                 && !data_actions(&r.resource_type).0.is_empty()
         })
-        .map(|(i, r)| {
-            (
-                i,
-                serde_json::to_value(access_map(&candidates[r.resource_type.as_str()], r))
-                    .unwrap_or_default(),
-            )
-        })
+        .map(|(i, r)| (i, access_map(&candidates[r.resource_type.as_str()], r)))
         .collect();
     for (i, map) in maps {
-        resources[i].derived["access"] = map;
+        resources[i].derived["wildcard_access"] = wildcard_access(&map);
+        resources[i].derived["access"] = serde_json::to_value(map).unwrap_or_default();
     }
+}
+
+/// Per principal, what it may do to the store only through an unconditional wildcard grant, its
+/// reads and writes together (IAM-10 reports one finding per store and principal).
+fn wildcard_access(map: &[AccessEntry]) -> Json {
+    let mut by: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
+    for a in map.iter().filter(|a| a.wildcard && !a.conditional) {
+        let (accesses, vias) = by.entry(&a.principal).or_default();
+        accesses.insert(a.access);
+        vias.insert(&a.via);
+    }
+    Json::Array(
+        by.into_iter()
+            .map(|(principal, (accesses, vias))| {
+                json!({"principal": principal, "access": accesses, "via": vias})
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wildcard_access_groups_unconditional_wildcard_grants_per_principal() {
+        let entry = |principal: &str, access, wildcard, conditional| AccessEntry {
+            principal: principal.into(),
+            principal_type: "role",
+            access,
+            actions: vec![],
+            via: format!("{principal} statement 0"),
+            wildcard,
+            conditional,
+            conditions: vec![],
+            through: "identity policy",
+        };
+        let map = [
+            entry("ci", "read", true, false),
+            entry("ci", "write", true, false),
+            entry("app", "read", false, false),
+            entry("mfa", "read", true, true),
+        ];
+        assert_eq!(
+            wildcard_access(&map),
+            json!([{"principal": "ci", "access": ["read", "write"], "via": ["ci statement 0"]}])
+        );
+    }
 
     #[test]
     fn every_data_action_is_indexed() {
