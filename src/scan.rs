@@ -314,6 +314,9 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             Err(d) => diags.push(d),
         }
     }
+    diags.extend(crate::kubernetes::adapter::aws_auth_problems(
+        &snapshot.resources,
+    ));
     for (rel, doc) in service_reports {
         diags.extend(aws::service_last_accessed::apply(
             &doc,

@@ -183,3 +183,25 @@ resource "aws_eks_pod_identity_association" "api" {
     );
     assert_eq!(fails[0]["location"]["file"], "k8s/app.yaml");
 }
+
+/// An aws-auth ConfigMap whose mapping does not parse: the manifest is valid YAML, the mapping
+/// inside it is not, and the run says so (exit 2) instead of binding findings that silently lack
+/// the IAM identities.
+#[test]
+fn an_unreadable_aws_auth_mapping_is_reported() {
+    let dir = tree(&[(
+        "k8s/aws-auth.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/ops\n      groups: [system:masters\n",
+    )]);
+    let o = rampart(&["scan", "k8s", "--format", "json"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("aws-auth mapRoles"))
+        .unwrap_or_else(|| panic!("{:#}", v["diagnostics"]));
+    assert_eq!(d["span"]["file"], "k8s/aws-auth.yaml");
+    assert_eq!(d["span"]["start_line"], 6);
+}

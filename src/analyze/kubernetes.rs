@@ -400,19 +400,10 @@ fn iam_identities_by_subject(resources: &[Resource]) -> BTreeMap<String, Vec<Str
             mapped.entry(subject).or_default().push(principal.clone());
         }
     }
-    for cm in resources
-        .iter()
-        .filter(|r| r.resource_type == "k8s_config_map" && r.name == "aws-auth")
-    {
+    for cm in crate::kubernetes::adapter::aws_auth_maps(resources) {
         for key in ["mapRoles", "mapUsers"] {
-            let Some(text) = cm
-                .attributes
-                .pointer(&format!("/data/{key}"))
-                .and_then(Json::as_str)
-            else {
-                continue;
-            };
-            let entries: Vec<Json> = serde_yaml_ng::from_str(text).unwrap_or_default();
+            // An unreadable mapping was reported when the snapshot was built.
+            let entries = crate::kubernetes::adapter::aws_auth_entries(cm, key).unwrap_or_default();
             for e in entries {
                 let Some(arn) = e
                     .get("rolearn")

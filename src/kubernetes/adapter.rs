@@ -4,7 +4,57 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::model::{Origin, Resource, Span};
+use crate::model::{Diagnostic, DiagnosticLevel, Origin, Resource, Span};
+
+/// The `aws-auth` ConfigMaps (EKS) among the resources.
+pub fn aws_auth_maps(resources: &[Resource]) -> impl Iterator<Item = &Resource> {
+    resources.iter().filter(|r| {
+        r.resource_type == "k8s_config_map"
+            && r.name == "aws-auth"
+            && r.attributes["namespace"].as_str().unwrap_or("kube-system") == "kube-system"
+    })
+}
+
+/// The entries of an `aws-auth` list (`mapRoles`, `mapUsers`): YAML inside a string, so a
+/// manifest can be valid while its mapping is not.
+pub fn aws_auth_entries(cm: &Resource, key: &str) -> Result<Vec<Json>, String> {
+    match cm
+        .attributes
+        .pointer(&format!("/data/{key}"))
+        .and_then(Json::as_str)
+    {
+        None => Ok(Vec::new()),
+        Some(text) => serde_yaml_ng::from_str::<Option<Vec<Json>>>(text)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// An `aws-auth` mapping that cannot be read: who in IAM holds which Kubernetes groups is then
+/// unknown, which the findings on bindings must not hide.
+pub fn aws_auth_problems(resources: &[Resource]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for cm in aws_auth_maps(resources) {
+        for key in ["mapRoles", "mapUsers"] {
+            if let Err(e) = aws_auth_entries(cm, key) {
+                let (file, line) = cm
+                    .origin
+                    .span
+                    .as_ref()
+                    .map_or(("kube-system/aws-auth", 1), |s| {
+                        (s.file.as_str(), s.start_line)
+                    });
+                out.push(Diagnostic::at_line(
+                    DiagnosticLevel::Error,
+                    file,
+                    line,
+                    format!("aws-auth {key} is not a YAML list of mappings ({e}); the IAM identities it maps are unknown"),
+                ));
+            }
+        }
+    }
+    out
+}
 
 /// `Deployment` → `k8s_deployment`, `ClusterRoleBinding` → `k8s_cluster_role_binding`.
 pub fn resource_type(kind: &str) -> String {
