@@ -7,16 +7,12 @@ use super::{Report, Writer};
 
 pub struct CsvWriter;
 
-pub fn cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
+/// A cell a spreadsheet would run as a formula gets a leading `'`; quoting is the csv crate's.
+fn cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
     } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
+        s.into()
     }
 }
 
@@ -39,7 +35,10 @@ const HEADER: [&str; 14] = [
 
 impl Writer for CsvWriter {
     fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        writeln!(out, "{},fingerprint", HEADER.join(","))?;
+        let mut csv = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out);
+        csv.write_record(HEADER.iter().chain(&["fingerprint"]))?;
         for r in report.results() {
             let s = r.suppression.as_ref();
             let row = [
@@ -65,10 +64,9 @@ impl Writer for CsvWriter {
                 s.and_then(|s| s.expires.clone()).unwrap_or_default(),
                 r.fingerprint.clone(),
             ];
-            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
-            writeln!(out, "{}", cells.join(","))?;
+            csv.write_record(row.iter().map(|c| cell(c).into_owned()))?;
         }
-        Ok(())
+        csv.flush()
     }
 }
 
@@ -76,10 +74,20 @@ impl Writer for CsvWriter {
 mod tests {
     use super::cell;
 
+    /// One cell as the writer puts it in a file.
+    fn written(s: &str) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([cell(s).as_ref()]).unwrap();
+        String::from_utf8(w.into_inner().unwrap())
+            .unwrap()
+            .trim_end()
+            .to_string()
+    }
+
     #[test]
     fn formulas_and_quotes_are_neutralised() {
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(cell("a,b"), "\"a,b\"");
-        assert_eq!(cell("plain"), "plain");
+        assert_eq!(written("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(written("a,b"), "\"a,b\"");
+        assert_eq!(written("plain"), "plain");
     }
 }
