@@ -471,17 +471,7 @@ fn make_result(rule: &RuleMeta, res: &Resource, status: Status, v: &Verdict) -> 
 /// The value at `path` with its provenance and location.
 fn evidence_for(res: &Resource, path: &str) -> Vec<Evidence> {
     let value = res.attribute(path).cloned().unwrap_or(Json::Null);
-    // Provenance of the closest described ancestor.
-    let mut p = path;
-    let meta = loop {
-        if let Some(m) = res.attribute_meta.get(p) {
-            break Some(m);
-        }
-        match p.rfind('.') {
-            Some(i) => p = &p[..i],
-            None => break None,
-        }
-    };
+    let meta = res.meta_for(path);
     let provenance = if crate::model::is_unknown(&value) {
         crate::model::Provenance::Unknown
     } else {

@@ -141,17 +141,20 @@ impl Resource {
     /// The most precise span for an attribute path: the attribute's own line, or that of the
     /// closest parent that has one, or the resource's block.
     pub fn span_for(&self, path: &str) -> Option<&Span> {
-        let mut p = path;
-        loop {
-            if let Some(span) = self.attribute_meta.get(p).and_then(|m| m.span.as_ref()) {
-                return Some(span);
-            }
-            match p.rfind('.') {
-                Some(i) => p = &p[..i],
-                None => return self.origin.span.as_ref(),
-            }
-        }
+        path_and_parents(path)
+            .find_map(|p| self.attribute_meta.get(p)?.span.as_ref())
+            .or(self.origin.span.as_ref())
     }
+
+    /// How the attribute at `path`, or its closest described parent, got its value.
+    pub fn meta_for(&self, path: &str) -> Option<&AttributeMeta> {
+        path_and_parents(path).find_map(|p| self.attribute_meta.get(p))
+    }
+}
+
+/// `a.b.c`, then `a.b`, then `a`.
+fn path_and_parents(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(path), |p| p.rfind('.').map(|i| &p[..i]))
 }
 
 /// Looks up a dotted path in a JSON value.
