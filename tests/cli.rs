@@ -32,12 +32,7 @@ fn assert_valid(v: &jsonschema::Validator, doc: &Value) {
 }
 
 fn scan_json(args: &[&str]) -> (Option<i32>, Value) {
-    let mut all = vec!["scan"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--format", "json"]);
-    let o = rampart(&all, &crate_dir());
-    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
-    (o.status.code(), v)
+    scan_json_in(args, &crate_dir())
 }
 
 #[test]
@@ -417,32 +412,23 @@ fn a_credential_report_is_judged_as_of_a_date_and_its_bad_rows_named() {
     let dir = tree(&[("credential-report.csv", &format!("{report}truncated-row\n"))]);
     let path = dir.path().join("credential-report.csv");
     let judge = |as_of: &str| {
-        let o = rampart(
+        scan_json_in(
             &[
-                "scan",
                 path.to_str().unwrap(),
                 "--select",
                 "IAM-06",
                 "--as-of",
                 as_of,
-                "--format",
-                "json",
             ],
             dir.path(),
-        );
-        let v: Value =
-            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
-        (o.status.code(), v)
+        )
     };
     // The password was last used on 2026-05-30: idle for 45 days from mid-July on.
     let (code, early) = judge("2026-06-15");
     assert_eq!(code, Some(2), "the unreadable row makes the run incomplete");
     let status = |v: &Value| -> Vec<String> {
-        v["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| r["status"] == "fail")
+        results(v, "fail")
+            .into_iter()
             .map(|r| r["message"].as_str().unwrap().to_string())
             .collect()
     };
@@ -472,25 +458,10 @@ fn a_terraform_file_stands_for_its_module() {
         ("infra/variables.tf", "variable \"min_length\" {\n  default = 8\n}\n"),
         ("infra/iam.tf", "resource \"aws_iam_account_password_policy\" \"p\" {\n  minimum_password_length   = var.min_length\n  password_reuse_prevention = 24\n}\n"),
     ]);
-    let o = rampart(
-        &[
-            "scan",
-            "infra/iam.tf",
-            "--select",
-            "IAM-07",
-            "--format",
-            "json",
-        ],
-        dir.path(),
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let fails: Vec<&Value> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["status"] == "fail")
-        .collect();
+    let (code, v) = scan_json_in(&["infra/iam.tf", "--select", "IAM-07"], dir.path());
+    // A medium finding is below the default --fail-on high.
+    assert_eq!(code, Some(0), "{v:#}");
+    let fails = results(&v, "fail");
     assert_eq!(fails.len(), 1, "{fails:#?}");
     assert!(
         fails[0]["message"].as_str().unwrap().contains("is 8"),

@@ -3,6 +3,9 @@
 //! NotResource, boundaries, SCPs, conditions, wildcards in the middle of action names,
 //! case-insensitive action matching and resource ARN wildcards.
 
+mod common;
+
+use common::*;
 use rampart::analyze::iam::policy::{decide_layers, parse, Decision, Named, Request};
 use serde_json::Value;
 
@@ -76,16 +79,9 @@ fn every_verdict_matches_aws_evaluation_logic() {
 /// `rampart scan ARGS --format json --fail-on never` from the crate root; a run that does not
 /// complete (input problems) still answers, so the caller sees its diagnostics.
 fn scan_json(args: &[&str]) -> Value {
-    let mut all = vec!["scan"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--format", "json", "--fail-on", "never"]);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .args(&all)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--fail-on", "never"]);
+    scan_json_in(&all, &crate_dir()).1
 }
 
 /// The least-privilege analysis on a live account's IAM (GetAccountAuthorizationDetails output):
@@ -105,11 +101,8 @@ fn authorization_details_findings() {
         serde_json::json!([]),
         "the import is clean"
     );
-    let mut fails: Vec<(String, String)> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["status"] == "fail")
+    let mut fails: Vec<(String, String)> = results(&v, "fail")
+        .into_iter()
         .map(|r| {
             (
                 r["rule_id"].as_str().unwrap().to_string(),
@@ -160,11 +153,10 @@ fn unused_roles_and_service_grants() {
         "--as-of",
         "2026-11-01",
     ]);
-    let results = v["results"].as_array().unwrap();
     let messages = |name: &str, status: &str| -> Vec<String> {
-        results
-            .iter()
-            .filter(|r| r["resource"]["name"] == name && r["status"] == status)
+        results(&v, status)
+            .into_iter()
+            .filter(|r| r["resource"]["name"] == name)
             .map(|r| r["message"].as_str().unwrap_or("").to_string())
             .collect()
     };
@@ -206,11 +198,8 @@ fn service_control_policies_close_escalation_paths() {
         args.extend_from_slice(&["--select", "IAM-09"]);
         let v = scan_json(&args);
         assert_eq!(v["diagnostics"], serde_json::json!([]));
-        v["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| r["status"] == "fail")
+        results(&v, "fail")
+            .into_iter()
             .map(|r| r["resource"]["name"].as_str().unwrap().to_string())
             .collect()
     };

@@ -307,11 +307,8 @@ fn collects_the_cluster_through_paged_lists_and_judges_it() {
 
     let (o, v) = scan(&kc, &["--select", "K8S"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let mut fails: Vec<(String, String)> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["status"] == "fail")
+    let mut fails: Vec<(String, String)> = results(&v, "fail")
+        .into_iter()
         .map(|r| {
             (
                 r["rule_id"].as_str().unwrap().to_string(),

@@ -151,28 +151,11 @@ resource "aws_eks_pod_identity_association" "api" {
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: courses\n  labels:\n    data-classification: internal\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: courses\nspec:\n  template:\n    spec:\n      serviceAccountName: api\n      containers:\n      - name: api\n        image: registry.example/api@sha256:00\n",
         ),
     ]);
-    let o = rampart(
-        &[
-            "scan",
-            "infra",
-            "k8s",
-            "--select",
-            "K8S-13",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ],
+    let (_, v) = scan_json_in(
+        &["infra", "k8s", "--select", "K8S-13", "--fail-on", "never"],
         dir.path(),
     );
-    let v: Value =
-        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
-    let fails: Vec<&Value> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["status"] == "fail")
-        .collect();
+    let fails = results(&v, "fail");
     assert_eq!(fails.len(), 1, "{:#}", v["results"]);
     let msg = fails[0]["message"].as_str().unwrap();
     assert!(

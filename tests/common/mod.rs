@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -16,6 +17,26 @@ pub fn rampart(args: &[&str], cwd: &Path) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("rampart runs")
+}
+
+/// `rampart scan ARGS --format json` in `cwd`: its exit status and the findings document.
+pub fn scan_json_in(args: &[&str], cwd: &Path) -> (Option<i32>, Value) {
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let o = rampart(&all, cwd);
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+    (o.status.code(), v)
+}
+
+/// The results of a findings document that have a status (`pass`, `fail`, …).
+pub fn results<'v>(v: &'v Value, status: &str) -> Vec<&'v Value> {
+    v["results"]
+        .as_array()
+        .expect("findings have results")
+        .iter()
+        .filter(|r| r["status"] == status)
+        .collect()
 }
 
 /// A tool the test needs: from an environment variable set by `scripts/test`, else the place
