@@ -70,11 +70,13 @@ fn skip_dir(name: &str) -> bool {
     name.starts_with('.') || name == "node_modules" || name == "target"
 }
 
-/// Root modules below `dir`: directories with `.tf` files that no other directory calls as a
-/// local module.
-pub fn find_root_modules(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+/// What a directory holds, found in one walk: its Terraform root modules (directories with `.tf`
+/// files that no other directory calls as a local module) and its Kubernetes manifests
+/// (`.yaml`/`.yml` files, and `.json` files that open like Kubernetes objects).
+pub fn walk_directory(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut tf_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut called: HashSet<PathBuf> = HashSet::new();
+    let mut manifests = Vec::new();
     // `source = "./x"` in HCL, `"source": "./x"` in JSON syntax.
     let source_re =
         regex::Regex::new(r#"(?m)^\s*"?source"?\s*[=:]\s*"(\.\.?/[^"]*)""#).expect("valid regex");
@@ -99,8 +101,20 @@ pub fn find_root_modules(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf
                 continue;
             }
         };
+        if !entry.file_type().is_file() {
+            continue;
+        }
         let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
+        if name.ends_with(".yaml")
+            || name.ends_with(".yml")
+            || (name.ends_with(".json")
+                && !name.ends_with(".tf.json")
+                && opens_like_kubernetes_json(entry.path()))
+        {
+            manifests.push(entry.into_path());
+            continue;
+        }
+        if !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
             continue;
         }
         let parent = entry.path().parent().unwrap_or(dir).to_path_buf();
@@ -119,45 +133,29 @@ pub fn find_root_modules(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf
         }
         tf_dirs.insert(parent);
     }
-    tf_dirs
+    let roots = tf_dirs
         .into_iter()
         .filter(|d| {
             d.canonicalize()
                 .map(|c| !called.contains(&c))
                 .unwrap_or(true)
         })
-        .collect()
+        .collect();
+    (roots, manifests)
 }
 
-/// Kubernetes manifests below a directory: `.yaml`/`.yml` files, and `.json` files that look
-/// like Kubernetes objects.
-pub fn find_manifests(dir: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy()))
-        })
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            name.ends_with(".yaml")
-                || name.ends_with(".yml")
-                || (name.ends_with(".json")
-                    && !name.ends_with(".tf.json")
-                    && std::fs::read_to_string(p).is_ok_and(|t| {
-                        let head: String = t.chars().take(2048).collect();
-                        head.contains("\"apiVersion\"") && head.contains("\"kind\"")
-                    }))
-        })
-        .collect()
+/// Whether JSON text opens like a Kubernetes object (or list of them).
+fn looks_like_kubernetes_json(head: &str) -> bool {
+    head.contains("\"apiVersion\"") && head.contains("\"kind\"")
+}
+
+/// The same test on a file's first 2 KiB, without reading the rest (a directory may hold large
+/// JSON files that are not manifests).
+fn opens_like_kubernetes_json(path: &Path) -> bool {
+    let mut head = Vec::with_capacity(2048);
+    std::fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 2048), &mut head))
+        .is_ok_and(|_| looks_like_kubernetes_json(&String::from_utf8_lossy(&head)))
 }
 
 /// Reads a manifest stream into resources; Helm templates (Go template syntax) are noted as not
@@ -207,8 +205,9 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
                 .map_err(|e| ScanError::Input(format!("standard input: {e}")))?;
             read_manifests(&text, "<stdin>", &mut snapshot, &mut diags);
         } else if p.is_dir() {
-            dirs.extend(find_root_modules(p, &mut diags));
-            manifests.extend(find_manifests(p));
+            let (roots, found) = walk_directory(p, &mut diags);
+            dirs.extend(roots);
+            manifests.extend(found);
         } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             manifests.push(p.clone());
         } else if p.extension().is_some_and(|e| e == "tf")
@@ -251,8 +250,7 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
         )
         .map_err(|d| ScanError::Input(d.message))?;
         let head: String = text.chars().take(4096).collect();
-        let k8s =
-            !is_snapshot(&text) && head.contains("\"apiVersion\"") && head.contains("\"kind\"");
+        let k8s = !is_snapshot(&text) && looks_like_kubernetes_json(&head);
         if let Some(export) = AwsExport::recognise(&text) {
             match export {
                 AwsExport::AuthorizationDetails(doc) => snapshot
