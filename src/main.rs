@@ -668,6 +668,5 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
 }
 
 fn parse_date(s: &str) -> Result<time::Date, String> {
-    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|e| format!("{s:?} is not a YYYY-MM-DD date: {e}"))
+    rampart::model::parse_date(s).map_err(|e| format!("{s:?} is not a YYYY-MM-DD date: {e}"))
 }

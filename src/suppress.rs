@@ -76,11 +76,8 @@ pub struct Waiver {
     pub expires: Option<time::Date>,
 }
 
-const DATE: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
 fn parse_date(s: &str) -> Option<time::Date> {
-    time::Date::parse(s.trim(), DATE).ok()
+    crate::model::parse_date(s).ok()
 }
 
 pub fn today() -> time::Date {

@@ -63,12 +63,7 @@ pub fn derive(resources: &mut [Resource], today: time::Date) {
 
 /// Days from an ISO 8601 timestamp (its date part) to `today`.
 fn days(v: &Json, today: time::Date) -> Option<i64> {
-    let date = v.as_str()?.get(..10)?;
-    let date = time::Date::parse(
-        date,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()?;
+    let date = crate::model::parse_date(v.as_str()?.get(..10)?).ok()?;
     Some((today - date).whole_days())
 }
 

@@ -188,6 +188,15 @@ fn set_path(root: &mut Value, path: &str, value: Value) {
 }
 
 /// Whether a JSON value is the unknown marker.
+/// A `YYYY-MM-DD` date, the one date form rampart reads (waiver expiry, `--as-of`, the date part
+/// of AWS timestamps).
+pub fn parse_date(s: &str) -> Result<time::Date, time::error::Parse> {
+    time::Date::parse(
+        s.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+}
+
 /// A value as text: a string as is, an unknown value as its reference, anything else as JSON.
 pub fn text_of(v: &Value) -> String {
     match v {
