@@ -73,12 +73,6 @@ pub struct Principals {
 }
 
 impl Principals {
-    pub fn everyone(&self) -> bool {
-        self.entries
-            .iter()
-            .any(|(k, v)| (k == "AWS" || k == "*") && v.text() == "*")
-    }
-
     pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
         self.entries
             .iter()
