@@ -21,7 +21,6 @@ pub fn is_authorization_details(doc: &Json) -> bool {
     ]
     .iter()
     .any(|k| doc.get(k).is_some_and(Json::is_array))
-        && doc.get("schema_version").is_none()
 }
 
 fn percent_decode(s: &str) -> String {

@@ -19,7 +19,7 @@ use serde_json::{json, Value as Json};
 pub const KEY: &str = "\"EksIdentities\"";
 
 pub fn is_eks_identities(doc: &Json) -> bool {
-    doc["EksIdentities"].is_object() && doc.get("schema_version").is_none()
+    doc["EksIdentities"].is_object()
 }
 
 pub fn import(doc: &Json) -> Vec<Resource> {

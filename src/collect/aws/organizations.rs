@@ -20,7 +20,7 @@ pub const KEY: &str = "\"Organization\"";
 const API_CALL: &str = "organizations:ListPoliciesForTarget";
 
 pub fn is_organization(doc: &Json) -> bool {
-    doc["Organization"]["Policies"].is_array() && doc.get("schema_version").is_none()
+    doc["Organization"]["Policies"].is_array()
 }
 
 pub fn import(doc: &Json, rel: &str) -> (Vec<Resource>, Vec<Diagnostic>) {
