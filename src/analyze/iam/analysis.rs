@@ -102,16 +102,12 @@ impl Principal {
             address,
         };
         let d = self.with_relevant(action, |stmts| decide_statements(stmts, &req));
-        if self.boundary.is_none() && self.scps.is_empty() {
-            return d;
-        }
-        let guards: Vec<Named> = self
+        let guards = self
             .boundary
             .iter()
             .chain(&self.scps)
-            .map(|(name, doc)| Named { name, doc })
-            .collect();
-        apply_guards(d, &guards.iter().collect::<Vec<_>>(), &req)
+            .map(|(name, doc)| Named { name, doc });
+        apply_guards(d, guards, &req)
     }
 
     /// Allowed unconditionally.

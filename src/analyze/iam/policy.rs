@@ -588,13 +588,21 @@ pub fn decide_layers(
     scps: &[Named],
     req: &Request,
 ) -> Decision {
-    let guards: Vec<&Named> = boundary.into_iter().chain(scps).collect();
-    apply_guards(decide(identity, req), &guards, req)
+    let guards = boundary.into_iter().chain(scps).map(|n| Named {
+        name: n.name,
+        doc: n.doc,
+    });
+    apply_guards(decide(identity, req), guards, req)
 }
 
 /// Intersects an identity decision with guard layers (a permission boundary, SCPs): each layer
 /// must allow too, an explicit deny in any of them wins, and their conditions are kept.
-pub fn apply_guards(identity: Decision, guards: &[&Named], req: &Request) -> Decision {
+/// The guards are taken as an iterator so that callers need not collect them for every request.
+pub fn apply_guards<'g>(
+    identity: Decision,
+    guards: impl IntoIterator<Item = Named<'g>>,
+    req: &Request,
+) -> Decision {
     let Decision::Allowed {
         via,
         mut conditions,
@@ -604,7 +612,7 @@ pub fn apply_guards(identity: Decision, guards: &[&Named], req: &Request) -> Dec
         // An implicit denial stays one, unless a guard denies explicitly.
         if identity == Decision::NotAllowed {
             for g in guards {
-                if let Decision::Denied { via } = decide(std::slice::from_ref(*g), req) {
+                if let Decision::Denied { via } = decide(std::slice::from_ref(&g), req) {
                     return Decision::Denied { via };
                 }
             }
@@ -612,7 +620,7 @@ pub fn apply_guards(identity: Decision, guards: &[&Named], req: &Request) -> Dec
         return identity;
     };
     for g in guards {
-        match decide(std::slice::from_ref(*g), req) {
+        match decide(std::slice::from_ref(&g), req) {
             Decision::Allowed {
                 conditions: c,
                 unknown_resource: u,
