@@ -106,6 +106,18 @@ fn rules_of(role: &Resource, cluster_roles: &[&Resource]) -> Vec<Json> {
     rules
 }
 
+/// How a binding subject is keyed: `User:name`, `Group:name`, `ServiceAccount:namespace/name`.
+fn subject_key(subject: &Json) -> Option<String> {
+    let name = subject["name"].as_str().unwrap_or("");
+    Some(match subject["kind"].as_str()? {
+        "ServiceAccount" => format!(
+            "ServiceAccount:{}/{name}",
+            subject["namespace"].as_str().unwrap_or("default")
+        ),
+        kind => format!("{kind}:{name}"),
+    })
+}
+
 fn strings(v: Option<&Json>) -> Vec<String> {
     v.and_then(Json::as_array)
         .map(|a| {
@@ -152,7 +164,13 @@ fn capabilities(rules: &[Json]) -> BTreeSet<&'static str> {
 
 /// Attaches the Kubernetes facts. Runs after the IAM analysis (it reads the access map).
 pub fn analyze(resources: &mut [Resource]) {
-    // Network policy coverage per namespace.
+    network_policy_facts(resources);
+    rbac_facts(resources);
+    workload_facts(resources);
+}
+
+/// Per namespace: whether NetworkPolicies deny ingress and egress by default.
+fn network_policy_facts(resources: &mut [Resource]) {
     let mut coverage: HashMap<String, (bool, bool, usize)> = HashMap::new();
     for np in resources
         .iter()
@@ -165,7 +183,19 @@ pub fn analyze(resources: &mut [Resource]) {
         e.1 |= default_deny(np, "Egress");
         e.2 += 1;
     }
-    // RBAC: the rules each binding grants.
+    for r in resources
+        .iter_mut()
+        .filter(|r| r.resource_type == "k8s_namespace")
+    {
+        let (ingress, egress, n) = coverage.get(&r.name).copied().unwrap_or_default();
+        r.derived["network_policy"] =
+            json!({"default_deny_ingress": ingress, "default_deny_egress": egress, "policies": n});
+    }
+}
+
+/// Per binding, the rules it grants and what they allow, and the IAM identities behind its
+/// subjects; per service account, every grant naming it.
+fn rbac_facts(resources: &mut [Resource]) {
     let cluster_roles: Vec<&Resource> = resources
         .iter()
         .filter(|r| r.resource_type == "k8s_cluster_role")
@@ -224,14 +254,8 @@ pub fn analyze(resources: &mut [Resource]) {
     let mut by_subject: BTreeMap<String, Vec<Json>> = BTreeMap::new();
     for (_, v) in &rbac {
         for subj in v["subjects"].as_array().into_iter().flatten() {
-            let key = match subj["kind"].as_str() {
-                Some("ServiceAccount") => format!(
-                    "ServiceAccount:{}/{}",
-                    subj["namespace"].as_str().unwrap_or("default"),
-                    subj["name"].as_str().unwrap_or("")
-                ),
-                Some(kind) => format!("{kind}:{}", subj["name"].as_str().unwrap_or("")),
-                None => continue,
+            let Some(key) = subject_key(subj) else {
+                continue;
             };
             by_subject.entry(key).or_default().push(
                 json!({"role": v["role"], "scope": v["scope"], "capabilities": v["capabilities"]}),
@@ -244,7 +268,7 @@ pub fn analyze(resources: &mut [Resource]) {
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|s| mapped.get(&format!("{}:{}", s["kind"].as_str()?, s["name"].as_str()?)))
+            .filter_map(|s| mapped.get(&subject_key(s)?))
             .flatten()
             .cloned()
             .collect();
@@ -266,16 +290,10 @@ pub fn analyze(resources: &mut [Resource]) {
             .collect();
         r.derived["rbac"] = json!({"grants": grants, "capabilities": caps});
     }
-    // Namespace facts.
-    for r in resources
-        .iter_mut()
-        .filter(|r| r.resource_type == "k8s_namespace")
-    {
-        let (ingress, egress, n) = coverage.get(&r.name).copied().unwrap_or_default();
-        r.derived["network_policy"] =
-            json!({"default_deny_ingress": ingress, "default_deny_egress": egress, "policies": n});
-    }
-    // Workload → service account → IAM role → FERPA stores.
+}
+
+/// Workload → service account → IAM role (IRSA or Pod Identity) → FERPA stores.
+fn workload_facts(resources: &mut [Resource]) {
     let accounts: HashMap<(String, String), (Option<String>, Option<bool>)> = resources
         .iter()
         .filter(|r| r.resource_type == "k8s_service_account")
