@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use rampart::engine::frameworks::{builtin_frameworks, framework, Framework};
 use rampart::engine::{policy_test, Engine, Selection, Severity};
+use rampart::model::Snapshot;
 use rampart::report::trends::{self, ScanFailures};
 use rampart::report::{
     csv::CsvWriter, evidence, html::HtmlWriter, json::JsonWriter, junit::JunitWriter,
@@ -52,7 +53,28 @@ enum Command {
         manifest_sha256: Option<String>,
     },
     /// Read sources into a snapshot file without evaluating rules.
-    Collect(CollectArgs),
+    Collect(Box<CollectArgs>),
+    /// Join the snapshots of shards (`collect aws --shard K/N`) into one. Evaluate the result
+    /// with `scan` for the findings of the whole: rules that join resources across regions
+    /// (CloudTrail data events for buckets, IAM reachability) cannot be judged shard by shard.
+    Merge {
+        #[arg(required = true)]
+        snapshots: Vec<PathBuf>,
+        /// Where to write the merged snapshot (standard output by default).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// What changed between two findings files (`--json` output of two runs): new, resolved
+    /// and unchanged failures.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+        /// Exit 1 when there are new failures.
+        #[arg(long)]
+        fail_on_new: bool,
+    },
     /// List the rules.
     Rules(RulesArgs),
     /// Describe one rule.
@@ -75,10 +97,11 @@ struct SourceArgs {
     /// Terraform directories (every root module below is scanned, and Kubernetes manifests
     /// below them), plan JSON files (`terraform show -json`), Kubernetes manifests (YAML or
     /// JSON; `-` reads them from standard input), `aws iam get-account-authorization-details`
-    /// output, snapshot files, or `k8s` for the live cluster of the kubeconfig.
+    /// output, snapshot files, `k8s` for the live cluster of the kubeconfig, or `aws` for the live
+    /// AWS account.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// The Terraform source of a plan, so findings point at `.tf` lines.
+    /// The Terraform source of a plan or of a live account, so findings point at `.tf` lines.
     #[arg(long, value_name = "DIR")]
     source: Option<PathBuf>,
     /// Set a root module variable (`name=value`); repeatable.
@@ -99,6 +122,138 @@ struct SourceArgs {
     /// Read every context of the kubeconfig with `k8s`.
     #[arg(long)]
     all_contexts: bool,
+    #[command(flatten)]
+    aws: AwsArgs,
+    /// Exit as if complete when some data could not be read or assessed; the gaps are still
+    /// reported as `error` results and coverage entries.
+    #[arg(long)]
+    allow_partial: bool,
+    /// Log progress to standard error (`-vv`: every API call).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+/// The live AWS account (`aws` as a path). Credentials and the default region come from the
+/// standard chain: environment, profile, SSO, web identity (CI OIDC), container or instance role;
+/// `AWS_ENDPOINT_URL` points every service at another endpoint (e.g. a local emulator).
+#[derive(Args, Clone)]
+#[command(next_help_heading = "Live AWS (`aws`)")]
+struct AwsArgs {
+    /// A profile of the shared AWS config.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// Regions to read, comma-separated (default: every region enabled for the account).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    regions: Vec<String>,
+    /// Assume this role first (e.g. the read-only role of the target account).
+    #[arg(long, value_name = "ARN")]
+    role_arn: Option<String>,
+    /// External id for the roles assumed.
+    #[arg(long, value_name = "ID")]
+    external_id: Option<String>,
+    /// A file of accounts to read, one per line: a 12-digit id (with --role-name) or a role ARN.
+    #[arg(long, value_name = "FILE")]
+    accounts: Option<PathBuf>,
+    /// Read every active account of the AWS organization (organizations:ListAccounts).
+    #[arg(long)]
+    organization: bool,
+    /// The role to assume in each account of --accounts or --organization.
+    #[arg(long, value_name = "NAME")]
+    role_name: Option<String>,
+    /// Services to read, comma-separated (default: iam,ec2,s3,kms,rds,dynamodb,cloudtrail,eks,elbv2).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    services: Vec<String>,
+    /// Take share K of N of the account × region work (e.g. 2/4); merge the shards' snapshots
+    /// with `rampart merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Concurrent API calls per service and region.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    concurrency: usize,
+    /// Seconds allowed for one API call, retries included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    call_timeout: u64,
+    /// Seconds allowed for the whole collection; what is not read by then is reported unread.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    deadline: u64,
+    /// With `scan aws`: keep the collected snapshot in this file (findings without a `.tf`
+    /// declaration point into it).
+    #[arg(long, value_name = "FILE")]
+    snapshot: Option<PathBuf>,
+}
+
+impl AwsArgs {
+    fn source(&self, verbose: u8) -> Result<scan::AwsSource> {
+        #[cfg(feature = "aws")]
+        {
+            use rampart::collect::aws::live;
+            let accounts = match &self.accounts {
+                Some(f) => std::fs::read_to_string(f)
+                    .with_context(|| format!("--accounts {}", f.display()))?
+                    .lines()
+                    .map(|l| l.split('#').next().unwrap_or_default().trim().to_string())
+                    .filter(|l| !l.is_empty())
+                    .collect(),
+                None => Vec::new(),
+            };
+            let shard = match &self.shard {
+                Some(s) => s.parse().map_err(anyhow::Error::msg)?,
+                None => live::Shard { index: 0, count: 1 },
+            };
+            use std::io::IsTerminal;
+            Ok(scan::AwsSource {
+                options: live::Options {
+                    profile: self.profile.clone(),
+                    regions: (!self.regions.is_empty()).then(|| self.regions.clone()),
+                    role_arn: self.role_arn.clone(),
+                    external_id: self.external_id.clone(),
+                    accounts,
+                    organization: self.organization,
+                    role_name: self.role_name.clone(),
+                    services: self.services.clone(),
+                    shard,
+                    concurrency: self.concurrency,
+                    call_timeout: std::time::Duration::from_secs(self.call_timeout.max(1)),
+                    deadline: std::time::Duration::from_secs(self.deadline.max(1)),
+                    progress: verbose == 0
+                        && std::io::stderr().is_terminal()
+                        && std::env::var_os("CI").is_none(),
+                },
+                snapshot_out: self.snapshot.clone(),
+            })
+        }
+        #[cfg(not(feature = "aws"))]
+        {
+            let _ = verbose;
+            Ok(scan::AwsSource {
+                snapshot_out: self.snapshot.clone(),
+            })
+        }
+    }
+}
+
+/// Logs for `-v` (plain lines, fit for CI logs); warnings only otherwise.
+fn init_logging(verbose: u8) {
+    #[cfg(feature = "aws")]
+    {
+        use std::io::IsTerminal;
+        let level = match verbose {
+            0 => "warn",
+            1 => "rampart=info",
+            _ => "rampart=debug",
+        };
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_target(false)
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+            )
+            .try_init();
+    }
+    #[cfg(not(feature = "aws"))]
+    let _ = verbose;
 }
 
 impl SourceArgs {
@@ -117,9 +272,17 @@ impl SourceArgs {
             p.canonicalize()
                 .with_context(|| format!("{} does not exist", p.display()))
         };
-        // `k8s` (when no such path exists) is the live cluster.
-        let live = |p: &PathBuf| p.as_os_str() == "k8s" && !p.exists();
-        let kubernetes = (self.paths.iter().any(live)
+        // `k8s` and `aws` (when no such path exists) are the live cluster and account.
+        let live = |p: &PathBuf| (p.as_os_str() == "k8s" || p.as_os_str() == "aws") && !p.exists();
+        let live_aws = self
+            .paths
+            .iter()
+            .any(|p| p.as_os_str() == "aws" && !p.exists());
+        init_logging(self.verbose);
+        let kubernetes = (self
+            .paths
+            .iter()
+            .any(|p| p.as_os_str() == "k8s" && !p.exists())
             || !self.contexts.is_empty()
             || self.all_contexts)
             .then(|| scan::KubeSource {
@@ -129,6 +292,9 @@ impl SourceArgs {
             });
         Ok(Sources {
             kubernetes,
+            aws: live_aws
+                .then(|| self.aws.source(self.verbose))
+                .transpose()?,
             paths: self
                 .paths
                 .iter()
@@ -152,6 +318,13 @@ enum Format {
     Json,
     Sarif,
     Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Args)]
@@ -310,21 +483,54 @@ fn run() -> Result<u8> {
         }
         Command::Collect(args) => {
             let snapshot = scan::build_snapshot(&args.source.sources()?)?;
-            let json = snapshot.to_json();
-            let digest = rampart::model::sha256_hex(json.as_bytes());
-            match &args.output {
-                Some(p) => {
-                    write_file(p, json.as_bytes())?;
-                    eprintln!(
-                        "rampart: wrote {} ({} resources, sha256 {digest})",
-                        p.display(),
-                        snapshot.resources.len()
-                    );
-                }
-                None => print!("{json}"),
-            }
-            Ok(if snapshot.is_incomplete() {
+            write_snapshot(&snapshot, args.output.as_deref())?;
+            Ok(if snapshot.is_incomplete() && !args.source.allow_partial {
                 EXIT_INCOMPLETE
+            } else {
+                EXIT_CLEAN
+            })
+        }
+        Command::Merge { snapshots, output } => {
+            let parts = snapshots
+                .iter()
+                .map(|p| {
+                    let text =
+                        std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
+                    Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let merged = Snapshot::merge(parts).map_err(anyhow::Error::msg)?;
+            write_snapshot(&merged, output.as_deref())?;
+            Ok(if merged.is_incomplete() {
+                EXIT_INCOMPLETE
+            } else {
+                EXIT_CLEAN
+            })
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on_new,
+        } => {
+            let read = |p: &Path| -> Result<serde_json::Value> {
+                let text =
+                    std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
+                serde_json::from_str(&text).with_context(|| format!("{}", p.display()))
+            };
+            let d = rampart::report::diff::diff(
+                &read(&old)?,
+                &read(&new)?,
+                (&old.display().to_string(), &new.display().to_string()),
+            )?;
+            let text = match format {
+                DiffFormat::Text => d.to_text(),
+                DiffFormat::Markdown => d.to_markdown(),
+                DiffFormat::Json => serde_json::to_string_pretty(&d)? + "\n",
+            };
+            print!("{text}");
+            Ok(if fail_on_new && !d.new.is_empty() {
+                EXIT_FINDINGS
             } else {
                 EXIT_CLEAN
             })
@@ -488,6 +694,26 @@ impl Timer {
     }
 }
 
+/// Writes a snapshot to a file or standard output and prints its SHA-256 (the digest findings
+/// and evidence packs record).
+fn write_snapshot(snapshot: &Snapshot, output: Option<&Path>) -> Result<()> {
+    let json = snapshot.to_json();
+    let digest = rampart::model::sha256_hex(json.as_bytes());
+    match output {
+        Some(p) => write_file(p, json.as_bytes())?,
+        None => print!("{json}"),
+    }
+    eprintln!(
+        "rampart: snapshot {} ({} resources, sha256 {digest})",
+        output.map_or("written to standard output".into(), |p| format!(
+            "in {}",
+            p.display()
+        )),
+        snapshot.resources.len()
+    );
+    Ok(())
+}
+
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
@@ -504,6 +730,7 @@ fn render(w: &dyn Writer, report: &Report) -> Result<Vec<u8>> {
 
 fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
     let sources = args.source.sources()?;
+    let allow_partial = args.source.allow_partial;
     let fail_on = match args
         .fail_on
         .as_deref()
@@ -586,6 +813,14 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
     let timer = Timer::new(args.timings);
     let snapshot = scan::build_snapshot(&sources)?;
     timer.lap("read sources");
+    if let Some(p) = sources.aws.as_ref().and_then(|a| a.snapshot_out.as_ref()) {
+        eprintln!(
+            "rampart: snapshot in {} ({} resources, sha256 {})",
+            p.display(),
+            snapshot.resources.len(),
+            rampart::model::sha256_hex(snapshot.to_json().as_bytes())
+        );
+    }
     let outcome = scan::evaluate(&engine, snapshot, &opts)?;
     timer.lap("evaluate");
     let trends = (!previous.is_empty()).then(|| {
@@ -658,7 +893,19 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
     stdout_writer.write(&report, &mut out)?;
     out.flush()?;
 
-    Ok(if outcome.is_incomplete() {
+    if outcome.is_incomplete() {
+        let gaps = outcome
+            .snapshot
+            .coverage
+            .iter()
+            .filter(|c| c.status == rampart::model::CoverageStatus::Error)
+            .count();
+        eprintln!(
+            "rampart: incomplete: {gaps} coverage gap(s); rules that needed the data report `error`{}",
+            if allow_partial { " (--allow-partial)" } else { "" }
+        );
+    }
+    Ok(if outcome.is_incomplete() && !allow_partial {
         EXIT_INCOMPLETE
     } else if report.blocking().next().is_some() {
         EXIT_FINDINGS

@@ -2,13 +2,13 @@
 //! Knows nothing about output formats.
 
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::analyze::classification::{classify, ClassificationConfig};
 use crate::collect::aws::{self, AwsExport};
 use crate::engine::{BaselineState, Engine, EngineError, RuleResult, Selection};
-use crate::model::{Diagnostic, DiagnosticLevel, Snapshot};
+use crate::model::{Diagnostic, DiagnosticLevel, Resource, Snapshot, Span};
 use crate::suppress::{self, Waiver};
 use crate::terraform::{self, config::rel_path, VarInputs};
 
@@ -35,6 +35,18 @@ pub struct Sources {
     pub root: PathBuf,
     /// The live cluster(s) through the kubeconfig, when asked for.
     pub kubernetes: Option<KubeSource>,
+    /// The live AWS account(s), when asked for.
+    pub aws: Option<AwsSource>,
+}
+
+/// Which AWS accounts and regions to read live, and where to keep the snapshot.
+#[derive(Debug, Default, Clone)]
+pub struct AwsSource {
+    #[cfg(feature = "aws")]
+    pub options: crate::collect::aws::live::Options,
+    /// Write the collected snapshot here first; findings without a `.tf` declaration then point
+    /// at their resource's entry in it (the evidence the nightly scan keeps).
+    pub snapshot_out: Option<PathBuf>,
 }
 
 /// Which clusters to read live.
@@ -56,6 +68,23 @@ fn collect_kubernetes(k: &KubeSource, snapshot: &mut Snapshot) -> Result<(), Sca
     snapshot.resources.extend(c.resources);
     snapshot.coverage.extend(c.coverage);
     Ok(())
+}
+
+#[cfg(feature = "aws")]
+fn collect_aws(a: &AwsSource, snapshot: &mut Snapshot) -> Result<(), ScanError> {
+    let c = crate::collect::aws::live::collect(&a.options)
+        .map_err(|e| ScanError::Input(e.to_string()))?;
+    snapshot.sources.extend(c.sources);
+    snapshot.resources.extend(c.resources);
+    snapshot.coverage.extend(c.coverage);
+    Ok(())
+}
+
+#[cfg(not(feature = "aws"))]
+fn collect_aws(_: &AwsSource, _: &mut Snapshot) -> Result<(), ScanError> {
+    Err(ScanError::Input(
+        "this rampart was built without the `aws` feature".into(),
+    ))
 }
 
 #[cfg(not(feature = "kubernetes"))]
@@ -273,17 +302,15 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
         } else if k8s {
             read_manifests(&text, &rel, &mut snapshot, &mut diags);
         } else if is_snapshot(&text) {
-            let s: Snapshot = serde_json::from_str(&text).map_err(|e| {
-                ScanError::Input(format!("{rel}: not a valid rampart snapshot: {e}"))
-            })?;
-            if s.schema_version != crate::model::SNAPSHOT_SCHEMA_VERSION {
-                return Err(ScanError::Input(format!(
-                    "{rel}: snapshot schema version {} is not supported (this rampart reads version {})",
-                    s.schema_version,
-                    crate::model::SNAPSHOT_SCHEMA_VERSION
-                )));
-            }
-            snapshot.resources.extend(s.resources);
+            let s =
+                Snapshot::from_json(&text).map_err(|e| ScanError::Input(format!("{rel}: {e}")))?;
+            // A snapshot stands for what it was collected from, so that evaluating the file
+            // alone evaluates exactly the snapshot it holds (same digest).
+            snapshot.sources.retain(|x| *x != rel);
+            snapshot.sources.extend(s.sources);
+            let mut resources = s.resources;
+            locate_in_snapshot(&mut resources, &text, &rel);
+            snapshot.resources.extend(resources);
             snapshot.coverage.extend(s.coverage);
             diags.extend(s.diagnostics);
         } else {
@@ -305,6 +332,9 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     if let Some(k) = &sources.kubernetes {
         collect_kubernetes(k, &mut snapshot)?;
     }
+    if let Some(a) = &sources.aws {
+        collect_aws(a, &mut snapshot)?;
+    }
     for f in manifests {
         let rel = rel_path(root, &f);
         match crate::terraform::config::read_text(&f, &rel) {
@@ -324,7 +354,88 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     }
     snapshot.diagnostics = diags;
     snapshot.normalize();
+    if let Some(dir) = &sources.plan_source {
+        if snapshot.resources.iter().any(|r| r.origin.source == "aws") {
+            let ev = terraform::load_directory(dir, root, &sources.vars);
+            let declared = terraform::adapter::adapt(&ev.instances, "terraform");
+            attach_declarations(&mut snapshot.resources, &declared);
+        }
+    }
+    if let Some(out) = sources.aws.as_ref().and_then(|a| a.snapshot_out.as_ref()) {
+        let text = snapshot.to_json();
+        std::fs::write(out, &text)
+            .map_err(|e| ScanError::Input(format!("{}: {e}", out.display())))?;
+        locate_in_snapshot(&mut snapshot.resources, &text, &rel_path(root, out));
+    }
     Ok(snapshot)
+}
+
+/// Records each resource's entry (`"uid": …` line) in the snapshot
+/// file they were read from, so SARIF has a place for them without the Terraform source.
+fn locate_in_snapshot(resources: &mut [Resource], text: &str, rel: &str) {
+    let index: HashMap<String, usize> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.uid.clone(), i))
+        .collect();
+    for (n, line) in text.lines().enumerate() {
+        let Some(rest) = line.trim_start().strip_prefix("\"uid\": ") else {
+            continue;
+        };
+        let Ok(uid) = serde_json::from_str::<String>(rest.trim_end_matches(',')) else {
+            continue;
+        };
+        if let Some(r) = index.get(&uid).map(|&i| &mut resources[i]) {
+            // A resource's own `uid` is its first field, so the first line found is its entry.
+            r.origin.entry.get_or_insert_with(|| Span {
+                file: rel.to_string(),
+                start_line: n as u32 + 1,
+                end_line: n as u32 + 1,
+            });
+        }
+    }
+}
+
+/// The attributes that name a resource the same way in Terraform and in the API.
+fn identity(r: &Resource) -> Option<(String, String)> {
+    let key = match r.resource_type.as_str() {
+        "aws_s3_bucket" => "bucket",
+        "aws_db_instance" | "aws_rds_cluster" => "identifier",
+        "aws_kms_key" => "key_id",
+        _ => "name",
+    };
+    let v = r.attribute(key)?.as_str()?;
+    Some((r.resource_type.clone(), v.to_string()))
+}
+
+/// Gives live resources the `.tf` declaration that manages them (matched by bucket name,
+/// identifier or name within a type), so findings point at the line to change.
+pub fn attach_declarations(live: &mut [Resource], declared: &[Resource]) {
+    let mut by_identity: HashMap<(String, String), &Resource> = HashMap::new();
+    for d in declared {
+        if let Some(k) = identity(d) {
+            by_identity.entry(k).or_insert(d);
+        }
+        if let Some(arn) = d.attribute("arn").and_then(|v| v.as_str()) {
+            by_identity
+                .entry((d.resource_type.clone(), arn.to_string()))
+                .or_insert(d);
+        }
+    }
+    for r in live.iter_mut().filter(|r| r.origin.source == "aws") {
+        let found = identity(r).and_then(|k| by_identity.get(&k)).or_else(|| {
+            let arn = r.origin.arn.clone()?;
+            by_identity.get(&(r.resource_type.clone(), arn))
+        });
+        let Some(d) = found else { continue };
+        r.origin.span = d.origin.span.clone();
+        r.origin.address = d.origin.address.clone().or_else(|| Some(d.uid.clone()));
+        for (path, meta) in &d.attribute_meta {
+            if let (Some(span), Some(m)) = (&meta.span, r.attribute_meta.get_mut(path)) {
+                m.span = Some(span.clone());
+            }
+        }
+    }
 }
 
 fn is_snapshot(text: &str) -> bool {
@@ -352,8 +463,11 @@ pub struct ScanOutcome {
     pub snapshot: Snapshot,
     pub results: Vec<RuleResult>,
     pub policy_digest: String,
-    /// SHA-256 of the snapshot file as written (`Snapshot::to_json`).
+    /// SHA-256 of the evaluated snapshot (with derived facts) as written (`Snapshot::to_json`).
     pub snapshot_digest: String,
+    /// SHA-256 of the snapshot as read or collected, before any analysis: for a scan of one
+    /// snapshot file, that file's digest.
+    pub input_digest: String,
     /// The waivers in force or expired, for the waiver register.
     pub waivers: Vec<Waiver>,
     /// When the evaluation ran (UTC).
@@ -379,6 +493,7 @@ pub fn evaluate(
     opts: &EvalOptions,
 ) -> Result<ScanOutcome, ScanError> {
     let scanned_at = time::OffsetDateTime::now_utc();
+    let input_digest = crate::model::sha256_hex(snapshot.to_json().as_bytes());
     let today = opts.as_of.unwrap_or_else(suppress::today);
     classify(&mut snapshot.resources, &opts.classification);
     crate::analyze::ages::derive(&mut snapshot.resources, today);
@@ -405,6 +520,7 @@ pub fn evaluate(
     Ok(ScanOutcome {
         as_of: today,
         snapshot_digest: crate::model::sha256_hex(snapshot.to_json().as_bytes()),
+        input_digest,
         snapshot,
         results,
         policy_digest: engine.bundle_digest(),

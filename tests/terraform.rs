@@ -17,7 +17,7 @@ fn snapshot(dir: &Path, vars: VarInputs) -> Snapshot {
         root: dir.to_path_buf(),
         vars,
         plan_source: None,
-        kubernetes: None,
+        ..Default::default()
     })
     .unwrap()
 }
@@ -443,7 +443,7 @@ fn plan_json_points_at_the_source_lines() {
         plan_source: Some(dir.path().join("src")),
         root: dir.path().to_path_buf(),
         vars: VarInputs::default(),
-        kubernetes: None,
+        ..Default::default()
     })
     .unwrap();
     let b = res(&s, "aws_s3_bucket.b");

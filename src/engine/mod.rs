@@ -438,7 +438,7 @@ fn make_result(rule: &RuleMeta, res: &Resource, status: Status, v: &Verdict) -> 
         .unwrap_or_default();
     let location = match &attribute {
         Some(p) => res.span_for(p).cloned(),
-        None => res.origin.span.clone(),
+        None => res.location().cloned(),
     };
     RuleResult {
         rule_id: rule.id.clone(),

@@ -153,6 +153,7 @@ pub fn adapt(
             address: None,
             arn: None,
             api_call: api_call.map(str::to_string),
+            entry: None,
         },
     );
     r.name = name.to_string();

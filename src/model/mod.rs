@@ -43,6 +43,11 @@ pub struct Origin {
     /// The API operation a live resource was read with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_call: Option<String>,
+    /// Where the resource is written in the snapshot file it was read from: the place a finding
+    /// points at when no IaC declares the resource. Not serialized, so a snapshot's digest does
+    /// not depend on where it was read from.
+    #[serde(skip)]
+    pub entry: Option<Span>,
 }
 
 /// How an attribute got its value.
@@ -143,7 +148,12 @@ impl Resource {
     pub fn span_for(&self, path: &str) -> Option<&Span> {
         path_and_parents(path)
             .find_map(|p| self.attribute_meta.get(p)?.span.as_ref())
-            .or(self.origin.span.as_ref())
+            .or(self.location())
+    }
+
+    /// The resource's declaration, or else its entry in the snapshot file.
+    pub fn location(&self) -> Option<&Span> {
+        self.origin.span.as_ref().or(self.origin.entry.as_ref())
     }
 
     /// How the attribute at `path`, or its closest described parent, got its value.
@@ -337,6 +347,45 @@ impl Snapshot {
         let mut s = serde_json::to_string_pretty(self).expect("snapshot serializes");
         s.push('\n');
         s
+    }
+
+    /// Reads a snapshot file's text, refusing other schema versions.
+    pub fn from_json(text: &str) -> Result<Snapshot, String> {
+        let s: Snapshot =
+            serde_json::from_str(text).map_err(|e| format!("not a valid rampart snapshot: {e}"))?;
+        if s.schema_version != SNAPSHOT_SCHEMA_VERSION {
+            return Err(format!(
+                "snapshot schema version {} is not supported (this rampart reads version {SNAPSHOT_SCHEMA_VERSION})",
+                s.schema_version
+            ));
+        }
+        Ok(s)
+    }
+
+    /// Joins snapshots of disjoint parts (the shards of one collection) into one. A resource in
+    /// two parts must be the same in both.
+    pub fn merge(parts: Vec<Snapshot>) -> Result<Snapshot, String> {
+        let mut out = Snapshot::new(Vec::new());
+        let mut seen: BTreeMap<String, Resource> = BTreeMap::new();
+        for p in parts {
+            out.sources.extend(p.sources);
+            out.coverage.extend(p.coverage);
+            out.diagnostics.extend(p.diagnostics);
+            for r in p.resources {
+                match seen.get(&r.uid) {
+                    Some(prev) if *prev != r => {
+                        return Err(format!("{} differs between the snapshots", r.uid))
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(r.uid.clone(), r);
+                    }
+                }
+            }
+        }
+        out.resources = seen.into_values().collect();
+        out.normalize();
+        Ok(out)
     }
 
     /// Whether anything failed to be read or collected.

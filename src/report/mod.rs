@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod csv;
+pub mod diff;
 pub mod evidence;
 pub mod html;
 pub mod json;

@@ -28,3 +28,6 @@ deny contains lib.finding(vpc, "default_security_group", msg) if {
 unmanaged(dsg) := " (AWS defaults: it is not managed with aws_default_security_group)" if dsg.managed == false
 
 unmanaged(dsg) := "" if dsg.managed == true
+
+# Read from a live account: whether Terraform manages it is not known there.
+unmanaged(dsg) := "" if dsg.managed == null

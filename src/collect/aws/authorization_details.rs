@@ -42,7 +42,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// A policy document as given (object, JSON string, or URL-encoded JSON string), normalized.
-fn document(v: &Json) -> Json {
+pub(crate) fn document(v: &Json) -> Json {
     let parsed = match v {
         Json::String(s) => {
             let text = if s.trim_start().starts_with('{') {
@@ -204,6 +204,15 @@ pub fn import(doc: &Json) -> Vec<Resource> {
                         document(&e["AssumeRolePolicyDocument"]),
                         explicit(),
                     );
+                    if let Some(profiles) = e.get("InstanceProfileList") {
+                        let names: Vec<&Json> = profiles
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .map(|p| &p["InstanceProfileName"])
+                            .collect();
+                        r.set_attribute("instance_profiles", json!(names), explicit());
+                    }
                     r.set_attribute(
                         "last_used",
                         e["RoleLastUsed"]["LastUsedDate"].clone(),
@@ -228,6 +237,7 @@ fn resource(arn: &str, rtype: &str, name: &str) -> Resource {
             address: None,
             arn: Some(arn.to_string()),
             api_call: Some(API_CALL.into()),
+            entry: None,
         },
     );
     r.name = name.to_string();

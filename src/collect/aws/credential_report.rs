@@ -76,6 +76,7 @@ pub fn import(text: &str, rel: &str) -> (Vec<Resource>, Vec<Diagnostic>) {
                 address: None,
                 arn: Some(arn.to_string()),
                 api_call: Some(API_CALL.into()),
+                entry: None,
             },
         );
         r.name = user.to_string();

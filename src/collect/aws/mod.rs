@@ -4,6 +4,8 @@
 pub mod authorization_details;
 pub mod credential_report;
 pub mod eks_identities;
+#[cfg(feature = "aws")]
+pub mod live;
 pub mod organizations;
 pub mod service_last_accessed;
 

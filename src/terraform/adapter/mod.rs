@@ -241,6 +241,7 @@ impl<'r> Builder<'r> {
             address: Some(ri.address.clone()),
             arn: None,
             api_call: None,
+            entry: None,
         };
         let mut res = Resource::new(ri.address.clone(), rtype, origin);
         res.name = ri.name.clone();

@@ -1,0 +1,304 @@
+//! SDK configuration: the standard credential chain, assumed roles per account, the regions to
+//! read, and clients that also work against a local endpoint (`AWS_ENDPOINT_URL`, e.g. moto).
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{ops, Ctx, LiveError, Options, Recorder};
+
+/// Attempts per call, the first included; adaptive mode also slows down on throttling.
+const MAX_ATTEMPTS: u32 = 5;
+
+/// One account to read, with credentials for it.
+#[derive(Debug)]
+pub(crate) struct Sdk {
+    pub account: String,
+    conf: SdkConfig,
+}
+
+impl Sdk {
+    /// The configuration for one region.
+    pub fn regional(&self, region: &str) -> SdkConfig {
+        self.conf
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build()
+    }
+
+    /// The configuration of the account's home region (global services).
+    pub fn global(&self) -> &SdkConfig {
+        &self.conf
+    }
+}
+
+/// S3 with path-style addressing when a custom endpoint is set: a local endpoint has no DNS
+/// for `bucket.host`.
+pub(crate) fn s3(ctx: &Ctx, conf: &SdkConfig) -> aws_sdk_s3::Client {
+    let mut b = aws_sdk_s3::config::Builder::from(conf).interceptor(ctx.throttle_watch());
+    if conf.endpoint_url().is_some() {
+        b = b.force_path_style(true);
+    }
+    aws_sdk_s3::Client::from_conf(b.build())
+}
+
+/// S3 Control. Its operations put the account id in front of the host
+/// (`123456789012.s3-control.…`); against a custom endpoint that name does not resolve, so the
+/// endpoint is used as given. Real AWS endpoints are resolved as the SDK does.
+pub(crate) fn s3control(ctx: &Ctx, conf: &SdkConfig) -> aws_sdk_s3control::Client {
+    let mut b = aws_sdk_s3control::config::Builder::from(conf).interceptor(ctx.throttle_watch());
+    if let Some(url) = conf.endpoint_url() {
+        b = b.endpoint_resolver(FixedEndpoint(url.to_string()));
+    }
+    aws_sdk_s3control::Client::from_conf(b.build())
+}
+
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+/// Notes which operations were throttled on some attempt, so that a call that times out while
+/// the SDK keeps backing off is reported as throttled rather than merely slow.
+#[derive(Debug)]
+pub(crate) struct ThrottleWatch(pub Arc<Recorder>);
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for ThrottleWatch {
+    fn name(&self) -> &'static str {
+        "rampart-throttle-watch"
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef<'_>,
+        _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let Some(response) = context.response() else {
+            return Ok(());
+        };
+        let body = response
+            .body()
+            .bytes()
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default();
+        let throttled = response.status().as_u16() == 429
+            || super::THROTTLING_CODES.iter().any(|c| body.contains(c));
+        if throttled {
+            if let Some(meta) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
+            {
+                self.0.saw_throttling(meta.name());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_smithy_types::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+/// The base configuration from the standard chain (environment, profile, SSO, web identity,
+/// container and instance roles).
+pub(crate) async fn load(opts: &Options) -> Result<SdkConfig, LiveError> {
+    // rustls on ring, the crypto kube already uses; no C crypto library to build.
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
+        .retry_config(RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .operation_attempt_timeout(opts.call_timeout / 2)
+                .operation_timeout(opts.call_timeout)
+                .build(),
+        );
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    let conf = loader.load().await;
+    let conf = if conf.region().is_none() {
+        // Global services need some region to sign for; us-east-1 is where they live.
+        conf.to_builder()
+            .region(Region::from_static("us-east-1"))
+            .build()
+    } else {
+        conf
+    };
+    if conf.credentials_provider().is_none() {
+        return Err(LiveError::Credentials(
+            "no credentials found (environment, profile, SSO, web identity, container or instance role)".into(),
+        ));
+    }
+    Ok(conf)
+}
+
+/// Configuration with credentials of an assumed role.
+async fn assume(base: &SdkConfig, role_arn: &str, external_id: Option<&str>) -> SdkConfig {
+    let mut b = aws_config::sts::AssumeRoleProvider::builder(role_arn).session_name("rampart");
+    if let Some(id) = external_id {
+        b = b.external_id(id);
+    }
+    let provider = b.configure(base).build().await;
+    base.to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .build()
+}
+
+/// Every account to read, each with credentials, identified by `sts:GetCallerIdentity`. An
+/// account whose role cannot be assumed is a coverage error for everything in it.
+pub(crate) async fn targets(
+    opts: &Options,
+    base: &SdkConfig,
+    recorder: &Arc<Recorder>,
+    deadline: tokio::time::Instant,
+) -> Result<Vec<Arc<Sdk>>, LiveError> {
+    let ctx = |account: &str| Ctx {
+        account: account.to_string(),
+        region: None,
+        recorder: recorder.clone(),
+        deadline,
+        concurrency: 1,
+        out: Default::default(),
+    };
+    let role_for = |account: &str| -> Result<String, LiveError> {
+        if account.starts_with("arn:") {
+            return Ok(account.to_string());
+        }
+        let name = opts.role_name.as_deref().ok_or_else(|| {
+            LiveError::Options(format!(
+                "account {account}: give --role-name (the role to assume in each account) or a role ARN"
+            ))
+        })?;
+        Ok(format!("arn:aws:iam::{account}:role/{name}"))
+    };
+
+    let base = match &opts.role_arn {
+        Some(arn) => assume(base, arn, opts.external_id.as_deref()).await,
+        None => base.clone(),
+    };
+    let mut wanted: Vec<String> = opts.accounts.clone();
+    if opts.organization {
+        let org_ctx = ctx("organization");
+        let org = watched!(org_ctx, aws_sdk_organizations, &base);
+        let pages = org_ctx
+            .pages(
+                &ops::ORG_LIST_ACCOUNTS,
+                "",
+                org.list_accounts().into_paginator().send(),
+            )
+            .await;
+        wanted.extend(pages.iter().flat_map(|p| p.accounts()).filter_map(|a| {
+            let active = a
+                .state()
+                .map(|s| s.as_str() == "ACTIVE")
+                .or_else(|| a.status().map(|s| s.as_str() == "ACTIVE"))
+                .unwrap_or(true);
+            active.then(|| a.id().map(str::to_string)).flatten()
+        }));
+    }
+    wanted.sort();
+    wanted.dedup();
+
+    let mut out = Vec::new();
+    if wanted.is_empty() {
+        let caller = ctx("caller");
+        let sts = watched!(caller, aws_sdk_sts, &base);
+        let who = caller
+            .call(
+                &ops::STS_GET_CALLER_IDENTITY,
+                "",
+                sts.get_caller_identity().send(),
+            )
+            .await
+            .ok_or_else(|| {
+                LiveError::Credentials(
+                    "sts:GetCallerIdentity failed: the credentials are not valid for this endpoint"
+                        .into(),
+                )
+            })?;
+        out.push(Arc::new(Sdk {
+            account: who.account().unwrap_or("unknown").to_string(),
+            conf: base,
+        }));
+        return Ok(out);
+    }
+    for w in wanted {
+        let role = role_for(&w)?;
+        let account = role.split(':').nth(4).unwrap_or(&w).to_string();
+        let conf = assume(&base, &role, opts.external_id.as_deref()).await;
+        let c = ctx(&account);
+        let sts = watched!(c, aws_sdk_sts, &conf);
+        let who = c
+            .call(
+                &ops::STS_GET_CALLER_IDENTITY,
+                &role,
+                sts.get_caller_identity().send(),
+            )
+            .await;
+        match who {
+            Some(_) => out.push(Arc::new(Sdk { account, conf })),
+            None => recorder.unreadable_account(&c.scope(&ops::STS_GET_CALLER_IDENTITY)),
+        }
+    }
+    Ok(out)
+}
+
+/// The regions to read: as given, or every region enabled for the account.
+pub(crate) async fn regions(
+    opts: &Options,
+    sdk: &Sdk,
+    recorder: &Arc<Recorder>,
+    deadline: tokio::time::Instant,
+) -> Vec<String> {
+    if let Some(r) = &opts.regions {
+        return r.clone();
+    }
+    let ctx = Ctx {
+        account: sdk.account.clone(),
+        region: None,
+        recorder: recorder.clone(),
+        deadline,
+        concurrency: 1,
+        out: Default::default(),
+    };
+    let ec2 = watched!(ctx, aws_sdk_ec2, sdk.global());
+    match ctx
+        .call(
+            &ops::EC2_DESCRIBE_REGIONS,
+            "",
+            ec2.describe_regions().send(),
+        )
+        .await
+    {
+        Some(out) => {
+            let mut r: Vec<String> = out
+                .regions()
+                .iter()
+                .filter_map(|r| r.region_name().map(str::to_string))
+                .collect();
+            r.sort();
+            r
+        }
+        // The failure is recorded; read at least the configured region.
+        None => sdk
+            .global()
+            .region()
+            .map(|r| vec![r.to_string()])
+            .unwrap_or_default(),
+    }
+}

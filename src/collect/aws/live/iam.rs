@@ -1,0 +1,359 @@
+//! IAM: principals and policies through GetAccountAuthorizationDetails (one paged call for the
+//! whole account), the credential report, the account summary, the password policy, virtual MFA
+//! devices and identity providers.
+//!
+//! The authorization details are turned into the document `aws iam
+//! get-account-authorization-details` prints and read by the same importer as a recorded file,
+//! so a live account and its recording give the same resources.
+
+use aws_sdk_iam::types::EntityType;
+use serde_json::{json, Value as Json};
+
+use super::{aws_default, explicit, ops, set_all, when, Ctx, Fetch};
+use crate::collect::aws::{authorization_details, credential_report};
+use crate::model::Resource;
+
+/// Polls of GetCredentialReport while AWS generates it (it takes seconds for large accounts).
+const REPORT_POLLS: u32 = 30;
+
+pub(crate) async fn collect(ctx: &Ctx, sdk: &super::client::Sdk) {
+    let iam = watched!(ctx, aws_sdk_iam, sdk.global());
+    futures::join!(
+        authorization(ctx, &iam),
+        credentials(ctx, &iam),
+        password_policy(ctx, &iam),
+        providers(ctx, &iam),
+    );
+}
+
+async fn authorization(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
+    // AWS managed policies are left out: their documents ship with rampart, and listing them
+    // costs a thousand policies per account. (Emulators that return them anyway are fine.)
+    let pages = ctx
+        .pages(
+            &ops::IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS,
+            "",
+            iam.get_account_authorization_details()
+                .set_filter(Some(vec![
+                    EntityType::User,
+                    EntityType::Role,
+                    EntityType::Group,
+                    EntityType::LocalManagedPolicy,
+                ]))
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    let mut users = Vec::new();
+    let mut groups = Vec::new();
+    let mut roles = Vec::new();
+    let mut policies = Vec::new();
+    for p in &pages {
+        users.extend(p.user_detail_list().iter().map(|u| {
+            json!({
+                "UserName": u.user_name(), "Arn": u.arn(), "Path": u.path(),
+                "CreateDate": when(u.create_date()),
+                "GroupList": u.group_list(),
+                "UserPolicyList": inline(u.user_policy_list()),
+                "AttachedManagedPolicies": attached(u.attached_managed_policies()),
+                "PermissionsBoundary": boundary(u.permissions_boundary()),
+                "Tags": tags(u.tags()),
+            })
+        }));
+        groups.extend(p.group_detail_list().iter().map(|g| {
+            json!({
+                "GroupName": g.group_name(), "Arn": g.arn(), "Path": g.path(),
+                "GroupPolicyList": inline(g.group_policy_list()),
+                "AttachedManagedPolicies": attached(g.attached_managed_policies()),
+            })
+        }));
+        roles.extend(p.role_detail_list().iter().map(|r| {
+            json!({
+                "RoleName": r.role_name(), "Arn": r.arn(), "Path": r.path(),
+                "CreateDate": when(r.create_date()),
+                "AssumeRolePolicyDocument": r.assume_role_policy_document(),
+                "RolePolicyList": inline(r.role_policy_list()),
+                "AttachedManagedPolicies": attached(r.attached_managed_policies()),
+                "PermissionsBoundary": boundary(r.permissions_boundary()),
+                "RoleLastUsed": {"LastUsedDate": when(r.role_last_used().and_then(|l| l.last_used_date()))},
+                "InstanceProfileList": r.instance_profile_list().iter().map(|i| json!({"InstanceProfileName": i.instance_profile_name(), "Arn": i.arn()})).collect::<Vec<_>>(),
+                "Tags": tags(r.tags()),
+            })
+        }));
+        policies.extend(p.policies().iter().map(|m| {
+            json!({
+                // The name is the ARN's last segment; some emulators (moto) leave PolicyName out.
+                "PolicyName": m.policy_name().or_else(|| m.arn().and_then(|a| a.rsplit('/').next())),
+                "Arn": m.arn(), "Path": m.path(),
+                "AttachmentCount": m.attachment_count(),
+                "PermissionsBoundaryUsageCount": m.permissions_boundary_usage_count(),
+                "PolicyVersionList": m.policy_version_list().iter().map(|v| json!({
+                    "Document": v.document(), "IsDefaultVersion": v.is_default_version(),
+                })).collect::<Vec<_>>(),
+            })
+        }));
+    }
+    let doc = json!({
+        "UserDetailList": users, "GroupDetailList": groups,
+        "RoleDetailList": roles, "Policies": policies,
+    });
+    let mut found = authorization_details::import(&doc);
+    for r in &mut found {
+        r.account = Some(ctx.account.clone());
+    }
+    ctx.push_all(found);
+}
+
+fn inline(list: &[aws_sdk_iam::types::PolicyDetail]) -> Json {
+    list.iter()
+        .map(|p| json!({"PolicyName": p.policy_name(), "PolicyDocument": p.policy_document()}))
+        .collect()
+}
+
+fn attached(list: &[aws_sdk_iam::types::AttachedPolicy]) -> Json {
+    list.iter()
+        .map(|p| json!({"PolicyName": p.policy_name(), "PolicyArn": p.policy_arn()}))
+        .collect()
+}
+
+fn boundary(b: Option<&aws_sdk_iam::types::AttachedPermissionsBoundary>) -> Json {
+    json!({"PermissionsBoundaryArn": b.and_then(|b| b.permissions_boundary_arn())})
+}
+
+fn tags(list: &[aws_sdk_iam::types::Tag]) -> Json {
+    list.iter()
+        .map(|t| json!({"Key": t.key(), "Value": t.value()}))
+        .collect()
+}
+
+/// The credential report, with the root user's row completed from the account summary and the
+/// virtual MFA devices when the report lacks it.
+async fn credentials(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
+    let report = credential_report_text(ctx, iam).await;
+    let summary = ctx
+        .call(
+            &ops::IAM_GET_ACCOUNT_SUMMARY,
+            "",
+            iam.get_account_summary().send(),
+        )
+        .await;
+    let mfa = ctx
+        .pages(
+            &ops::IAM_LIST_VIRTUAL_MFA_DEVICES,
+            "",
+            iam.list_virtual_mfa_devices()
+                .assignment_status(aws_sdk_iam::types::AssignmentStatusType::Assigned)
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    let root_virtual_mfa = mfa
+        .iter()
+        .flat_map(|p| p.virtual_mfa_devices())
+        .any(|d| d.serial_number().ends_with(":mfa/root-account-mfa-device"));
+
+    let Some(text) = report else { return };
+    let rel = format!("aws/{}/credential-report.csv", ctx.account);
+    let (mut found, diags) = credential_report::import(&text, &rel);
+    for d in diags {
+        tracing::warn!("{}", d.message);
+    }
+    for r in &mut found {
+        // The CSV exists only in memory: findings point at the snapshot entry instead.
+        r.origin.span = None;
+        r.account = Some(ctx.account.clone());
+        if r.attributes["root"] == json!(true) {
+            r.attributes["mfa_virtual"] = json!(root_virtual_mfa);
+        }
+    }
+    if !found.iter().any(|r| r.attributes["root"] == json!(true)) {
+        match summary.as_ref().and_then(|s| s.summary_map()) {
+            Some(map) => found.push(root_from_summary(ctx, map, root_virtual_mfa)),
+            None => tracing::warn!(
+                "the credential report has no root row and the account summary is unavailable"
+            ),
+        }
+    }
+    ctx.push_all(found);
+}
+
+/// The report's root row is missing in some environments (moto): MFA and access keys of root are
+/// in the account summary too. Its last use is unknown and stays null.
+fn root_from_summary(
+    ctx: &Ctx,
+    map: &std::collections::HashMap<aws_sdk_iam::types::SummaryKeyType, i32>,
+    virtual_mfa: bool,
+) -> Resource {
+    use aws_sdk_iam::types::SummaryKeyType as K;
+    let arn = format!("arn:aws:iam::{}:root", ctx.account);
+    let mut r = ctx.resource(
+        &format!("credentials:{arn}"),
+        credential_report::RESOURCE_TYPE,
+        "<root_account>",
+        &ops::IAM_GET_ACCOUNT_SUMMARY,
+    );
+    let keys = map.get(&K::AccountAccessKeysPresent).copied().unwrap_or(0) > 0;
+    r.attributes = json!({
+        "user": "<root_account>",
+        "arn": arn,
+        "root": true,
+        "created": null,
+        "password_enabled": null,
+        "password_last_used": null,
+        "password_last_changed": null,
+        "mfa_active": map.get(&K::AccountMfaEnabled).copied().unwrap_or(0) > 0,
+        "mfa_virtual": virtual_mfa,
+        // The summary says whether root has keys, not how many or which: one stands for them.
+        "access_keys": [{"number": 1, "active": keys, "last_rotated": null, "last_used": null}],
+    });
+    r
+}
+
+async fn credential_report_text(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Option<String> {
+    ctx.call(
+        &ops::IAM_GENERATE_CREDENTIAL_REPORT,
+        "",
+        iam.generate_credential_report().send(),
+    )
+    .await?;
+    for _ in 0..REPORT_POLLS {
+        match ctx
+            .call_or_absent(
+                &ops::IAM_GET_CREDENTIAL_REPORT,
+                "",
+                &["ReportInProgress", "ReportNotPresent"],
+                iam.get_credential_report().send(),
+            )
+            .await
+        {
+            Fetch::Got(out) => {
+                let bytes = out
+                    .content()
+                    .map(|b| b.as_ref().to_vec())
+                    .unwrap_or_default();
+                return Some(String::from_utf8_lossy(&bytes).into_owned());
+            }
+            Fetch::Absent => tokio::time::sleep(std::time::Duration::from_secs(2)).await,
+            Fetch::Failed => return None,
+        }
+    }
+    ctx.record_failure(
+        &ops::IAM_GET_CREDENTIAL_REPORT,
+        "report not ready after a minute",
+    );
+    None
+}
+
+async fn password_policy(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
+    let fetched = ctx
+        .call_or_absent(
+            &ops::IAM_GET_ACCOUNT_PASSWORD_POLICY,
+            "",
+            &["NoSuchEntity"],
+            iam.get_account_password_policy().send(),
+        )
+        .await;
+    let mut r = ctx.resource(
+        &format!("aws:{}:password-policy", ctx.account),
+        "aws_iam_account_password_policy",
+        "account password policy",
+        &ops::IAM_GET_ACCOUNT_PASSWORD_POLICY,
+    );
+    match fetched {
+        Fetch::Got(out) => {
+            let Some(p) = out.password_policy() else {
+                return;
+            };
+            set_all(
+                &mut r,
+                [
+                    (
+                        "minimum_password_length",
+                        json!(p.minimum_password_length()),
+                    ),
+                    (
+                        "password_reuse_prevention",
+                        json!(p.password_reuse_prevention()),
+                    ),
+                    ("require_symbols", json!(p.require_symbols())),
+                    ("require_numbers", json!(p.require_numbers())),
+                    (
+                        "require_uppercase_characters",
+                        json!(p.require_uppercase_characters()),
+                    ),
+                    (
+                        "require_lowercase_characters",
+                        json!(p.require_lowercase_characters()),
+                    ),
+                    ("max_password_age", json!(p.max_password_age())),
+                ],
+            );
+        }
+        // No policy: IAM's defaults apply (8 characters, nothing else required).
+        Fetch::Absent => {
+            for (k, v) in [
+                ("minimum_password_length", json!(8)),
+                ("password_reuse_prevention", Json::Null),
+                ("require_symbols", json!(false)),
+                ("require_numbers", json!(false)),
+                ("require_uppercase_characters", json!(false)),
+                ("require_lowercase_characters", json!(false)),
+                ("max_password_age", Json::Null),
+            ] {
+                r.set_attribute(k, v, aws_default());
+            }
+        }
+        Fetch::Failed => return,
+    }
+    ctx.push(r);
+}
+
+async fn providers(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
+    if let Some(out) = ctx
+        .call(
+            &ops::IAM_LIST_SAML_PROVIDERS,
+            "",
+            iam.list_saml_providers().send(),
+        )
+        .await
+    {
+        for p in out.saml_provider_list() {
+            let arn = p.arn().unwrap_or_default();
+            let mut r = ctx.resource(
+                arn,
+                "aws_iam_saml_provider",
+                arn.rsplit('/').next().unwrap_or(arn),
+                &ops::IAM_LIST_SAML_PROVIDERS,
+            );
+            set_all(
+                &mut r,
+                [("arn", json!(arn)), ("valid_until", when(p.valid_until()))],
+            );
+            ctx.push(r);
+        }
+    }
+    if let Some(out) = ctx
+        .call(
+            &ops::IAM_LIST_OIDC_PROVIDERS,
+            "",
+            iam.list_open_id_connect_providers().send(),
+        )
+        .await
+    {
+        for p in out.open_id_connect_provider_list() {
+            let arn = p.arn().unwrap_or_default();
+            let url = arn
+                .split_once(":oidc-provider/")
+                .map(|(_, u)| u)
+                .unwrap_or(arn);
+            let mut r = ctx.resource(
+                arn,
+                "aws_iam_openid_connect_provider",
+                url,
+                &ops::IAM_LIST_OIDC_PROVIDERS,
+            );
+            r.set_attribute("url", json!(url), explicit());
+            ctx.push(r);
+        }
+    }
+}

@@ -1,0 +1,774 @@
+//! The live AWS account through the AWS SDK: credentials and regions by the standard chain
+//! (`aws-config`), every list paginated, the SDK's adaptive retry, a per-call timeout and an
+//! overall deadline. Every (account, region, service, operation) outcome becomes a coverage entry;
+//! a call that is denied, throttled past its retries or timed out makes exactly the rules that
+//! needed its data report `error`, so "could not look" is never read as "looked and it was fine".
+//!
+//! Resources get the types and attribute names the Terraform adapters produce, so one rule judges
+//! both. Collectors only read: [`ops`] lists every operation and the IAM action behind it.
+
+/// An SDK client for `$conf` that reports throttled attempts to the unit's recorder.
+macro_rules! watched {
+    ($ctx:expr, $sdk:ident, $conf:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($conf)
+                .interceptor($ctx.throttle_watch())
+                .build(),
+        )
+    };
+}
+
+mod client;
+mod compute;
+mod iam;
+mod network;
+pub mod ops;
+mod s3;
+mod storage;
+
+use futures::stream::{self, StreamExt};
+use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::model::{AttributeMeta, CoverageEntry, CoverageStatus, Origin, Provenance, Resource};
+use client::Sdk;
+use ops::Op;
+
+/// The services rampart reads, selectable with `--services`.
+pub const SERVICES: [&str; 9] = [
+    "iam",
+    "ec2",
+    "s3",
+    "kms",
+    "rds",
+    "dynamodb",
+    "cloudtrail",
+    "eks",
+    "elbv2",
+];
+
+/// What to collect and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A named profile of the shared config (`--profile`); otherwise the standard chain.
+    pub profile: Option<String>,
+    /// Regions to read; `None` reads every region enabled for the account.
+    pub regions: Option<Vec<String>>,
+    /// Assume this role first (`--role-arn`), with an optional external id.
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+    /// Accounts to read: 12-digit ids (with `role_name`) or role ARNs, from `--accounts FILE`.
+    pub accounts: Vec<String>,
+    /// Read every active account of the organization (`organizations:ListAccounts`).
+    pub organization: bool,
+    /// The role assumed in each account of `accounts` or of the organization.
+    pub role_name: Option<String>,
+    /// Services to read (default: all of [`SERVICES`]).
+    pub services: Vec<String>,
+    /// This process's share of the account × region work.
+    pub shard: Shard,
+    /// Concurrent calls per service and region.
+    pub concurrency: usize,
+    /// Time allowed for one API call, retries included.
+    pub call_timeout: Duration,
+    /// Time allowed for the whole collection; what is not read by then is a coverage error.
+    pub deadline: Duration,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            profile: None,
+            regions: None,
+            role_arn: None,
+            external_id: None,
+            accounts: Vec::new(),
+            organization: false,
+            role_name: None,
+            services: Vec::new(),
+            shard: Shard { index: 0, count: 1 },
+            concurrency: 16,
+            call_timeout: Duration::from_secs(60),
+            deadline: Duration::from_secs(3600),
+            progress: false,
+        }
+    }
+}
+
+/// `K/N`: this process takes every N-th unit of work starting at the K-th (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("--shard {s:?}: expected K/N, e.g. 2/4"))?;
+        let (k, n): (usize, usize) = (
+            k.trim()
+                .parse()
+                .map_err(|_| format!("--shard {s:?}: K is not a number"))?,
+            n.trim()
+                .parse()
+                .map_err(|_| format!("--shard {s:?}: N is not a number"))?,
+        );
+        if n == 0 || k == 0 || k > n {
+            return Err(format!("--shard {s:?}: need 1 <= K <= N"));
+        }
+        Ok(Shard {
+            index: k - 1,
+            count: n,
+        })
+    }
+}
+
+/// What the collectors found and what they could not read.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub resources: Vec<Resource>,
+    pub coverage: Vec<CoverageEntry>,
+    /// `aws:ACCOUNT` for each account read.
+    pub sources: Vec<String>,
+}
+
+/// Errors that stop collection before any account is read.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("AWS credentials: {0}")]
+    Credentials(String),
+    #[error("{0}")]
+    Options(String),
+    #[error("could not start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// Collects every account and region asked for.
+pub fn collect(opts: &Options) -> Result<Collected, LiveError> {
+    for s in &opts.services {
+        if !SERVICES.contains(&s.as_str()) {
+            return Err(LiveError::Options(format!(
+                "unknown service {s:?} (known: {})",
+                SERVICES.join(", ")
+            )));
+        }
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(collect_async(opts))
+}
+
+/// One unit of sharded work: an account's global services, or one region of it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Unit {
+    account: String,
+    /// `None` for the global services (IAM, S3, account settings).
+    region: Option<String>,
+}
+
+async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
+    let recorder = Arc::new(Recorder::default());
+    let deadline = tokio::time::Instant::now() + opts.deadline;
+    let base = client::load(opts).await?;
+    let targets = client::targets(opts, &base, &recorder, deadline).await?;
+
+    // The units of every account, in one deterministic order, then this shard's share.
+    let mut units: Vec<(Unit, Arc<Sdk>)> = Vec::new();
+    for t in &targets {
+        let regions = client::regions(opts, t, &recorder, deadline).await;
+        units.push((
+            Unit {
+                account: t.account.clone(),
+                region: None,
+            },
+            t.clone(),
+        ));
+        for r in regions {
+            units.push((
+                Unit {
+                    account: t.account.clone(),
+                    region: Some(r),
+                },
+                t.clone(),
+            ));
+        }
+    }
+    units.sort_by(|a, b| a.0.cmp(&b.0));
+    let mine: Vec<(Unit, Arc<Sdk>)> = units
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % opts.shard.count == opts.shard.index)
+        .map(|(_, u)| u)
+        .collect();
+
+    let progress = opts.progress.then(|| {
+        let bar = indicatif::ProgressBar::new(mine.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}",
+            )
+            .expect("valid template"),
+        );
+        bar
+    });
+    let wanted = |s: &str| opts.services.is_empty() || opts.services.iter().any(|x| x == s);
+    let resources = Arc::new(Mutex::new(Vec::new()));
+    stream::iter(mine)
+        .for_each_concurrent(4, |(unit, sdk)| {
+            let recorder = recorder.clone();
+            let resources = resources.clone();
+            let progress = progress.clone();
+            async move {
+                let label = format!(
+                    "{}/{}",
+                    unit.account,
+                    unit.region.as_deref().unwrap_or("global")
+                );
+                tracing::info!(unit = %label, "collecting");
+                let ctx = Ctx {
+                    account: unit.account.clone(),
+                    region: unit.region.clone(),
+                    recorder,
+                    deadline,
+                    concurrency: opts.concurrency.max(1),
+                    out: Mutex::new(Vec::new()),
+                };
+                match &unit.region {
+                    None => {
+                        let iam = async {
+                            if wanted("iam") {
+                                iam::collect(&ctx, &sdk).await
+                            }
+                        };
+                        let s3 = async {
+                            if wanted("s3") {
+                                s3::collect(&ctx, &sdk).await
+                            }
+                        };
+                        futures::join!(iam, s3);
+                    }
+                    Some(region) => {
+                        let conf = sdk.regional(region);
+                        futures::join!(
+                            async {
+                                if wanted("ec2") {
+                                    network::collect(&ctx, &conf).await
+                                }
+                            },
+                            async {
+                                if wanted("kms") {
+                                    storage::collect_kms(&ctx, &conf).await
+                                }
+                            },
+                            async {
+                                if wanted("rds") {
+                                    storage::collect_rds(&ctx, &conf).await
+                                }
+                            },
+                            async {
+                                if wanted("dynamodb") {
+                                    storage::collect_dynamodb(&ctx, &conf).await
+                                }
+                            },
+                            async {
+                                if wanted("cloudtrail") {
+                                    compute::collect_cloudtrail(&ctx, &conf).await
+                                }
+                            },
+                            async {
+                                if wanted("eks") {
+                                    compute::collect_eks(&ctx, &conf).await
+                                }
+                            },
+                            async {
+                                if wanted("elbv2") {
+                                    compute::collect_elb(&ctx, &conf).await
+                                }
+                            },
+                        );
+                    }
+                }
+                let mut found = ctx.out.into_inner().expect("not poisoned");
+                network::derive(&mut found);
+                tracing::info!(unit = %label, resources = found.len(), "collected");
+                resources.lock().expect("not poisoned").extend(found);
+                if let Some(bar) = &progress {
+                    bar.set_message(label);
+                    bar.inc(1);
+                }
+            }
+        })
+        .await;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let resources = Arc::try_unwrap(resources)
+        .map(|m| m.into_inner().expect("not poisoned"))
+        .unwrap_or_default();
+    let coverage = recorder.entries();
+    Ok(Collected {
+        resources,
+        coverage,
+        sources: targets
+            .iter()
+            .map(|t| format!("aws:{}", t.account))
+            .collect(),
+    })
+}
+
+/// The outcome of one kind of call in one account and region.
+#[derive(Debug, Default)]
+struct OpRecord {
+    types: Vec<String>,
+    calls: usize,
+    /// `subject: reason` of each failed call.
+    failures: Vec<String>,
+}
+
+/// Collects coverage from every call; shared by all units.
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    ops: Mutex<BTreeMap<String, OpRecord>>,
+    /// Operations throttled on some attempt.
+    throttled: Mutex<std::collections::HashSet<String>>,
+}
+
+impl Recorder {
+    fn saw_throttling(&self, operation: &str) {
+        self.throttled
+            .lock()
+            .expect("not poisoned")
+            .insert(operation.to_string());
+    }
+
+    fn was_throttled(&self, operation: &str) -> bool {
+        self.throttled
+            .lock()
+            .expect("not poisoned")
+            .contains(operation)
+    }
+
+    fn record(&self, scope: String, op: &Op, failure: Option<String>) {
+        let mut ops = self.ops.lock().expect("not poisoned");
+        let rec = ops.entry(scope).or_insert_with(|| OpRecord {
+            types: op.types.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        });
+        rec.calls += 1;
+        if let Some(f) = failure {
+            rec.failures.push(f);
+        }
+    }
+
+    /// An account that could not be entered: everything in it is unread.
+    fn unreadable_account(&self, scope: &str) {
+        let mut types: Vec<String> = ops::ALL
+            .iter()
+            .flat_map(|(_, op)| op.types.iter().map(|t| t.to_string()))
+            .collect();
+        types.sort();
+        types.dedup();
+        if let Some(rec) = self.ops.lock().expect("not poisoned").get_mut(scope) {
+            rec.types = types;
+        }
+    }
+
+    fn entries(&self) -> Vec<CoverageEntry> {
+        let ops = self.ops.lock().expect("not poisoned");
+        ops.iter()
+            .map(|(scope, rec)| {
+                if rec.failures.is_empty() {
+                    CoverageEntry {
+                        status: CoverageStatus::Ok,
+                        scope: scope.clone(),
+                        detail: format!("{} call(s)", rec.calls),
+                        resource_types: Vec::new(),
+                        span: None,
+                    }
+                } else {
+                    let mut failures = rec.failures.clone();
+                    failures.sort();
+                    let shown: Vec<&str> = failures.iter().take(5).map(String::as_str).collect();
+                    let more = failures.len().saturating_sub(shown.len());
+                    CoverageEntry {
+                        status: CoverageStatus::Error,
+                        scope: scope.clone(),
+                        detail: format!(
+                            "{} of {} call(s) failed: {}{}",
+                            failures.len(),
+                            rec.calls,
+                            shown.join("; "),
+                            if more > 0 {
+                                format!("; and {more} more")
+                            } else {
+                                String::new()
+                            }
+                        ),
+                        resource_types: rec.types.clone(),
+                        span: None,
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+/// How one call ended.
+pub(crate) enum Fetch<T> {
+    Got(T),
+    /// The API said the thing is not configured (`NoSuchBucketPolicy`, …): the AWS default holds.
+    Absent,
+    /// Recorded as a coverage error.
+    Failed,
+}
+
+impl<T> Fetch<T> {
+    pub fn ok(self) -> Option<T> {
+        match self {
+            Fetch::Got(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// One unit's context: where calls are recorded and resources collected.
+pub(crate) struct Ctx {
+    pub account: String,
+    pub region: Option<String>,
+    recorder: Arc<Recorder>,
+    deadline: tokio::time::Instant,
+    pub concurrency: usize,
+    out: Mutex<Vec<Resource>>,
+}
+
+type SdkError<E> = aws_smithy_runtime_api::client::result::SdkError<
+    E,
+    aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+>;
+
+impl Ctx {
+    fn scope(&self, op: &Op) -> String {
+        format!(
+            "aws/{}/{}/{}/{}",
+            self.account,
+            self.region.as_deref().unwrap_or("global"),
+            op.service,
+            op.name
+        )
+    }
+
+    /// Makes one call; error codes in `absent` mean "not configured".
+    pub async fn call_or_absent<T, E, F>(
+        &self,
+        op: &'static Op,
+        subject: &str,
+        absent: &[&str],
+        fut: F,
+    ) -> Fetch<T>
+    where
+        F: std::future::Future<Output = Result<T, SdkError<E>>>,
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let scope = self.scope(op);
+        match tokio::time::timeout_at(self.deadline, fut).await {
+            Err(_) => {
+                tracing::warn!(%scope, subject, "overall deadline reached");
+                self.recorder.record(
+                    scope,
+                    op,
+                    Some(format!("{subject}: not read before the overall deadline")),
+                );
+                Fetch::Failed
+            }
+            Ok(Ok(t)) => {
+                tracing::debug!(%scope, subject, "ok");
+                self.recorder.record(scope, op, None);
+                Fetch::Got(t)
+            }
+            Ok(Err(e)) => {
+                use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+                if e.code().is_some_and(|c| absent.contains(&c)) {
+                    self.recorder.record(scope, op, None);
+                    return Fetch::Absent;
+                }
+                let mut why = describe(&e);
+                if why == "timed out" && self.recorder.was_throttled(op.name) {
+                    why = "throttled until the call timed out".into();
+                }
+                tracing::warn!(%scope, subject, error = %why, "call failed");
+                let what = if subject.is_empty() {
+                    why
+                } else {
+                    format!("{subject}: {why}")
+                };
+                self.recorder.record(scope, op, Some(what));
+                Fetch::Failed
+            }
+        }
+    }
+
+    pub async fn call<T, E, F>(&self, op: &'static Op, subject: &str, fut: F) -> Option<T>
+    where
+        F: std::future::Future<Output = Result<T, SdkError<E>>>,
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        self.call_or_absent(op, subject, &[], fut).await.ok()
+    }
+
+    /// Reads every page of a paginated call; a failure keeps the pages read before it.
+    pub async fn pages<P, E>(
+        &self,
+        op: &'static Op,
+        subject: &str,
+        mut stream: aws_smithy_async::future::pagination_stream::PaginationStream<
+            Result<P, SdkError<E>>,
+        >,
+    ) -> Vec<P>
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let mut out = Vec::new();
+        loop {
+            match self
+                .call(op, subject, async { stream.next().await.transpose() })
+                .await
+            {
+                Some(Some(page)) => out.push(page),
+                _ => return out,
+            }
+        }
+    }
+
+    pub fn throttle_watch(&self) -> client::ThrottleWatch {
+        client::ThrottleWatch(self.recorder.clone())
+    }
+
+    /// A failure that is not an SDK error (e.g. a report that never became ready).
+    pub fn record_failure(&self, op: &'static Op, why: &str) {
+        self.recorder
+            .record(self.scope(op), op, Some(why.to_string()));
+    }
+
+    /// A resource read from this account (and region).
+    pub fn resource(&self, uid: &str, rtype: &str, name: &str, op: &Op) -> Resource {
+        let mut r = Resource::new(
+            uid,
+            rtype,
+            Origin {
+                source: "aws".into(),
+                span: None,
+                address: None,
+                arn: uid.starts_with("arn:").then(|| uid.to_string()),
+                api_call: Some(op.action.to_string()),
+                entry: None,
+            },
+        );
+        r.name = name.to_string();
+        r.account = Some(self.account.clone());
+        r.region = self.region.clone();
+        r
+    }
+
+    pub fn push(&self, r: Resource) {
+        self.out.lock().expect("not poisoned").push(r);
+    }
+
+    pub fn push_all(&self, rs: impl IntoIterator<Item = Resource>) {
+        self.out.lock().expect("not poisoned").extend(rs);
+    }
+}
+
+/// What went wrong with a call, in words an operator acts on.
+fn describe<E>(e: &SdkError<E>) -> String
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_smithy_runtime_api::client::result::SdkError as S;
+    use aws_smithy_types::error::display::DisplayErrorContext;
+    use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+    match e {
+        S::TimeoutError(_) => "timed out".into(),
+        S::DispatchFailure(d) if d.is_timeout() => "timed out".into(),
+        S::DispatchFailure(_) => {
+            let why = DisplayErrorContext(e).to_string();
+            format!(
+                "could not connect: {}",
+                why.chars().take(300).collect::<String>()
+            )
+        }
+        S::ResponseError(r) => format!("unreadable response (HTTP {})", r.raw().status().as_u16()),
+        S::ServiceError(s) => {
+            let status = s.raw().status().as_u16();
+            let code = e.code().unwrap_or("");
+            let kind = if is_denied(code) || status == 403 {
+                "access denied"
+            } else if is_throttled(code) || status == 429 {
+                "throttled (retries exhausted)"
+            } else {
+                "failed"
+            };
+            if code.is_empty() {
+                // The error response is not in the service's own format; name what it says.
+                let named = s
+                    .raw()
+                    .body()
+                    .bytes()
+                    .and_then(|b| error_code_in(&String::from_utf8_lossy(b)));
+                return match named {
+                    Some(c) => format!("failed (HTTP {status} {c})"),
+                    None => format!("failed (HTTP {status}, unreadable error response)"),
+                };
+            }
+            let msg = e.message().unwrap_or("");
+            format!(
+                "{kind} (HTTP {status} {code}{}{msg})",
+                if msg.is_empty() { "" } else { ": " }
+            )
+            .replace("  ", " ")
+        }
+        _ => format!("failed: {}", DisplayErrorContext(e)),
+    }
+}
+
+/// The error code in an error body of another protocol (`<Code>…</Code>` or `"__type"`).
+fn error_code_in(body: &str) -> Option<String> {
+    if let Some(start) = body.find("<Code>") {
+        let rest = &body[start + 6..];
+        return rest
+            .find("</Code>")
+            .map(|end| rest[..end].trim().to_string());
+    }
+    let v: Json = serde_json::from_str(body).ok()?;
+    v["__type"]
+        .as_str()
+        .map(|t| t.rsplit('#').next().unwrap_or(t).to_string())
+}
+
+fn is_denied(code: &str) -> bool {
+    code.starts_with("AccessDenied")
+        || matches!(
+            code,
+            "UnauthorizedOperation"
+                | "AuthorizationError"
+                | "UnauthorizedException"
+                | "AccessDeniedException"
+        )
+}
+
+/// Error codes AWS services use for throttling.
+const THROTTLING_CODES: [&str; 8] = [
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "SlowDown",
+    "RequestThrottled",
+    "RequestThrottledException",
+];
+
+fn is_throttled(code: &str) -> bool {
+    THROTTLING_CODES.contains(&code)
+}
+
+/// Metadata for a value the API returned.
+pub(crate) fn explicit() -> AttributeMeta {
+    AttributeMeta {
+        provenance: Provenance::Explicit,
+        span: None,
+        from: None,
+    }
+}
+
+/// Metadata for a value the API did not return, where AWS's documented default applies.
+pub(crate) fn aws_default() -> AttributeMeta {
+    AttributeMeta {
+        provenance: Provenance::Default,
+        span: None,
+        from: None,
+    }
+}
+
+/// Sets attributes the API returned.
+pub(crate) fn set_all(r: &mut Resource, values: impl IntoIterator<Item = (&'static str, Json)>) {
+    for (k, v) in values {
+        r.set_attribute(k, v, explicit());
+    }
+}
+
+/// `[{Key, Value}]`-style tags into a map.
+pub(crate) fn tag_map<'a>(
+    tags: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> BTreeMap<String, String> {
+    tags.into_iter()
+        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
+        .collect()
+}
+
+/// An SDK timestamp as RFC 3339.
+pub(crate) fn when(t: Option<&aws_smithy_types::DateTime>) -> Json {
+    t.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+        .map(Json::String)
+        .unwrap_or(Json::Null)
+}
+
+/// A policy document as returned (a JSON string, URL-encoded for IAM), normalized.
+pub(crate) fn policy_json(text: Option<&str>) -> Json {
+    match text {
+        None => Json::Null,
+        Some(t) => crate::collect::aws::authorization_details::document(&json!(t)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_found_in_foreign_bodies() {
+        assert_eq!(
+            error_code_in("<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code></Error></Errors></ErrorResponse>").as_deref(),
+            Some("SignatureDoesNotMatch")
+        );
+        assert_eq!(
+            error_code_in(r#"{"__type": "com.amazon#AccessDeniedException"}"#).as_deref(),
+            Some("AccessDeniedException")
+        );
+        assert_eq!(error_code_in("<html>oops</html>"), None);
+    }
+
+    #[test]
+    fn shards_parse_and_reject_nonsense() {
+        assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 1, count: 4 }));
+        assert!("0/4".parse::<Shard>().is_err());
+        assert!("5/4".parse::<Shard>().is_err());
+        assert!("x".parse::<Shard>().is_err());
+    }
+
+    #[test]
+    fn failed_calls_name_their_types_and_subjects() {
+        let r = Recorder::default();
+        r.record(
+            "aws/1/global/s3/GetBucketPolicy".into(),
+            &ops::S3_GET_BUCKET_POLICY,
+            None,
+        );
+        r.record(
+            "aws/1/global/s3/GetBucketPolicy".into(),
+            &ops::S3_GET_BUCKET_POLICY,
+            Some("records: access denied".into()),
+        );
+        let e = r.entries();
+        assert_eq!(e[0].status, CoverageStatus::Error);
+        assert_eq!(e[0].resource_types, vec!["aws_s3_bucket".to_string()]);
+        assert_eq!(e[0].detail, "1 of 2 call(s) failed: records: access denied");
+    }
+}

@@ -1,0 +1,645 @@
+//! The live AWS collectors, with the real AWS SDK over HTTP against a moto server seeded with
+//! planted problems (`tests/aws/seed.py`): what they collect, what the rules find in it, what a
+//! denied, throttled, failing or slow call does to the run, sharding and merging, the diff of two
+//! nights, and where live findings point in SARIF.
+
+#![cfg(feature = "aws")]
+
+mod common;
+
+use common::moto::{rampart_aws, Proxy, Server};
+use common::{crate_dir, text};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// (rule, resource name) of every failure.
+fn failures(findings: &Value) -> BTreeSet<(String, String)> {
+    findings["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "fail")
+        .map(|r| {
+            (
+                r["rule_id"].as_str().unwrap().to_string(),
+                r["resource"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+fn scan_file(snapshot: &Path, cwd: &Path, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "scan",
+        snapshot.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ];
+    args.extend_from_slice(extra);
+    let o = common::rampart(&args, cwd);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn coverage_errors(doc: &Value) -> BTreeSet<String> {
+    doc["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "error")
+        .map(|c| c["scope"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn collects_the_seeded_account_and_finds_every_planted_problem() {
+    let moto = Server::start();
+    let seeded = moto.seed(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snapshot.json");
+
+    let o = rampart_aws(
+        &moto.url,
+        &[
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "-o",
+            snap.to_str().unwrap(),
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let bytes = std::fs::read(&snap).unwrap();
+    let digest = rampart::model::sha256_hex(&bytes);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(&digest),
+        "the snapshot's SHA-256 is printed: {}",
+        text(&o)
+    );
+    let snapshot = read_json(&snap);
+    assert_eq!(
+        coverage_errors(&snapshot),
+        BTreeSet::new(),
+        "every call succeeded"
+    );
+    let types: BTreeSet<&str> = snapshot["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    for t in [
+        "aws_iam_user",
+        "aws_iam_role",
+        "aws_iam_group",
+        "aws_iam_policy",
+        "aws_iam_user_credentials",
+        "aws_iam_account_password_policy",
+        "aws_s3_bucket",
+        "aws_s3_account_public_access_block",
+        "aws_vpc",
+        "aws_subnet",
+        "aws_route_table",
+        "aws_internet_gateway",
+        "aws_security_group",
+        "aws_network_acl",
+        "aws_ebs_volume",
+        "aws_ebs_encryption_by_default",
+        "aws_kms_key",
+        "aws_db_instance",
+        "aws_dynamodb_table",
+        "aws_cloudtrail",
+        "aws_eks_cluster",
+        "aws_lb",
+        "aws_lb_listener",
+    ] {
+        assert!(types.contains(t), "no {t} collected; got {types:?}");
+    }
+    // Only reads, never secrets: the database's master password is nowhere in the snapshot.
+    assert!(!String::from_utf8_lossy(&bytes).contains("not-a-real-secret"));
+
+    // A second collection of the same account is byte-for-byte the same snapshot.
+    let again = dir.path().join("again.json");
+    let o = rampart_aws(
+        &moto.url,
+        &[
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "-o",
+            again.to_str().unwrap(),
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        std::fs::read(&again).unwrap(),
+        bytes,
+        "snapshots are deterministic"
+    );
+
+    // Every planted problem is found; nothing fails on the resources configured well.
+    let findings = scan_file(&snap, dir.path(), &[]);
+    let found = failures(&findings);
+    let planted: BTreeSet<(String, String)> =
+        serde_json::from_value(seeded["planted"].clone()).unwrap();
+    let missed: Vec<_> = planted.difference(&found).collect();
+    assert!(missed.is_empty(), "planted problems missed: {missed:?}");
+    for good in seeded["good"].as_array().unwrap() {
+        let good = good.as_str().unwrap();
+        let wrong: Vec<_> = found.iter().filter(|(_, name)| name == good).collect();
+        assert!(
+            wrong.is_empty(),
+            "{good} is configured well but failed: {wrong:?}"
+        );
+    }
+
+    // `scan aws` (collect and evaluate in one) judges exactly as the saved snapshot is judged.
+    let o = rampart_aws(
+        &moto.url,
+        &[
+            "scan",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let direct: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(failures(&direct), found);
+    // Both judged the same collected snapshot: the one in the file, by its digest.
+    assert_eq!(findings["input_snapshot_digest"], digest.as_str());
+    assert_eq!(direct["input_snapshot_digest"], digest.as_str());
+}
+
+#[test]
+fn live_findings_point_at_the_tf_declaration_or_the_snapshot_entry() {
+    let moto = Server::start();
+    moto.seed(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let tf = crate_dir().join("tests/fixtures/aws-live/terraform");
+    let sarif = dir.path().join("results.sarif");
+    let o = rampart_aws(
+        &moto.url,
+        &[
+            "scan",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--snapshot",
+            "snapshot.json",
+            "--source",
+            tf.to_str().unwrap(),
+            "--root",
+            crate_dir().to_str().unwrap(),
+            "--sarif",
+            sarif.to_str().unwrap(),
+            "--fail-on",
+            "never",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let doc = read_json(&sarif);
+    let location = |rule: &str, needle: &str| -> (String, u64) {
+        let r = doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["ruleId"] == rule && r["message"]["text"].as_str().unwrap().contains(needle)
+            })
+            .unwrap_or_else(|| panic!("no {rule} result mentioning {needle}"));
+        let loc = &r["locations"][0]["physicalLocation"];
+        (
+            loc["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+            loc["region"]["startLine"].as_u64().unwrap(),
+        )
+    };
+    // Declared in Terraform: the versioning finding points at the versioning block.
+    let (file, line) = location("BAK-01", "student-records");
+    assert_eq!(file, "tests/fixtures/aws-live/terraform/main.tf");
+    assert_eq!(
+        line, 13,
+        "versioning_configuration in the aws_s3_bucket_versioning block"
+    );
+    let (file, line) = location("NET-01", "admin-open");
+    assert_eq!(file, "tests/fixtures/aws-live/terraform/main.tf");
+    assert!(
+        (18..=28).contains(&line),
+        "inside the security group block: {line}"
+    );
+    // Not in Terraform: the database's entry in the snapshot the run kept.
+    let (file, line) = location("PUB-04", "gradebook");
+    assert!(file.ends_with("snapshot.json"), "{file}");
+    let snapshot = std::fs::read_to_string(dir.path().join("snapshot.json")).unwrap();
+    let entry = snapshot.lines().nth(line as usize - 1).unwrap();
+    assert!(
+        entry.contains("\"uid\": \"arn:aws:rds:us-east-1:123456789012:db:gradebook\""),
+        "{entry}"
+    );
+}
+
+#[test]
+fn denied_throttled_failing_and_slow_calls_are_errors_for_exactly_their_rules() {
+    let moto = Server::start();
+    moto.seed(&[]);
+    let proxy = Proxy::start(
+        &moto.url,
+        &json!({
+            "GetBucketPolicy": "deny",
+            "DescribeSecurityGroups": "throttle",
+            "ListKeys": "500",
+        }),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let o = rampart_aws(
+        &proxy.url,
+        // Adaptive retry slows a throttled client down until the call's time is up; 20 s
+        // leaves the 500s room for their backed-off retries.
+        &[
+            "scan",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--format",
+            "json",
+            "--call-timeout",
+            "20",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an incomplete run exits 2: {}",
+        text(&o)
+    );
+    let findings: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(findings["incomplete"], true);
+    let errors = coverage_errors(&findings);
+    assert_eq!(
+        errors,
+        BTreeSet::from([
+            "aws/123456789012/global/s3/GetBucketPolicy".to_string(),
+            "aws/123456789012/us-east-1/ec2/DescribeSecurityGroups".to_string(),
+            "aws/123456789012/us-east-1/kms/ListKeys".to_string(),
+        ])
+    );
+    let detail = |scope: &str| -> String {
+        findings["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["scope"].as_str().unwrap().ends_with(scope))
+            .unwrap()["detail"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        detail("GetBucketPolicy").contains("access denied"),
+        "{}",
+        detail("GetBucketPolicy")
+    );
+    assert!(
+        detail("DescribeSecurityGroups").contains("throttled"),
+        "{}",
+        detail("DescribeSecurityGroups")
+    );
+    assert!(
+        detail("ListKeys").contains("HTTP 500"),
+        "{}",
+        detail("ListKeys")
+    );
+    // The SDK retried the failing call before giving up. (How often a throttled call is tried
+    // again is the adaptive rate limiter's decision, which slows the whole client down.)
+    let stats = proxy.stats();
+    assert!(stats["ListKeys"].as_u64().unwrap() >= 2, "{stats}");
+
+    // Rules on the unread types are errors, never passes.
+    let errored: BTreeSet<&str> = findings["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "error")
+        .map(|r| r["rule_id"].as_str().unwrap())
+        .collect();
+    for rule in ["PUB-03", "TLS-01", "NET-01", "NET-02", "ENC-05"] {
+        assert!(
+            errored.contains(rule),
+            "{rule} is not an error: {errored:?}"
+        );
+    }
+    for rule in ["IAM-03", "PUB-04", "LOG-01", "EKS-01", "BAK-02"] {
+        assert!(
+            !errored.contains(rule),
+            "{rule} needed none of the failed calls"
+        );
+    }
+    // What could be read is still judged.
+    let found = failures(&findings);
+    assert!(found.contains(&("IAM-03".to_string(), "alice".to_string())));
+    assert!(found.contains(&("PUB-04".to_string(), "gradebook".to_string())));
+
+    // A call slower than --call-timeout is given up and reported, and the rest goes on.
+    let slow = Proxy::start(&moto.url, &json!({"DescribeTable": {"slow": 30}}));
+    let o = rampart_aws(
+        &slow.url,
+        &[
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--services",
+            "dynamodb",
+            "--call-timeout",
+            "2",
+            "-o",
+            "d.json",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let snapshot = read_json(&dir.path().join("d.json"));
+    let timed_out: Vec<&Value> = snapshot["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "error")
+        .collect();
+    assert_eq!(timed_out.len(), 1, "{timed_out:?}");
+    assert!(timed_out[0]["scope"]
+        .as_str()
+        .unwrap()
+        .ends_with("dynamodb/DescribeTable"));
+    assert!(
+        timed_out[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("timed out"),
+        "{}",
+        timed_out[0]
+    );
+
+    // --allow-partial: the same gaps, reported, but the exit status is that of the findings.
+    let o = rampart_aws(
+        &proxy.url,
+        &[
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--services",
+            "s3",
+            "--allow-partial",
+            "-o",
+            "s.json",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let snapshot = read_json(&dir.path().join("s.json"));
+    assert_eq!(
+        coverage_errors(&snapshot),
+        BTreeSet::from(["aws/123456789012/global/s3/GetBucketPolicy".to_string()])
+    );
+}
+
+#[test]
+fn moto_iam_enforcement_reports_exactly_what_the_scanner_may_not_read() {
+    let moto = Server::start();
+    moto.seed(&[]);
+    // A scanning user allowed to read everything but bucket policies and security groups.
+    let keys = moto.python(
+        r#"
+iam = c("iam")
+iam.create_user(UserName="scanner")
+iam.put_user_policy(UserName="scanner", PolicyName="read", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["iam:Get*", "iam:List*", "iam:GenerateCredentialReport", "sts:GetCallerIdentity",
+        "ec2:Describe*", "ec2:Get*", "s3:Get*", "s3:List*", "kms:Describe*", "kms:Get*", "kms:List*",
+        "rds:Describe*", "dynamodb:Describe*", "dynamodb:List*", "cloudtrail:Describe*", "cloudtrail:Get*",
+        "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "wafv2:Get*"], "Resource": "*"},
+    {"Effect": "Deny", "Action": ["s3:GetBucketPolicy", "ec2:DescribeSecurityGroups"], "Resource": "*"}]}))
+k = iam.create_access_key(UserName="scanner")["AccessKey"]
+print(k["AccessKeyId"], k["SecretAccessKey"])
+"#,
+    );
+    let (id, secret) = keys.trim().split_once(' ').unwrap();
+    // From now on moto checks every request against the caller's IAM policies.
+    moto.python("import urllib.request\nurllib.request.urlopen(urllib.request.Request(E + '/moto-api/reset-auth', data=b'0', headers={'Content-Type': 'text/plain'}, method='POST'))");
+    let dir = tempfile::tempdir().unwrap();
+    let o = rampart_aws(
+        &moto.url,
+        // EKS is left out: moto's signature check rejects the SDK's signed REST-JSON GETs
+        // (SignatureDoesNotMatch), which rampart rightly reports, but it is not a permission.
+        &[
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "-o",
+            "s.json",
+            "--services",
+            "iam,ec2,s3,kms,rds,dynamodb,cloudtrail,elbv2",
+        ],
+        dir.path(),
+        &[("AWS_ACCESS_KEY_ID", id), ("AWS_SECRET_ACCESS_KEY", secret)],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let snapshot = read_json(&dir.path().join("s.json"));
+    assert_eq!(
+        coverage_errors(&snapshot),
+        BTreeSet::from([
+            "aws/123456789012/global/s3/GetBucketPolicy".to_string(),
+            "aws/123456789012/us-east-1/ec2/DescribeSecurityGroups".to_string(),
+        ]),
+        "exactly the denied calls"
+    );
+    let n_buckets = snapshot["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "aws_s3_bucket")
+        .count();
+    assert_eq!(n_buckets, 4, "the buckets themselves were still read");
+}
+
+#[test]
+fn shards_merge_into_the_unsharded_snapshot() {
+    let moto = Server::start();
+    moto.seed(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let regions = "us-east-1,eu-west-1,us-west-2";
+    let collect = |out: &str, shard: Option<&str>| {
+        let mut args = vec!["collect", "aws", "--regions", regions, "-o", out];
+        if let Some(s) = shard {
+            args.extend_from_slice(&["--shard", s]);
+        }
+        let o = rampart_aws(&moto.url, &args, dir.path(), &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    };
+    collect("whole.json", None);
+    for k in 1..=3 {
+        collect(&format!("shard-{k}.json"), Some(&format!("{k}/3")));
+    }
+    let shard_sizes: Vec<usize> = (1..=3)
+        .map(|k| {
+            read_json(&dir.path().join(format!("shard-{k}.json")))["resources"]
+                .as_array()
+                .unwrap()
+                .len()
+        })
+        .collect();
+    assert!(
+        shard_sizes.iter().all(|&n| n > 0),
+        "every shard has work: {shard_sizes:?}"
+    );
+    let o = common::rampart(
+        &[
+            "merge",
+            "shard-1.json",
+            "shard-2.json",
+            "shard-3.json",
+            "-o",
+            "merged.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("merged.json")).unwrap(),
+        std::fs::read_to_string(dir.path().join("whole.json")).unwrap(),
+        "the merge of the shards is the unsharded snapshot"
+    );
+    let whole = scan_file(&dir.path().join("whole.json"), dir.path(), &[]);
+    let merged = scan_file(&dir.path().join("merged.json"), dir.path(), &[]);
+    // Findings point into the file they were read from; otherwise they are the same.
+    assert_eq!(
+        whole["results"].to_string(),
+        merged["results"]
+            .to_string()
+            .replace("merged.json", "whole.json")
+    );
+}
+
+#[test]
+fn diff_tells_what_changed_since_the_previous_night() {
+    let moto = Server::start();
+    moto.seed(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let night = |name: &str| {
+        let o = rampart_aws(
+            &moto.url,
+            &[
+                "scan",
+                "aws",
+                "--regions",
+                "us-east-1",
+                "--json",
+                name,
+                "--fail-on",
+                "never",
+                "--format",
+                "json",
+            ],
+            dir.path(),
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    };
+    night("monday.json");
+    // Overnight: versioning fixed on the records bucket, RDP opened to the world.
+    moto.python(
+        r#"
+c("s3").put_bucket_versioning(Bucket="student-records", VersioningConfiguration={"Status": "Enabled"})
+ec2 = c("ec2")
+g = ec2.create_security_group(GroupName="rdp-open", Description="rdp")["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+"#,
+    );
+    night("tuesday.json");
+    let o = common::rampart(
+        &[
+            "diff",
+            "monday.json",
+            "tuesday.json",
+            "--format",
+            "json",
+            "--fail-on-new",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "new failures with --fail-on-new: {}",
+        text(&o)
+    );
+    let d: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let names = |k: &str| -> BTreeSet<(String, String)> {
+        d[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap().to_string(),
+                    f["resource"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        names("new").contains(&("NET-01".into(), "rdp-open".into())),
+        "{d}"
+    );
+    assert_eq!(
+        names("resolved"),
+        BTreeSet::from([("BAK-01".into(), "student-records".into())])
+    );
+    assert!(names("unchanged").contains(&("IAM-03".into(), "alice".into())));
+    let o = common::rampart(
+        &[
+            "diff",
+            "monday.json",
+            "tuesday.json",
+            "--format",
+            "markdown",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("| NET-01 | high | rdp-open |"),
+        "{}",
+        text(&o)
+    );
+}
