@@ -363,6 +363,10 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     }
     if let Some(out) = sources.aws.as_ref().and_then(|a| a.snapshot_out.as_ref()) {
         let text = snapshot.to_json();
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| ScanError::Input(format!("{}: {e}", parent.display())))?;
+        }
         std::fs::write(out, &text)
             .map_err(|e| ScanError::Input(format!("{}: {e}", out.display())))?;
         locate_in_snapshot(&mut snapshot.resources, &text, &rel_path(root, out));

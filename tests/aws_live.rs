@@ -643,3 +643,110 @@ ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[{"IpProtocol": "t
         text(&o)
     );
 }
+
+#[test]
+fn reads_every_account_of_the_organization_through_an_assumed_role() {
+    let moto = Server::start();
+    moto.seed(&[]);
+    // An organization with one member account, which has a bucket of its own.
+    let member = moto.python(
+        r#"
+org = c("organizations")
+org.create_organization(FeatureSet="ALL")
+acct = org.create_account(Email="member@example.edu", AccountName="member")["CreateAccountStatus"]["AccountId"]
+creds = c("sts").assume_role(RoleArn=f"arn:aws:iam::{acct}:role/OrganizationAccountAccessRole", RoleSessionName="seed")["Credentials"]
+s3 = boto3.client("s3", endpoint_url=E, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
+                  aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+s3.create_bucket(Bucket="member-bucket")
+print(acct)
+"#,
+    );
+    let member = member.trim().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let accounts_of = |snapshot: &Value| -> BTreeSet<(String, String)> {
+        snapshot["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["type"] == "aws_s3_bucket")
+            .map(|r| {
+                (
+                    r["account"].as_str().unwrap().to_string(),
+                    r["name"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+
+    let o = rampart_aws(
+        &moto.url,
+        &[
+            "collect",
+            "aws",
+            "--organization",
+            "--role-name",
+            "OrganizationAccountAccessRole",
+            "--regions",
+            "us-east-1",
+            "--services",
+            "s3",
+            "-o",
+            "org.json",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let org = read_json(&dir.path().join("org.json"));
+    let sources: BTreeSet<&str> = org["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(
+        sources.contains("aws:123456789012") && sources.contains(format!("aws:{member}").as_str()),
+        "{sources:?}"
+    );
+    let buckets = accounts_of(&org);
+    assert!(
+        buckets.contains(&(member.clone(), "member-bucket".to_string())),
+        "{buckets:?}"
+    );
+    assert!(
+        buckets.contains(&("123456789012".to_string(), "student-records".to_string())),
+        "{buckets:?}"
+    );
+
+    // The same member from an accounts file (a role ARN), and with --role-arn directly.
+    std::fs::write(
+        dir.path().join("accounts.txt"),
+        format!("# the member account\narn:aws:iam::{member}:role/OrganizationAccountAccessRole\n"),
+    )
+    .unwrap();
+    let role = format!("arn:aws:iam::{member}:role/OrganizationAccountAccessRole");
+    for args in [
+        vec!["--accounts", "accounts.txt"],
+        vec!["--role-arn", role.as_str(), "--external-id", "nightly"],
+    ] {
+        let mut all = vec![
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--services",
+            "s3",
+            "-o",
+            "one.json",
+        ];
+        all.extend(args.iter().copied());
+        let o = rampart_aws(&moto.url, &all, dir.path(), &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let buckets = accounts_of(&read_json(&dir.path().join("one.json")));
+        assert_eq!(
+            buckets,
+            BTreeSet::from([(member.clone(), "member-bucket".to_string())]),
+            "{args:?}"
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! The Kubernetes deployment of the nightly scan (`deploy/kubernetes`): it passes rampart's own
+//! Kubernetes rules, runs an indexed Job of shards as the IRSA service account, and its shard
+//! script, run once per index against a seeded moto server, merges into the unsharded snapshot.
+
+mod common;
+
+use common::{crate_dir, rampart, text};
+use serde_json::Value;
+
+fn yaml(path: &str) -> Value {
+    let text = std::fs::read_to_string(crate_dir().join(path)).unwrap();
+    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn the_deployment_passes_rampart_own_kubernetes_rules() {
+    let o = rampart(
+        &[
+            "scan",
+            "deploy/kubernetes",
+            "--format",
+            "json",
+            "--fail-on",
+            "low",
+        ],
+        &crate_dir(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["summary"]["resources"].as_u64().unwrap() >= 4, "{v}");
+    assert_eq!(v["summary"]["by_status"]["fail"], 0);
+    assert_eq!(v["summary"]["by_status"]["error"], 0);
+}
+
+#[test]
+fn the_cronjob_runs_an_indexed_job_of_shards_as_the_irsa_service_account() {
+    let cron = yaml("deploy/kubernetes/cronjob.yaml");
+    let job = &cron["spec"]["jobTemplate"]["spec"];
+    assert_eq!(job["completionMode"], "Indexed");
+    let pod = &job["template"]["spec"];
+    let env = pod["containers"][0]["env"].as_array().unwrap();
+    let var = |name: &str| {
+        env.iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}"))["value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let shards: u64 = var("SHARDS").parse().unwrap();
+    assert_eq!(job["completions"].as_u64(), Some(shards));
+    assert_eq!(job["parallelism"].as_u64(), Some(shards));
+    assert_eq!(pod["serviceAccountName"], "rampart");
+    let sa = yaml("deploy/kubernetes/serviceaccount.yaml");
+    assert_eq!(sa["metadata"]["name"], "rampart");
+    assert!(sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+        .as_str()
+        .unwrap()
+        .starts_with("arn:aws:iam::"));
+    let kustomization = yaml("deploy/kubernetes/kustomization.yaml");
+    assert_eq!(
+        kustomization["configMapGenerator"][0]["files"][0],
+        "nightly-shard.sh"
+    );
+}
+
+#[cfg(feature = "aws")]
+#[test]
+fn the_shard_script_run_per_index_merges_into_the_unsharded_snapshot() {
+    use common::moto::{rampart_aws, Server};
+    let moto = Server::start();
+    moto.seed(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let regions = "us-east-1,eu-west-1,us-west-2";
+    let o = rampart_aws(
+        &moto.url,
+        &["collect", "aws", "--regions", regions, "-o", "whole.json"],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_rampart"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let evidence = dir.path().join("evidence");
+    for index in 0..3 {
+        let o = std::process::Command::new("sh")
+            .arg(crate_dir().join("deploy/kubernetes/nightly-shard.sh"))
+            .env("PATH", &path)
+            .env("SHARDS", "3")
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .env("EVIDENCE_DIR", &evidence)
+            .env("RUN_ID", "night")
+            .env("RAMPART_ARGS", format!("--regions {regions}"))
+            .env("AWS_ENDPOINT_URL", &moto.url)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", "/nonexistent/rampart-test")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/rampart-test")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .current_dir(dir.path())
+            .output()
+            .expect("sh runs the shard script");
+        assert!(o.status.success(), "shard {index}: {}", text(&o));
+        let merged = evidence.join("night/snapshot.json").exists();
+        assert_eq!(merged, index == 2, "only the last shard merges");
+    }
+    assert_eq!(
+        std::fs::read_to_string(evidence.join("night/snapshot.json")).unwrap(),
+        std::fs::read_to_string(dir.path().join("whole.json")).unwrap()
+    );
+    let findings: Value = serde_json::from_str(
+        &std::fs::read_to_string(evidence.join("night/report/findings.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(findings["summary"]["by_status"]["fail"].as_u64().unwrap() > 0);
+}
