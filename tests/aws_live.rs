@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::moto::{rampart_aws, Proxy, Server};
+use common::moto::{rampart_aws, rampart_aws_ok, Proxy, Server};
 use common::{crate_dir, text};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -71,7 +71,7 @@ fn collects_the_seeded_account_and_finds_every_planted_problem() {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("snapshot.json");
 
-    let o = rampart_aws(
+    let o = rampart_aws_ok(
         &moto.url,
         &[
             "collect",
@@ -82,9 +82,7 @@ fn collects_the_seeded_account_and_finds_every_planted_problem() {
             snap.to_str().unwrap(),
         ],
         dir.path(),
-        &[],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let bytes = std::fs::read(&snap).unwrap();
     let digest = rampart::model::sha256_hex(&bytes);
     assert!(
@@ -136,7 +134,7 @@ fn collects_the_seeded_account_and_finds_every_planted_problem() {
 
     // A second collection of the same account is byte-for-byte the same snapshot.
     let again = dir.path().join("again.json");
-    let o = rampart_aws(
+    rampart_aws_ok(
         &moto.url,
         &[
             "collect",
@@ -147,9 +145,7 @@ fn collects_the_seeded_account_and_finds_every_planted_problem() {
             again.to_str().unwrap(),
         ],
         dir.path(),
-        &[],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(
         std::fs::read(&again).unwrap(),
         bytes,
@@ -173,7 +169,7 @@ fn collects_the_seeded_account_and_finds_every_planted_problem() {
     }
 
     // `scan aws` (collect and evaluate in one) judges exactly as the saved snapshot is judged.
-    let o = rampart_aws(
+    let o = rampart_aws_ok(
         &moto.url,
         &[
             "scan",
@@ -186,9 +182,7 @@ fn collects_the_seeded_account_and_finds_every_planted_problem() {
             "never",
         ],
         dir.path(),
-        &[],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let direct: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(failures(&direct), found);
     // Both judged the same collected snapshot: the one in the file, by its digest.
@@ -203,7 +197,7 @@ fn live_findings_point_at_the_tf_declaration_or_the_snapshot_entry() {
     let dir = tempfile::tempdir().unwrap();
     let tf = crate_dir().join("tests/fixtures/aws-live/terraform");
     let sarif = dir.path().join("results.sarif");
-    let o = rampart_aws(
+    rampart_aws_ok(
         &moto.url,
         &[
             "scan",
@@ -222,9 +216,7 @@ fn live_findings_point_at_the_tf_declaration_or_the_snapshot_entry() {
             "never",
         ],
         dir.path(),
-        &[],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let doc = read_json(&sarif);
     let location = |rule: &str, needle: &str| -> (String, u64) {
         let r = doc["runs"][0]["results"]
@@ -557,7 +549,7 @@ fn diff_tells_what_changed_since_the_previous_night() {
     moto.seed(&[]);
     let dir = tempfile::tempdir().unwrap();
     let night = |name: &str| {
-        let o = rampart_aws(
+        rampart_aws_ok(
             &moto.url,
             &[
                 "scan",
@@ -572,9 +564,7 @@ fn diff_tells_what_changed_since_the_previous_night() {
                 "json",
             ],
             dir.path(),
-            &[],
         );
-        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     };
     night("monday.json");
     // Overnight: versioning fixed on the records bucket, RDP opened to the world.
@@ -678,7 +668,7 @@ print(acct)
             .collect()
     };
 
-    let o = rampart_aws(
+    rampart_aws_ok(
         &moto.url,
         &[
             "collect",
@@ -694,9 +684,7 @@ print(acct)
             "org.json",
         ],
         dir.path(),
-        &[],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let org = read_json(&dir.path().join("org.json"));
     let sources: BTreeSet<&str> = org["sources"]
         .as_array()

@@ -67,18 +67,16 @@ fn the_cronjob_runs_an_indexed_job_of_shards_as_the_irsa_service_account() {
 #[cfg(feature = "aws")]
 #[test]
 fn the_shard_script_run_per_index_merges_into_the_unsharded_snapshot() {
-    use common::moto::{rampart_aws, Server};
+    use common::moto::{aws_env, rampart_aws_ok, Server};
     let moto = Server::start();
     moto.seed(&[]);
     let dir = tempfile::tempdir().unwrap();
     let regions = "us-east-1,eu-west-1,us-west-2";
-    let o = rampart_aws(
+    rampart_aws_ok(
         &moto.url,
         &["collect", "aws", "--regions", regions, "-o", "whole.json"],
         dir.path(),
-        &[],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_rampart"))
         .parent()
@@ -99,13 +97,7 @@ fn the_shard_script_run_per_index_merges_into_the_unsharded_snapshot() {
             .env("EVIDENCE_DIR", &evidence)
             .env("RUN_ID", "night")
             .env("RAMPART_ARGS", format!("--regions {regions}"))
-            .env("AWS_ENDPOINT_URL", &moto.url)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_CONFIG_FILE", "/nonexistent/rampart-test")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/rampart-test")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(aws_env(&moto.url))
             .current_dir(dir.path())
             .output()
             .expect("sh runs the shard script");

@@ -162,29 +162,44 @@ impl Proxy {
     }
 }
 
-/// Runs the real `rampart` against an AWS endpoint with test credentials and nothing from the
-/// machine's own AWS configuration.
+/// Test credentials for an AWS endpoint, and nothing from the machine's own AWS configuration.
+pub fn aws_env(endpoint: &str) -> Vec<(&'static str, String)> {
+    [
+        ("AWS_ENDPOINT_URL", endpoint),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_CONFIG_FILE", "/nonexistent/rampart-test"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/rampart-test"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_string()))
+    .collect()
+}
+
+/// Runs the real `rampart` against an AWS endpoint with [`aws_env`] (and `extra_env` over it).
 pub fn rampart_aws(
     endpoint: &str,
     args: &[&str],
     cwd: &Path,
     extra_env: &[(&str, &str)],
 ) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
-    cmd.args(args)
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", "/nonexistent/rampart-test")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/rampart-test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN");
-    for (k, v) in extra_env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("rampart runs")
+        .env_remove("AWS_SESSION_TOKEN")
+        .envs(aws_env(endpoint))
+        .envs(extra_env.iter().copied())
+        .output()
+        .expect("rampart runs")
+}
+
+/// [`rampart_aws`] that must exit 0.
+pub fn rampart_aws_ok(endpoint: &str, args: &[&str], cwd: &Path) -> Output {
+    let o = rampart_aws(endpoint, args, cwd, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", super::text(&o));
+    o
 }

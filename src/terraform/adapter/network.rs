@@ -310,31 +310,5 @@ pub fn derive(a: &mut Adapter) {
         }
         _ => false,
     };
-    let public_tables: Vec<String> = a
-        .resources
-        .iter()
-        .filter(|r| r.resource_type == "aws_route_table")
-        .filter(|r| {
-            r.attribute("routes")
-                .and_then(Json::as_array)
-                .is_some_and(|routes| {
-                    routes.iter().any(|rt| {
-                        matches!(rt["destination"].as_str(), Some("0.0.0.0/0" | "::/0"))
-                            && is_igw(&rt["target"])
-                    })
-                })
-        })
-        .map(|r| r.uid.clone())
-        .collect();
-    for r in a
-        .resources
-        .iter_mut()
-        .filter(|r| r.resource_type == "aws_subnet")
-    {
-        let public = r
-            .attribute("route_table")
-            .and_then(Json::as_str)
-            .is_some_and(|rt| public_tables.iter().any(|p| p == rt));
-        r.derived["routes_to_internet_gateway"] = json!(public);
-    }
+    crate::analyze::network::mark_public_subnets(&mut a.resources, is_igw);
 }

@@ -167,14 +167,7 @@ pub(crate) async fn targets(
     recorder: &Arc<Recorder>,
     deadline: tokio::time::Instant,
 ) -> Result<Vec<Arc<Sdk>>, LiveError> {
-    let ctx = |account: &str| Ctx {
-        account: account.to_string(),
-        region: None,
-        recorder: recorder.clone(),
-        deadline,
-        concurrency: 1,
-        out: Default::default(),
-    };
+    let ctx = |account: &str| Ctx::new(account, None, recorder, deadline, 1);
     let role_for = |account: &str| -> Result<String, LiveError> {
         if account.starts_with("arn:") {
             return Ok(account.to_string());
@@ -268,14 +261,7 @@ pub(crate) async fn regions(
     if let Some(r) = &opts.regions {
         return r.clone();
     }
-    let ctx = Ctx {
-        account: sdk.account.clone(),
-        region: None,
-        recorder: recorder.clone(),
-        deadline,
-        concurrency: 1,
-        out: Default::default(),
-    };
+    let ctx = Ctx::new(&sdk.account, None, recorder, deadline, 1);
     let ec2 = watched!(ctx, aws_sdk_ec2, sdk.global());
     match ctx
         .call(

@@ -233,14 +233,13 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
                     unit.region.as_deref().unwrap_or("global")
                 );
                 tracing::info!(unit = %label, "collecting");
-                let ctx = Ctx {
-                    account: unit.account.clone(),
-                    region: unit.region.clone(),
-                    recorder,
+                let ctx = Ctx::new(
+                    &unit.account,
+                    unit.region.clone(),
+                    &recorder,
                     deadline,
-                    concurrency: opts.concurrency.max(1),
-                    out: Mutex::new(Vec::new()),
-                };
+                    opts.concurrency.max(1),
+                );
                 match &unit.region {
                     None => {
                         let iam = async {
@@ -455,6 +454,23 @@ type SdkError<E> = aws_smithy_runtime_api::client::result::SdkError<
 >;
 
 impl Ctx {
+    fn new(
+        account: &str,
+        region: Option<String>,
+        recorder: &Arc<Recorder>,
+        deadline: tokio::time::Instant,
+        concurrency: usize,
+    ) -> Ctx {
+        Ctx {
+            account: account.to_string(),
+            region,
+            recorder: recorder.clone(),
+            deadline,
+            concurrency,
+            out: Mutex::new(Vec::new()),
+        }
+    }
+
     fn scope(&self, op: &Op) -> String {
         format!(
             "aws/{}/{}/{}/{}",

@@ -487,37 +487,14 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
 /// Facts that join resources of one region: subnets that route to an internet gateway, and the
 /// databases placed in them (the Terraform adapter derives the same).
 pub(crate) fn derive(resources: &mut [Resource]) {
-    let public_tables: Vec<String> = resources
+    crate::analyze::network::mark_public_subnets(resources, |target| {
+        target.as_str().is_some_and(|t| t.starts_with("igw-"))
+    });
+    let public_subnets: HashMap<String, String> = resources
         .iter()
-        .filter(|r| r.resource_type == "aws_route_table")
-        .filter(|r| {
-            r.attribute("routes")
-                .and_then(Json::as_array)
-                .is_some_and(|routes| {
-                    routes.iter().any(|rt| {
-                        matches!(rt["destination"].as_str(), Some("0.0.0.0/0" | "::/0"))
-                            && rt["target"].as_str().is_some_and(|t| t.starts_with("igw-"))
-                    })
-                })
-        })
-        .map(|r| r.uid.clone())
+        .filter(|r| r.derived["routes_to_internet_gateway"] == json!(true))
+        .filter_map(|r| Some((r.attribute("id")?.as_str()?.to_string(), r.uid.clone())))
         .collect();
-    let mut public_subnets: HashMap<String, String> = HashMap::new();
-    for r in resources
-        .iter_mut()
-        .filter(|r| r.resource_type == "aws_subnet")
-    {
-        let public = r
-            .attribute("route_table")
-            .and_then(Json::as_str)
-            .is_some_and(|t| public_tables.iter().any(|p| p == t));
-        r.derived["routes_to_internet_gateway"] = json!(public);
-        if public {
-            if let Some(id) = r.attribute("id").and_then(Json::as_str) {
-                public_subnets.insert(id.to_string(), r.uid.clone());
-            }
-        }
-    }
     for r in resources
         .iter_mut()
         .filter(|r| r.resource_type == "aws_db_instance" || r.resource_type == "aws_rds_cluster")

@@ -178,45 +178,23 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
         .collect();
     cluster_groups.sort();
     cluster_groups.dedup();
-    let params = |pages: Vec<Vec<(Option<String>, Option<String>)>>| -> Json {
-        let mut m = Map::new();
-        for (k, v) in pages.into_iter().flatten() {
-            if let Some(k) = k {
-                m.insert(k, json!(v));
-            }
-        }
-        Json::Object(m)
-    };
     let instance_params: HashMap<String, Json> = stream::iter(instance_groups)
         .map(|g| {
             let rds = rds.clone();
             async move {
+                let request = rds
+                    .describe_db_parameters()
+                    .db_parameter_group_name(&g)
+                    .source("user");
                 let pages = ctx
                     .pages(
                         &ops::RDS_DESCRIBE_DB_PARAMETERS,
                         &g,
-                        rds.describe_db_parameters()
-                            .db_parameter_group_name(&g)
-                            .source("user")
-                            .into_paginator()
-                            .send(),
+                        request.into_paginator().send(),
                     )
                     .await;
-                let list = pages
-                    .iter()
-                    .map(|p| {
-                        p.parameters()
-                            .iter()
-                            .map(|x| {
-                                (
-                                    x.parameter_name().map(str::to_string),
-                                    x.parameter_value().map(str::to_string),
-                                )
-                            })
-                            .collect()
-                    })
-                    .collect();
-                (g, params(list))
+                let params = parameters(pages.iter().flat_map(|p| p.parameters()));
+                (g, params)
             }
         })
         .buffer_unordered(ctx.concurrency)
@@ -226,32 +204,19 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
         .map(|g| {
             let rds = rds.clone();
             async move {
+                let request = rds
+                    .describe_db_cluster_parameters()
+                    .db_cluster_parameter_group_name(&g)
+                    .source("user");
                 let pages = ctx
                     .pages(
                         &ops::RDS_DESCRIBE_DB_CLUSTER_PARAMETERS,
                         &g,
-                        rds.describe_db_cluster_parameters()
-                            .db_cluster_parameter_group_name(&g)
-                            .source("user")
-                            .into_paginator()
-                            .send(),
+                        request.into_paginator().send(),
                     )
                     .await;
-                let list = pages
-                    .iter()
-                    .map(|p| {
-                        p.parameters()
-                            .iter()
-                            .map(|x| {
-                                (
-                                    x.parameter_name().map(str::to_string),
-                                    x.parameter_value().map(str::to_string),
-                                )
-                            })
-                            .collect()
-                    })
-                    .collect();
-                (g, params(list))
+                let params = parameters(pages.iter().flat_map(|p| p.parameters()));
+                (g, params)
             }
         })
         .buffer_unordered(ctx.concurrency)
@@ -442,6 +407,18 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
         .await;
     out.extend(snaps);
     ctx.push_all(out);
+}
+
+/// Parameters set in a group (`Source=user`: those that differ from the engine's defaults),
+/// as the Terraform adapter has them: name → value.
+fn parameters<'a>(list: impl Iterator<Item = &'a aws_sdk_rds::types::Parameter>) -> Json {
+    let mut m = Map::new();
+    for p in list {
+        if let Some(name) = p.parameter_name() {
+            m.insert(name.to_string(), json!(p.parameter_value()));
+        }
+    }
+    Json::Object(m)
 }
 
 pub(crate) async fn collect_dynamodb(ctx: &Ctx, conf: &aws_config::SdkConfig) {
