@@ -91,6 +91,7 @@ fn collects_the_seeded_account_and_finds_every_planted_problem() {
         text(&o)
     );
     let snapshot = read_json(&snap);
+    common::assert_valid(&common::schema_validator("snapshot.schema.json"), &snapshot);
     assert_eq!(
         coverage_errors(&snapshot),
         BTreeSet::new(),
@@ -154,6 +155,7 @@ fn collects_the_seeded_account_and_finds_every_planted_problem() {
 
     // Every planted problem is found; nothing fails on the resources configured well.
     let findings = scan_file(&snap, dir.path(), &[]);
+    common::assert_valid(&common::schema_validator("findings.schema.json"), &findings);
     let found = failures(&findings);
     let planted: BTreeSet<(String, String)> =
         serde_json::from_value(seeded["planted"].clone()).unwrap();

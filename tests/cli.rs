@@ -6,31 +6,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-fn schema_validator(name: &str) -> jsonschema::Validator {
-    let load = |n: &str| -> Value {
-        serde_json::from_str(
-            &std::fs::read_to_string(crate_dir().join("reports/schema").join(n)).unwrap(),
-        )
-        .unwrap()
-    };
-    let snapshot = load("snapshot.schema.json");
-    jsonschema::options()
-        .with_resource(
-            "https://rampart.invalid/schema/snapshot.schema.json",
-            jsonschema::Resource::from_contents(snapshot).unwrap(),
-        )
-        .build(&load(name))
-        .expect("schema compiles")
-}
-
-fn assert_valid(v: &jsonschema::Validator, doc: &Value) {
-    let errors: Vec<String> = v
-        .iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-}
-
 fn scan_json(args: &[&str]) -> (Option<i32>, Value) {
     scan_json_in(args, &crate_dir())
 }

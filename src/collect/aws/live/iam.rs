@@ -152,6 +152,18 @@ async fn credentials(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
         .flat_map(|p| p.virtual_mfa_devices())
         .any(|d| d.serial_number().ends_with(":mfa/root-account-mfa-device"));
 
+    if let Some(map) = summary.as_ref().and_then(|s| s.summary_map()) {
+        let mut r = ctx.resource(
+            &format!("aws:{}:account-summary", ctx.account),
+            "aws_iam_account_summary",
+            "IAM account summary",
+            &ops::IAM_GET_ACCOUNT_SUMMARY,
+        );
+        let counts: std::collections::BTreeMap<&str, i32> =
+            map.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        r.set_attribute("summary", json!(counts), explicit());
+        ctx.push(r);
+    }
     let Some(text) = report else { return };
     let rel = format!("aws/{}/credential-report.csv", ctx.account);
     let (mut found, diags) = credential_report::import(&text, &rel);
