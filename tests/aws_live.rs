@@ -219,6 +219,7 @@ fn live_findings_point_at_the_tf_declaration_or_the_snapshot_entry() {
         ],
         dir.path(),
     );
+    common::sarif_multitool_problems(&sarif);
     let doc = read_json(&sarif);
     let location = |rule: &str, needle: &str| -> (String, u64) {
         let r = doc["runs"][0]["results"]

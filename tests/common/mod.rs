@@ -109,3 +109,33 @@ pub fn assert_valid(v: &jsonschema::Validator, doc: &Value) {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// What Microsoft's SARIF multitool (`validate --rule-kind Gh;Sarif`, GitHub's ingestion rules)
+/// finds in a SARIF file; fails on any error.
+pub fn sarif_multitool_problems(sarif: &Path) -> Vec<Value> {
+    let multitool = tool(
+        "SARIF_MULTITOOL",
+        &crate_dir()
+            .join("tests/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"),
+        "Microsoft's SARIF multitool (npm @microsoft/sarif-multitool)",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("validation.sarif");
+    let v = Command::new(&multitool)
+        .args(["validate", "--rule-kind", "Gh;Sarif", "--output"])
+        .arg(&report)
+        .arg(sarif)
+        .current_dir(dir.path())
+        .output()
+        .expect("multitool runs");
+    assert!(v.status.success(), "multitool failed: {}", text(&v));
+    let validation: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let problems = validation["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let errors: Vec<&Value> = problems.iter().filter(|r| r["level"] == "error").collect();
+    assert!(errors.is_empty(), "SARIF validation errors: {errors:#?}");
+    problems
+}
