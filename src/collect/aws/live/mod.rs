@@ -242,56 +242,24 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
                 );
                 match &unit.region {
                     None => {
-                        let iam = async {
-                            if wanted("iam") {
-                                iam::collect(&ctx, &sdk).await
-                            }
-                        };
-                        let s3 = async {
-                            if wanted("s3") {
-                                s3::collect(&ctx, &sdk).await
-                            }
-                        };
-                        futures::join!(iam, s3);
+                        futures::join!(
+                            if_wanted(wanted("iam"), iam::collect(&ctx, &sdk)),
+                            if_wanted(wanted("s3"), s3::collect(&ctx, &sdk)),
+                        );
                     }
                     Some(region) => {
                         let conf = sdk.regional(region);
                         futures::join!(
-                            async {
-                                if wanted("ec2") {
-                                    network::collect(&ctx, &conf).await
-                                }
-                            },
-                            async {
-                                if wanted("kms") {
-                                    storage::collect_kms(&ctx, &conf).await
-                                }
-                            },
-                            async {
-                                if wanted("rds") {
-                                    storage::collect_rds(&ctx, &conf).await
-                                }
-                            },
-                            async {
-                                if wanted("dynamodb") {
-                                    storage::collect_dynamodb(&ctx, &conf).await
-                                }
-                            },
-                            async {
-                                if wanted("cloudtrail") {
-                                    compute::collect_cloudtrail(&ctx, &conf).await
-                                }
-                            },
-                            async {
-                                if wanted("eks") {
-                                    compute::collect_eks(&ctx, &conf).await
-                                }
-                            },
-                            async {
-                                if wanted("elbv2") {
-                                    compute::collect_elb(&ctx, &conf).await
-                                }
-                            },
+                            if_wanted(wanted("ec2"), network::collect(&ctx, &conf)),
+                            if_wanted(wanted("kms"), storage::collect_kms(&ctx, &conf)),
+                            if_wanted(wanted("rds"), storage::collect_rds(&ctx, &conf)),
+                            if_wanted(wanted("dynamodb"), storage::collect_dynamodb(&ctx, &conf)),
+                            if_wanted(
+                                wanted("cloudtrail"),
+                                compute::collect_cloudtrail(&ctx, &conf)
+                            ),
+                            if_wanted(wanted("eks"), compute::collect_eks(&ctx, &conf)),
+                            if_wanted(wanted("elbv2"), compute::collect_elb(&ctx, &conf)),
                         );
                     }
                 }
@@ -321,6 +289,13 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
             .map(|t| format!("aws:{}", t.account))
             .collect(),
     })
+}
+
+/// Runs a service's collector if the service was asked for (a future does nothing until awaited).
+async fn if_wanted(wanted: bool, collect: impl std::future::Future<Output = ()>) {
+    if wanted {
+        collect.await
+    }
 }
 
 /// The outcome of one kind of call in one account and region.
