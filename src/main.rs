@@ -198,7 +198,7 @@ impl AwsArgs {
             };
             let shard = match &self.shard {
                 Some(s) => s.parse().map_err(anyhow::Error::msg)?,
-                None => live::Shard { index: 0, count: 1 },
+                None => live::Shard::default(),
             };
             use std::io::IsTerminal;
             Ok(scan::AwsSource {

@@ -741,3 +741,40 @@ print(acct)
         );
     }
 }
+
+#[test]
+fn without_regions_every_region_enabled_for_the_account_is_read() {
+    let moto = Server::start();
+    moto.seed(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    rampart_aws_ok(
+        &moto.url,
+        &["collect", "aws", "--services", "kms", "-o", "kms.json"],
+        dir.path(),
+    );
+    let snapshot = read_json(&dir.path().join("kms.json"));
+    let scopes: Vec<&str> = snapshot["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["scope"].as_str().unwrap())
+        .collect();
+    assert!(
+        scopes.contains(&"aws/123456789012/global/ec2/DescribeRegions"),
+        "{scopes:?}"
+    );
+    let regions: BTreeSet<&str> = scopes
+        .iter()
+        .filter(|s| s.ends_with("/kms/ListKeys"))
+        .map(|s| s.split('/').nth(2).unwrap())
+        .collect();
+    assert!(regions.len() >= 10, "only {regions:?}");
+    assert!(regions.contains("us-east-1") && regions.contains("eu-west-1"));
+    let keys = snapshot["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "aws_kms_key" && r["region"] == "us-east-1")
+        .count();
+    assert_eq!(keys, 2, "the seeded keys");
+}

@@ -172,6 +172,11 @@ pub(crate) async fn targets(
         if account.starts_with("arn:") {
             return Ok(account.to_string());
         }
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(LiveError::Options(format!(
+                "{account:?} is neither a 12-digit account id nor a role ARN"
+            )));
+        }
         let name = opts.role_name.as_deref().ok_or_else(|| {
             LiveError::Options(format!(
                 "account {account}: give --role-name (the role to assume in each account) or a role ARN"

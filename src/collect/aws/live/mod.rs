@@ -90,7 +90,7 @@ impl Default for Options {
             organization: false,
             role_name: None,
             services: Vec::new(),
-            shard: Shard { index: 0, count: 1 },
+            shard: Shard::default(),
             concurrency: 16,
             call_timeout: Duration::from_secs(60),
             deadline: Duration::from_secs(3600),
@@ -104,6 +104,13 @@ impl Default for Options {
 pub struct Shard {
     pub index: usize,
     pub count: usize,
+}
+
+impl Default for Shard {
+    /// All of the work.
+    fn default() -> Self {
+        Shard { index: 0, count: 1 }
+    }
 }
 
 impl std::str::FromStr for Shard {
