@@ -9,7 +9,7 @@ no planted problem was missed.
 For scale: Prowler 5.46 took about 150 s wall, 87 s CPU and 7,500 requests for the same services
 at that size on this machine.
 
-Usage: bench/aws_scan.py [--runs N] [--scale N]
+Usage: bench/aws_scan.py [--runs N] [--scale N] [--concurrency N]
 """
 import argparse
 import json
@@ -48,6 +48,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--concurrency", type=int, help="rampart's --concurrency (default: its own)")
     args = ap.parse_args()
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "rampart"], cwd=ROOT, check=True)
@@ -80,6 +81,8 @@ def main():
                         AWS_SHARED_CREDENTIALS_FILE="/dev/null", AWS_EC2_METADATA_DISABLED="true")
         cmd = [binary, "scan", "aws", "--regions", "us-east-1", "--services", SERVICES,
                "--format", "json", "--fail-on", "never"]
+        if args.concurrency:
+            cmd += ["--concurrency", str(args.concurrency)]
         samples = []
         findings = None
         for _ in range(args.runs):
@@ -98,7 +101,8 @@ def main():
             findings = json.loads(stdout)
 
         failed = {(r["rule_id"], r["resource"]["name"]) for r in findings["results"] if r["status"] == "fail"}
-        missed = [p for p in map(tuple, seeded["planted"]) if p not in failed]
+        # TLS-03 judges load balancer listeners (elbv2), which is not among the compared services.
+        missed = [p for p in map(tuple, seeded["planted"]) if p not in failed and p[0] != "TLS-03"]
         errors = [c["scope"] for c in findings["coverage"] if c["status"] == "error"]
         wall = statistics.median(s[0] for s in samples)
         cpu = statistics.median(s[1] for s in samples)

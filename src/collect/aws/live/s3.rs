@@ -64,14 +64,22 @@ async fn buckets(ctx: &Ctx, sdk: &client::Sdk, global: &aws_sdk_s3::Client) {
             global.list_buckets().into_paginator().send(),
         )
         .await;
-    let names: Vec<String> = pages
+    // ListBuckets names each bucket's region (BucketRegion) on current AWS; where it does not,
+    // GetBucketLocation does.
+    let listed: Vec<(String, Option<String>)> = pages
         .iter()
         .flat_map(|p| p.buckets())
-        .filter_map(|b| b.name().map(str::to_string))
+        .filter_map(|b| {
+            let region = b.bucket_region().filter(|r| !r.is_empty());
+            Some((b.name()?.to_string(), region.map(str::to_string)))
+        })
         .collect();
     // Each bucket is read in its own region; a client per region.
-    let located: Vec<(String, Option<String>)> = stream::iter(names)
-        .map(|name| async move {
+    let located: Vec<(String, Option<String>)> = stream::iter(listed)
+        .map(|(name, listed_region)| async move {
+            if listed_region.is_some() {
+                return (name, listed_region);
+            }
             let region = ctx
                 .call(
                     &ops::S3_GET_BUCKET_LOCATION,
