@@ -4,7 +4,8 @@
 #   The root user can do anything, including closing the account, and no policy limits it. From the
 #   credential report's root row: MFA is active, neither access key is active, and neither its
 #   password nor a key was used in the last 30 days (use of root is for the few tasks that need it).
-#   Whether the MFA device is hardware is not in the report.
+#   Read live, the account's virtual MFA devices also tell whether root's MFA is a virtual device
+#   where CIS asks for hardware; the credential report alone does not say.
 # custom:
 #   id: IAM-04
 #   severity: critical
@@ -45,4 +46,11 @@ deny contains {"uid": r.uid, "key": "recent_use", "path": path, "msg": sprintf("
 	some path, days in object.get(r.derived, "age_days", {})
 	path in {"password_last_used", "access_keys.0.last_used", "access_keys.1.last_used"}
 	days < recent_days
+}
+
+deny contains lib.finding(r, "mfa_virtual", "the root user's MFA is a virtual device, not a hardware one") if {
+	some uid in applies
+	r := lib.resource(uid)
+	r.attributes.mfa_active == true
+	r.attributes.mfa_virtual == true
 }

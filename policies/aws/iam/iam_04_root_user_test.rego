@@ -23,3 +23,12 @@ test_root_without_mfa_and_used_yesterday_fails_twice if {
 test_users_are_out_of_scope if {
 	count(iam_04.applies) == 0 with input as inp({"uid": "u", "attributes": {"root": false}})
 }
+
+test_root_with_virtual_mfa_fails if {
+	some f in iam_04.deny with input as inp(root({"mfa_virtual": true}, {"password_last_used": 200}))
+	f.path == "mfa_virtual"
+}
+
+test_root_with_hardware_mfa_passes if {
+	count(iam_04.deny) == 0 with input as inp(root({"mfa_virtual": false}, {"password_last_used": 200}))
+}
