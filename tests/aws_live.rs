@@ -740,6 +740,45 @@ print(acct)
             "{args:?}"
         );
     }
+
+    // Without the account list nothing is read (the caller's account alone would pass for the
+    // organization), and every rule on AWS data is unassessed.
+    let proxy = Proxy::start(&moto.url, &json!({"ListAccounts": "deny"}));
+    let o = rampart_aws(
+        &proxy.url,
+        &[
+            "collect",
+            "aws",
+            "--organization",
+            "--role-name",
+            "OrganizationAccountAccessRole",
+            "--regions",
+            "us-east-1",
+            "--services",
+            "s3",
+            "-o",
+            "denied.json",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let denied = read_json(&dir.path().join("denied.json"));
+    assert_eq!(denied["resources"].as_array().unwrap().len(), 0);
+    let gap = denied["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["scope"] == "aws/organization/global/organizations/ListAccounts")
+        .expect("the listing is a coverage entry");
+    assert_eq!(gap["status"], "error");
+    assert!(
+        gap["resource_types"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("aws_s3_bucket")),
+        "{gap}"
+    );
 }
 
 #[test]

@@ -200,6 +200,11 @@ pub(crate) async fn targets(
                 org.list_accounts().into_paginator().send(),
             )
             .await;
+        let scope = org_ctx.scope(&ops::ORG_LIST_ACCOUNTS);
+        if !recorder.failures(&scope).is_empty() {
+            // Accounts not listed are not read: every rule on AWS data is unassessed.
+            recorder.unreadable_account(&scope);
+        }
         wanted.extend(pages.iter().flat_map(|p| p.accounts()).filter_map(|a| {
             let active = a
                 .state()
@@ -213,7 +218,9 @@ pub(crate) async fn targets(
     wanted.dedup();
 
     let mut out = Vec::new();
-    if wanted.is_empty() {
+    // With --organization and no account listed (the listing failed, and is a coverage error),
+    // nothing is read: the caller's own account alone would pass for the organization.
+    if wanted.is_empty() && !opts.organization {
         let caller = ctx("caller");
         let sts = watched!(caller, aws_sdk_sts, &base);
         let who = caller
@@ -224,10 +231,8 @@ pub(crate) async fn targets(
             )
             .await
             .ok_or_else(|| {
-                LiveError::Credentials(
-                    "sts:GetCallerIdentity failed: the credentials are not valid for this endpoint"
-                        .into(),
-                )
+                let why = recorder.failures(&caller.scope(&ops::STS_GET_CALLER_IDENTITY));
+                LiveError::Credentials(format!("sts:GetCallerIdentity failed: {why}"))
             })?;
         out.push(Arc::new(Sdk {
             account: who.account().unwrap_or("unknown").to_string(),

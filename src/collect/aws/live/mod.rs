@@ -349,6 +349,14 @@ impl Recorder {
         }
     }
 
+    /// The failures recorded for one scope, joined.
+    fn failures(&self, scope: &str) -> String {
+        let ops = self.ops.lock().expect("not poisoned");
+        ops.get(scope)
+            .map(|r| r.failures.join("; "))
+            .unwrap_or_default()
+    }
+
     /// An account that could not be entered: everything in it is unread.
     fn unreadable_account(&self, scope: &str) {
         let mut types: Vec<String> = ops::ALL
