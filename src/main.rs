@@ -484,6 +484,7 @@ fn run() -> Result<u8> {
         Command::Collect(args) => {
             let snapshot = scan::build_snapshot(&args.source.sources()?)?;
             write_snapshot(&snapshot, args.output.as_deref())?;
+            warn_incomplete(&snapshot, args.source.allow_partial);
             Ok(if snapshot.is_incomplete() && !args.source.allow_partial {
                 EXIT_INCOMPLETE
             } else {
@@ -694,6 +695,27 @@ impl Timer {
     }
 }
 
+/// Says on standard error that some input could not be read, and how much.
+fn warn_incomplete(snapshot: &Snapshot, allow_partial: bool) {
+    if !snapshot.is_incomplete() {
+        return;
+    }
+    let gaps = snapshot
+        .coverage
+        .iter()
+        .filter(|c| c.status == rampart::model::CoverageStatus::Error)
+        .count();
+    let errors = snapshot
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == rampart::model::DiagnosticLevel::Error)
+        .count();
+    eprintln!(
+        "rampart: incomplete: {gaps} coverage gap(s), {errors} input error(s); rules that needed the data report `error`{}",
+        if allow_partial { " (--allow-partial)" } else { "" }
+    );
+}
+
 /// Writes a snapshot to a file or standard output and prints its SHA-256 (the digest findings
 /// and evidence packs record).
 fn write_snapshot(snapshot: &Snapshot, output: Option<&Path>) -> Result<()> {
@@ -893,18 +915,7 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
     stdout_writer.write(&report, &mut out)?;
     out.flush()?;
 
-    if outcome.is_incomplete() {
-        let gaps = outcome
-            .snapshot
-            .coverage
-            .iter()
-            .filter(|c| c.status == rampart::model::CoverageStatus::Error)
-            .count();
-        eprintln!(
-            "rampart: incomplete: {gaps} coverage gap(s); rules that needed the data report `error`{}",
-            if allow_partial { " (--allow-partial)" } else { "" }
-        );
-    }
+    warn_incomplete(&outcome.snapshot, allow_partial);
     Ok(if outcome.is_incomplete() && !allow_partial {
         EXIT_INCOMPLETE
     } else if report.blocking().next().is_some() {
