@@ -651,6 +651,9 @@ creds = c("sts").assume_role(RoleArn=f"arn:aws:iam::{acct}:role/OrganizationAcco
 s3 = boto3.client("s3", endpoint_url=E, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
                   aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
 s3.create_bucket(Bucket="member-bucket")
+scp = org.create_policy(Name="no-bucket-deletion", Type="SERVICE_CONTROL_POLICY", Description="guard",
+    Content=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}]}))
+org.attach_policy(PolicyId=scp["Policy"]["PolicySummary"]["Id"], TargetId=acct)
 print(acct)
 "#,
     );
@@ -699,6 +702,31 @@ print(acct)
         sources.contains("aws:123456789012") && sources.contains(format!("aws:{member}").as_str()),
         "{sources:?}"
     );
+    // The service control policies that apply, with where they are attached.
+    let scps: Vec<&Value> = org["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "aws_organizations_policy")
+        .collect();
+    let guard = scps
+        .iter()
+        .find(|p| p["name"] == "no-bucket-deletion")
+        .unwrap_or_else(|| panic!("SCP not read: {scps:?}"));
+    assert!(guard["attributes"].to_string().contains(&member), "{guard}");
+    assert!(
+        guard["attributes"].to_string().contains("s3:DeleteBucket"),
+        "{guard}"
+    );
+    assert!(
+        scps.iter().any(|p| p["name"] == "FullAWSAccess"),
+        "{scps:?}"
+    );
+    assert!(org["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["type"] == "aws_organizations_account" && r["name"] == member.as_str()));
     let buckets = accounts_of(&org);
     assert!(
         buckets.contains(&(member.clone(), "member-bucket".to_string())),

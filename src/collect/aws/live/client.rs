@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{ops, Ctx, LiveError, Options, Recorder};
+use crate::model::Resource;
 
 /// Attempts per call, the first included; adaptive mode also slows down on throttling.
 const MAX_ATTEMPTS: u32 = 5;
@@ -161,12 +162,15 @@ async fn assume(base: &SdkConfig, role_arn: &str, external_id: Option<&str>) -> 
 
 /// Every account to read, each with credentials, identified by `sts:GetCallerIdentity`. An
 /// account whose role cannot be assumed is a coverage error for everything in it.
+///
+/// With `--organization`, the first shard also reads the service control policies that apply
+/// to the accounts (returned as resources).
 pub(crate) async fn targets(
     opts: &Options,
     base: &SdkConfig,
     recorder: &Arc<Recorder>,
     deadline: tokio::time::Instant,
-) -> Result<Vec<Arc<Sdk>>, LiveError> {
+) -> Result<(Vec<Arc<Sdk>>, Vec<Resource>), LiveError> {
     let ctx = |account: &str| Ctx::new(account, None, recorder, deadline, 1);
     let role_for = |account: &str| -> Result<String, LiveError> {
         if account.starts_with("arn:") {
@@ -190,6 +194,7 @@ pub(crate) async fn targets(
         None => base.clone(),
     };
     let mut wanted: Vec<String> = opts.accounts.clone();
+    let mut policies = Vec::new();
     if opts.organization {
         let org_ctx = ctx("organization");
         let org = watched!(org_ctx, aws_sdk_organizations, &base);
@@ -213,6 +218,9 @@ pub(crate) async fn targets(
                 .unwrap_or(true);
             active.then(|| a.id().map(str::to_string)).flatten()
         }));
+        if opts.shard.index == 0 && !wanted.is_empty() {
+            policies = super::organization::service_control_policies(&org_ctx, &org, &wanted).await;
+        }
     }
     wanted.sort();
     wanted.dedup();
@@ -238,7 +246,7 @@ pub(crate) async fn targets(
             account: who.account().unwrap_or("unknown").to_string(),
             conf: base,
         }));
-        return Ok(out);
+        return Ok((out, policies));
     }
     for w in wanted {
         let role = role_for(&w)?;
@@ -258,7 +266,7 @@ pub(crate) async fn targets(
             None => recorder.unreadable_account(&c.scope(&ops::STS_GET_CALLER_IDENTITY)),
         }
     }
-    Ok(out)
+    Ok((out, policies))
 }
 
 /// The regions to read: as given, or every region enabled for the account.

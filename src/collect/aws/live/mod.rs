@@ -23,6 +23,7 @@ mod compute;
 mod iam;
 mod network;
 pub mod ops;
+mod organization;
 mod s3;
 mod storage;
 
@@ -185,7 +186,7 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
     let recorder = Arc::new(Recorder::default());
     let deadline = tokio::time::Instant::now() + opts.deadline;
     let base = client::load(opts).await?;
-    let targets = client::targets(opts, &base, &recorder, deadline).await?;
+    let (targets, policies) = client::targets(opts, &base, &recorder, deadline).await?;
 
     // The units of every account, in one deterministic order, then this shard's share.
     let mut units: Vec<(Unit, Arc<Sdk>)> = Vec::new();
@@ -227,7 +228,7 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
         bar
     });
     let wanted = |s: &str| opts.services.is_empty() || opts.services.iter().any(|x| x == s);
-    let resources = Arc::new(Mutex::new(Vec::new()));
+    let resources = Arc::new(Mutex::new(policies));
     stream::iter(mine)
         .for_each_concurrent(4, |(unit, sdk)| {
             let recorder = recorder.clone();

@@ -29,6 +29,9 @@ ops! {
     STS_GET_CALLER_IDENTITY = "sts" "GetCallerIdentity" "sts:GetCallerIdentity" [];
     EC2_DESCRIBE_REGIONS = "ec2" "DescribeRegions" "ec2:DescribeRegions" [];
     ORG_LIST_ACCOUNTS = "organizations" "ListAccounts" "organizations:ListAccounts" [];
+    ORG_LIST_PARENTS = "organizations" "ListParents" "organizations:ListParents" ["aws_organizations_account"];
+    ORG_LIST_POLICIES_FOR_TARGET = "organizations" "ListPoliciesForTarget" "organizations:ListPoliciesForTarget" ["aws_organizations_policy"];
+    ORG_DESCRIBE_POLICY = "organizations" "DescribePolicy" "organizations:DescribePolicy" ["aws_organizations_policy"];
 
     IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS = "iam" "GetAccountAuthorizationDetails" "iam:GetAccountAuthorizationDetails" ["aws_iam_user", "aws_iam_role", "aws_iam_group", "aws_iam_policy"];
     IAM_GENERATE_CREDENTIAL_REPORT = "iam" "GenerateCredentialReport" "iam:GenerateCredentialReport" ["aws_iam_user_credentials"];
