@@ -404,6 +404,42 @@ fn denied_throttled_failing_and_slow_calls_are_errors_for_exactly_their_rules() 
         timed_out[0]
     );
 
+    // The overall deadline ends the collection; what was not read by then is reported unread.
+    let o = rampart_aws(
+        &slow.url,
+        &[
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--services",
+            "dynamodb",
+            "--deadline",
+            "3",
+            "-o",
+            "late.json",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let late = read_json(&dir.path().join("late.json"));
+    let unread: Vec<&Value> = late["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "error")
+        .collect();
+    assert_eq!(unread.len(), 1, "{unread:?}");
+    assert!(
+        unread[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("overall deadline"),
+        "{}",
+        unread[0]
+    );
+
     // --allow-partial: the same gaps, reported, but the exit status is that of the findings.
     let o = rampart_aws(
         &proxy.url,
