@@ -129,24 +129,22 @@ fn tags(list: &[aws_sdk_iam::types::Tag]) -> Json {
 /// The credential report, with the root user's row completed from the account summary and the
 /// virtual MFA devices when the report lacks it.
 async fn credentials(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
-    let report = credential_report_text(ctx, iam).await;
-    let summary = ctx
-        .call(
+    let (report, summary, mfa) = futures::join!(
+        credential_report_text(ctx, iam),
+        ctx.call(
             &ops::IAM_GET_ACCOUNT_SUMMARY,
             "",
             iam.get_account_summary().send(),
-        )
-        .await;
-    let mfa = ctx
-        .pages(
+        ),
+        ctx.pages(
             &ops::IAM_LIST_VIRTUAL_MFA_DEVICES,
             "",
             iam.list_virtual_mfa_devices()
                 .assignment_status(aws_sdk_iam::types::AssignmentStatusType::Assigned)
                 .into_paginator()
                 .send(),
-        )
-        .await;
+        ),
+    );
     let root_virtual_mfa = mfa
         .iter()
         .flat_map(|p| p.virtual_mfa_devices())
@@ -168,7 +166,8 @@ async fn credentials(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
     let rel = format!("aws/{}/credential-report.csv", ctx.account);
     let (mut found, diags) = credential_report::import(&text, &rel);
     for d in diags {
-        tracing::warn!("{}", d.message);
+        // A row that cannot be read is a user whose credentials go unjudged.
+        ctx.record_failure(&ops::IAM_GET_CREDENTIAL_REPORT, &d.message);
     }
     for r in &mut found {
         // The CSV exists only in memory: findings point at the snapshot entry instead.
@@ -181,8 +180,9 @@ async fn credentials(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
     if !found.iter().any(|r| r.attributes["root"] == json!(true)) {
         match summary.as_ref().and_then(|s| s.summary_map()) {
             Some(map) => found.push(root_from_summary(ctx, map, root_virtual_mfa)),
-            None => tracing::warn!(
-                "the credential report has no root row and the account summary is unavailable"
+            None => ctx.record_failure(
+                &ops::IAM_GET_CREDENTIAL_REPORT,
+                "the report has no root row and the account summary could not be read",
             ),
         }
     }
