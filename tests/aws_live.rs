@@ -365,79 +365,49 @@ fn denied_throttled_failing_and_slow_calls_are_errors_for_exactly_their_rules() 
 
     // A call slower than --call-timeout is given up and reported, and the rest goes on.
     let slow = Proxy::start(&moto.url, &json!({"DescribeTable": {"slow": 30}}));
-    let o = rampart_aws(
-        &slow.url,
-        &[
-            "collect",
-            "aws",
-            "--regions",
-            "us-east-1",
-            "--services",
-            "dynamodb",
-            "--call-timeout",
-            "2",
-            "-o",
-            "d.json",
-        ],
-        dir.path(),
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    let snapshot = read_json(&dir.path().join("d.json"));
-    let timed_out: Vec<&Value> = snapshot["coverage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["status"] == "error")
-        .collect();
-    assert_eq!(timed_out.len(), 1, "{timed_out:?}");
-    assert!(timed_out[0]["scope"]
+    let only_gap = |limit: &str, seconds: &str, out: &str| -> Value {
+        let o = rampart_aws(
+            &slow.url,
+            &[
+                "collect",
+                "aws",
+                "--regions",
+                "us-east-1",
+                "--services",
+                "dynamodb",
+                limit,
+                seconds,
+                "-o",
+                out,
+            ],
+            dir.path(),
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let snapshot = read_json(&dir.path().join(out));
+        let gaps: Vec<&Value> = snapshot["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "error")
+            .collect();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        gaps[0].clone()
+    };
+    let gap = only_gap("--call-timeout", "2", "d.json");
+    assert!(gap["scope"]
         .as_str()
         .unwrap()
         .ends_with("dynamodb/DescribeTable"));
     assert!(
-        timed_out[0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("timed out"),
-        "{}",
-        timed_out[0]
+        gap["detail"].as_str().unwrap().contains("timed out"),
+        "{gap}"
     );
-
     // The overall deadline ends the collection; what was not read by then is reported unread.
-    let o = rampart_aws(
-        &slow.url,
-        &[
-            "collect",
-            "aws",
-            "--regions",
-            "us-east-1",
-            "--services",
-            "dynamodb",
-            "--deadline",
-            "3",
-            "-o",
-            "late.json",
-        ],
-        dir.path(),
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    let late = read_json(&dir.path().join("late.json"));
-    let unread: Vec<&Value> = late["coverage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["status"] == "error")
-        .collect();
-    assert_eq!(unread.len(), 1, "{unread:?}");
+    let gap = only_gap("--deadline", "3", "late.json");
     assert!(
-        unread[0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("overall deadline"),
-        "{}",
-        unread[0]
+        gap["detail"].as_str().unwrap().contains("overall deadline"),
+        "{gap}"
     );
 
     // --allow-partial: the same gaps, reported, but the exit status is that of the findings.
