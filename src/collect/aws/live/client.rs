@@ -171,7 +171,7 @@ pub(crate) async fn targets(
     recorder: &Arc<Recorder>,
     deadline: tokio::time::Instant,
 ) -> Result<(Vec<Arc<Sdk>>, Vec<Resource>), LiveError> {
-    let ctx = |account: &str| Ctx::new(account, None, recorder, deadline, 1);
+    let ctx = |account: &str| Ctx::new(account, None, recorder, deadline, opts.concurrency.max(1));
     let role_for = |account: &str| -> Result<String, LiveError> {
         if account.starts_with("arn:") {
             return Ok(account.to_string());

@@ -435,7 +435,10 @@ pub(crate) struct Ctx {
     pub region: Option<String>,
     recorder: Arc<Recorder>,
     deadline: tokio::time::Instant,
+    /// Calls in flight per service, at most; collectors fan out by this too.
     pub concurrency: usize,
+    /// One limit per service of this unit (account and region).
+    limits: Mutex<std::collections::HashMap<&'static str, Arc<tokio::sync::Semaphore>>>,
     out: Mutex<Vec<Resource>>,
 }
 
@@ -458,8 +461,19 @@ impl Ctx {
             recorder: recorder.clone(),
             deadline,
             concurrency,
+            limits: Mutex::new(std::collections::HashMap::new()),
             out: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The limit on calls in flight to one service in this unit.
+    fn limit(&self, service: &'static str) -> Arc<tokio::sync::Semaphore> {
+        self.limits
+            .lock()
+            .expect("not poisoned")
+            .entry(service)
+            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(self.concurrency)))
+            .clone()
     }
 
     fn scope(&self, op: &Op) -> String {
@@ -485,7 +499,13 @@ impl Ctx {
         E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
     {
         let scope = self.scope(op);
-        match tokio::time::timeout_at(self.deadline, fut).await {
+        let limit = self.limit(op.service);
+        let call = async {
+            // The semaphore is never closed, so acquiring only waits.
+            let _permit = limit.acquire().await.expect("semaphore open");
+            fut.await
+        };
+        match tokio::time::timeout_at(self.deadline, call).await {
             Err(_) => {
                 tracing::warn!(%scope, subject, "overall deadline reached");
                 self.recorder.record(

@@ -103,6 +103,8 @@ async fn buckets(ctx: &Ctx, sdk: &client::Sdk, global: &aws_sdk_s3::Client) {
             .entry(region.clone())
             .or_insert_with(|| client::s3(ctx, &sdk.regional(&region)));
     }
+    // A bucket's ten settings are read at once; the service's limit keeps the calls in flight
+    // within --concurrency.
     let per_bucket = (ctx.concurrency / 4).max(1);
     let found: Vec<Resource> = stream::iter(located)
         .map(|(name, region)| {
