@@ -625,11 +625,19 @@ where
         S::TimeoutError(_) => "timed out".into(),
         S::DispatchFailure(d) if d.is_timeout() => "timed out".into(),
         S::DispatchFailure(_) => {
+            // The request never reached the service: no connection, or no credentials to sign.
             let why = DisplayErrorContext(e).to_string();
-            format!(
-                "could not connect: {}",
-                why.chars().take(300).collect::<String>()
-            )
+            let why: String = why
+                .trim_start_matches("dispatch failure: ")
+                .trim_start_matches("other: ")
+                .chars()
+                .take(300)
+                .collect();
+            if why.contains("credential") {
+                format!("no usable credentials: {why}")
+            } else {
+                format!("could not connect: {why}")
+            }
         }
         S::ResponseError(r) => format!("unreadable response (HTTP {})", r.raw().status().as_u16()),
         S::ServiceError(s) => {
