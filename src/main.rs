@@ -835,16 +835,18 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
     let timer = Timer::new(args.timings);
     let snapshot = scan::build_snapshot(&sources)?;
     timer.lap("read sources");
-    if let Some(p) = sources.aws.as_ref().and_then(|a| a.snapshot_out.as_ref()) {
-        eprintln!(
-            "rampart: snapshot in {} ({} resources, sha256 {})",
-            p.display(),
-            snapshot.resources.len(),
-            rampart::model::sha256_hex(snapshot.to_json().as_bytes())
-        );
-    }
     let outcome = scan::evaluate(&engine, snapshot, &opts)?;
     timer.lap("evaluate");
+    if let (Some(p), Some(digest)) = (
+        sources.aws.as_ref().and_then(|a| a.snapshot_out.as_ref()),
+        &outcome.input_digest,
+    ) {
+        eprintln!(
+            "rampart: snapshot in {} ({} resources, sha256 {digest})",
+            p.display(),
+            outcome.snapshot.resources.len(),
+        );
+    }
     let trends = (!previous.is_empty()).then(|| {
         trends::compute(
             previous,

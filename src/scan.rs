@@ -40,7 +40,7 @@ pub struct Sources {
 }
 
 /// Which AWS accounts and regions to read live, and where to keep the snapshot.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct AwsSource {
     #[cfg(feature = "aws")]
     pub options: crate::collect::aws::live::Options,
@@ -308,6 +308,9 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             // alone evaluates exactly the snapshot it holds (same digest).
             snapshot.sources.retain(|x| *x != rel);
             snapshot.sources.extend(s.sources);
+            if sources.paths.len() == 1 && sources.aws.is_none() && sources.kubernetes.is_none() {
+                snapshot.file_digest = Some(crate::model::sha256_hex(text.as_bytes()));
+            }
             let mut resources = s.resources;
             locate_in_snapshot(&mut resources, &text, &rel);
             snapshot.resources.extend(resources);
@@ -369,7 +372,12 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
         }
         std::fs::write(out, &text)
             .map_err(|e| ScanError::Input(format!("{}: {e}", out.display())))?;
+        snapshot.file_digest = Some(crate::model::sha256_hex(text.as_bytes()));
         locate_in_snapshot(&mut snapshot.resources, &text, &rel_path(root, out));
+    } else if sources.aws.is_some() {
+        // A live collection is recorded by the digest it has as a snapshot file (what
+        // `collect aws` prints), so a later scan of that file names the same one.
+        snapshot.file_digest = Some(crate::model::sha256_hex(snapshot.to_json().as_bytes()));
     }
     Ok(snapshot)
 }
@@ -469,9 +477,9 @@ pub struct ScanOutcome {
     pub policy_digest: String,
     /// SHA-256 of the evaluated snapshot (with derived facts) as written (`Snapshot::to_json`).
     pub snapshot_digest: String,
-    /// SHA-256 of the snapshot as read or collected, before any analysis: for a scan of one
-    /// snapshot file, that file's digest.
-    pub input_digest: String,
+    /// SHA-256 of the snapshot file the scan judged (one snapshot file read, or a live
+    /// collection as `collect aws` writes it); `None` for other inputs (no file to match).
+    pub input_digest: Option<String>,
     /// The waivers in force or expired, for the waiver register.
     pub waivers: Vec<Waiver>,
     /// When the evaluation ran (UTC).
@@ -497,7 +505,7 @@ pub fn evaluate(
     opts: &EvalOptions,
 ) -> Result<ScanOutcome, ScanError> {
     let scanned_at = time::OffsetDateTime::now_utc();
-    let input_digest = crate::model::sha256_hex(snapshot.to_json().as_bytes());
+    let input_digest = snapshot.file_digest.clone();
     let today = opts.as_of.unwrap_or_else(suppress::today);
     classify(&mut snapshot.resources, &opts.classification);
     crate::analyze::ages::derive(&mut snapshot.resources, today);

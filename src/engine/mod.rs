@@ -480,8 +480,10 @@ fn evidence_for(res: &Resource, path: &str) -> Vec<Evidence> {
     vec![Evidence {
         path: path.to_string(),
         value,
-        provenance,
-        span: res.span_for(path).cloned(),
-        from: meta.and_then(|m| m.from.clone()),
+        meta: crate::model::AttributeMeta {
+            provenance,
+            span: res.span_for(path).cloned(),
+            from: meta.and_then(|m| m.from.clone()),
+        },
     }]
 }

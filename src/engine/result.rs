@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::metadata::Severity;
-use crate::model::{Provenance, Span};
+use crate::model::{AttributeMeta, Span};
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
@@ -33,12 +33,9 @@ impl Status {
 pub struct Evidence {
     pub path: String,
     pub value: serde_json::Value,
-    pub provenance: Provenance,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub span: Option<Span>,
-    /// The split resource the value was folded in from, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    /// How the value got there and where: the attribute's own meta, with the closest span.
+    #[serde(flatten)]
+    pub meta: AttributeMeta,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -74,6 +74,26 @@ pub struct AttributeMeta {
     pub from: Option<String>,
 }
 
+impl AttributeMeta {
+    /// Set in the configuration or returned by the API, with no line of its own.
+    pub fn explicit() -> Self {
+        AttributeMeta {
+            provenance: Provenance::Explicit,
+            span: None,
+            from: None,
+        }
+    }
+
+    /// Not set or not returned: AWS's documented default applies.
+    pub fn aws_default() -> Self {
+        AttributeMeta {
+            provenance: Provenance::Default,
+            span: None,
+            from: None,
+        }
+    }
+}
+
 /// One normalized resource.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Resource {
@@ -301,6 +321,10 @@ pub struct Snapshot {
     pub resources: Vec<Resource>,
     pub coverage: Vec<CoverageEntry>,
     pub diagnostics: Vec<Diagnostic>,
+    /// SHA-256 of this snapshot as a file, where one is at stake: the one snapshot file scanned,
+    /// or a live collection (written by `--snapshot`, or as `collect aws` would write it).
+    #[serde(skip)]
+    pub file_digest: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -327,6 +351,7 @@ impl Snapshot {
             resources: Vec::new(),
             coverage: Vec::new(),
             diagnostics: Vec::new(),
+            file_digest: None,
         }
     }
 
@@ -425,12 +450,11 @@ mod tests {
     #[test]
     fn set_and_lookup_nested_paths() {
         let mut r = Resource::new("a", "aws_s3_bucket", Origin::default());
-        let meta = AttributeMeta {
-            provenance: Provenance::Default,
-            span: None,
-            from: None,
-        };
-        r.set_attribute("versioning.status", json!("Disabled"), meta);
+        r.set_attribute(
+            "versioning.status",
+            json!("Disabled"),
+            AttributeMeta::aws_default(),
+        );
         assert_eq!(r.attribute("versioning.status"), Some(&json!("Disabled")));
         assert_eq!(r.attribute("versioning.mfa_delete"), None);
     }

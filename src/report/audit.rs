@@ -228,8 +228,8 @@ fn result_view(r: &RuleResult) -> ResultView {
             .map(|e| EvidenceView {
                 path: e.path.clone(),
                 value: show_value(&e.value),
-                provenance: format!("{:?}", e.provenance).to_lowercase(),
-                source: match (&e.span, &e.from) {
+                provenance: format!("{:?}", e.meta.provenance).to_lowercase(),
+                source: match (&e.meta.span, &e.meta.from) {
                     (Some(s), Some(from)) => format!("{}:{} ({from})", s.file, s.start_line),
                     (Some(s), None) => format!("{}:{}", s.file, s.start_line),
                     (None, Some(from)) => from.clone(),

@@ -19,7 +19,8 @@ struct Findings<'a> {
     sources: &'a [String],
     policy_digest: &'a str,
     snapshot_digest: &'a str,
-    input_snapshot_digest: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    input_snapshot_digest: Option<&'a str>,
     incomplete: bool,
     summary: Summary,
     rules: &'a [&'a RuleMeta],
@@ -37,7 +38,7 @@ impl Writer for JsonWriter {
             sources: &o.snapshot.sources,
             policy_digest: &o.policy_digest,
             snapshot_digest: &o.snapshot_digest,
-            input_snapshot_digest: &o.input_digest,
+            input_snapshot_digest: o.input_digest.as_deref(),
             incomplete: o.is_incomplete(),
             summary: report.summary(),
             rules: &report.rules,

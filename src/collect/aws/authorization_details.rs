@@ -6,7 +6,7 @@
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 
-use crate::model::{AttributeMeta, Origin, Provenance, Resource};
+use crate::model::{AttributeMeta, Origin, Resource};
 use crate::terraform::adapter::normalize_document;
 
 const API_CALL: &str = "iam:GetAccountAuthorizationDetails";
@@ -79,14 +79,6 @@ fn tags(v: &Json) -> std::collections::BTreeMap<String, String> {
         .collect()
 }
 
-fn explicit() -> AttributeMeta {
-    AttributeMeta {
-        provenance: Provenance::Explicit,
-        span: None,
-        from: None,
-    }
-}
-
 /// Resources from one GetAccountAuthorizationDetails document.
 pub fn import(doc: &Json) -> Vec<Resource> {
     // Default versions of customer and AWS managed policies, by ARN.
@@ -125,7 +117,7 @@ pub fn import(doc: &Json) -> Vec<Resource> {
                 ),
             ),
         ] {
-            r.set_attribute(k, v, explicit());
+            r.set_attribute(k, v, AttributeMeta::explicit());
         }
         out.push(r);
     }
@@ -187,22 +179,34 @@ pub fn import(doc: &Json) -> Vec<Resource> {
             };
             let mut r = resource(arn, rtype, name);
             r.tags = tags(e);
-            r.set_attribute("name", json!(name), explicit());
-            r.set_attribute("path", e["Path"].clone(), explicit());
-            r.set_attribute("policies", policies(e, inline_key), explicit());
-            r.set_attribute("permissions_boundary", boundary(e), explicit());
+            r.set_attribute("name", json!(name), AttributeMeta::explicit());
+            r.set_attribute("path", e["Path"].clone(), AttributeMeta::explicit());
+            r.set_attribute(
+                "policies",
+                policies(e, inline_key),
+                AttributeMeta::explicit(),
+            );
+            r.set_attribute(
+                "permissions_boundary",
+                boundary(e),
+                AttributeMeta::explicit(),
+            );
             if rtype != "aws_iam_group" {
-                r.set_attribute("created", e["CreateDate"].clone(), explicit());
+                r.set_attribute(
+                    "created",
+                    e["CreateDate"].clone(),
+                    AttributeMeta::explicit(),
+                );
             }
             match rtype {
                 "aws_iam_user" => {
-                    r.set_attribute("groups", e["GroupList"].clone(), explicit());
+                    r.set_attribute("groups", e["GroupList"].clone(), AttributeMeta::explicit());
                 }
                 "aws_iam_role" => {
                     r.set_attribute(
                         "assume_role_policy",
                         document(&e["AssumeRolePolicyDocument"]),
-                        explicit(),
+                        AttributeMeta::explicit(),
                     );
                     if let Some(profiles) = e.get("InstanceProfileList") {
                         let names: Vec<&Json> = profiles
@@ -211,12 +215,16 @@ pub fn import(doc: &Json) -> Vec<Resource> {
                             .flatten()
                             .map(|p| &p["InstanceProfileName"])
                             .collect();
-                        r.set_attribute("instance_profiles", json!(names), explicit());
+                        r.set_attribute(
+                            "instance_profiles",
+                            json!(names),
+                            AttributeMeta::explicit(),
+                        );
                     }
                     r.set_attribute(
                         "last_used",
                         e["RoleLastUsed"]["LastUsedDate"].clone(),
-                        explicit(),
+                        AttributeMeta::explicit(),
                     );
                 }
                 _ => {}

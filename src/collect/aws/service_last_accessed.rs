@@ -11,7 +11,7 @@
 //! source (the authorization details); a response for a principal rampart does not know, or a job
 //! that did not complete, is a diagnostic rather than silently dropped.
 
-use crate::model::{AttributeMeta, Diagnostic, DiagnosticLevel, Provenance, Resource};
+use crate::model::{AttributeMeta, Diagnostic, DiagnosticLevel, Resource};
 use serde_json::{json, Value as Json};
 
 /// The top-level key of the file; also how it is recognised.
@@ -62,11 +62,7 @@ pub fn apply(doc: &Json, rel: &str, resources: &mut [Resource]) -> Vec<Diagnosti
         r.set_attribute(
             "services_last_accessed",
             Json::Array(services),
-            AttributeMeta {
-                provenance: Provenance::Explicit,
-                span: None,
-                from: None,
-            },
+            AttributeMeta::explicit(),
         );
     }
     diags

@@ -302,15 +302,8 @@ impl<'r> Builder<'r> {
     }
 
     pub fn default(&mut self, path: &str, default: Json) {
-        self.res.set_attribute(
-            path,
-            default,
-            AttributeMeta {
-                provenance: Provenance::Default,
-                span: None,
-                from: None,
-            },
-        );
+        self.res
+            .set_attribute(path, default, AttributeMeta::aws_default());
     }
 
     /// Sets a value computed from the configuration, located at `raw_path`'s span.

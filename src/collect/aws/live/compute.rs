@@ -5,7 +5,7 @@ use serde_json::{json, Value as Json};
 
 use super::{ops, set_all, Ctx, Fetch};
 use crate::collect::aws::eks_identities;
-use crate::model::Resource;
+use crate::model::{AttributeMeta, Resource};
 
 pub(crate) async fn collect_cloudtrail(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let ct = watched!(ctx, aws_sdk_cloudtrail, conf);
@@ -55,7 +55,7 @@ pub(crate) async fn collect_cloudtrail(ctx: &Ctx, conf: &aws_config::SdkConfig) 
                     ],
                 );
                 if let Some(s) = status {
-                    r.set_attribute("is_logging", json!(s.is_logging().unwrap_or(false)), super::explicit());
+                    r.set_attribute("is_logging", json!(s.is_logging().unwrap_or(false)), AttributeMeta::explicit());
                 }
                 if let Some(s) = selectors {
                     let basic: Vec<Json> = s
@@ -324,15 +324,21 @@ pub(crate) async fn collect_elb(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                             x.key() == Some("routing.http.drop_invalid_header_fields.enabled")
                         })
                         .is_some_and(|x| x.value() == Some("true"));
-                    r.set_attribute("drop_invalid_header_fields", json!(drop), super::explicit());
+                    r.set_attribute(
+                        "drop_invalid_header_fields",
+                        json!(drop),
+                        AttributeMeta::explicit(),
+                    );
                 }
                 match acl {
                     Fetch::Got(o) => r.set_attribute(
                         "waf_web_acl",
                         json!(o.web_acl().map(|w| w.arn())),
-                        super::explicit(),
+                        AttributeMeta::explicit(),
                     ),
-                    Fetch::Absent => r.set_attribute("waf_web_acl", Json::Null, super::explicit()),
+                    Fetch::Absent => {
+                        r.set_attribute("waf_web_acl", Json::Null, AttributeMeta::explicit())
+                    }
                     Fetch::Failed => {}
                 }
                 let mut out = vec![r];

@@ -9,9 +9,9 @@
 use aws_sdk_iam::types::EntityType;
 use serde_json::{json, Value as Json};
 
-use super::{aws_default, explicit, ops, set_all, when, Ctx, Fetch};
+use super::{ops, set_all, when, Ctx, Fetch};
 use crate::collect::aws::{authorization_details, credential_report};
-use crate::model::Resource;
+use crate::model::{AttributeMeta, Resource};
 
 /// Polls of GetCredentialReport while AWS generates it (it takes seconds for large accounts).
 const REPORT_POLLS: u32 = 30;
@@ -159,7 +159,7 @@ async fn credentials(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
         );
         let counts: std::collections::BTreeMap<&str, i32> =
             map.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        r.set_attribute("summary", json!(counts), explicit());
+        r.set_attribute("summary", json!(counts), AttributeMeta::explicit());
         ctx.push(r);
     }
     let Some(text) = report else { return };
@@ -312,7 +312,7 @@ async fn password_policy(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
                 ("require_lowercase_characters", json!(false)),
                 ("max_password_age", Json::Null),
             ] {
-                r.set_attribute(k, v, aws_default());
+                r.set_attribute(k, v, AttributeMeta::aws_default());
             }
         }
         Fetch::Failed => return,
@@ -364,7 +364,7 @@ async fn providers(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
                 url,
                 &ops::IAM_LIST_OIDC_PROVIDERS,
             );
-            r.set_attribute("url", json!(url), explicit());
+            r.set_attribute("url", json!(url), AttributeMeta::explicit());
             ctx.push(r);
         }
     }

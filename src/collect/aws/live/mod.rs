@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::model::{AttributeMeta, CoverageEntry, CoverageStatus, Origin, Provenance, Resource};
+use crate::model::{AttributeMeta, CoverageEntry, CoverageStatus, Origin, Resource};
 use client::Sdk;
 use ops::Op;
 
@@ -50,7 +50,7 @@ pub const SERVICES: [&str; 9] = [
     "elbv2",
 ];
 
-/// What to collect and how.
+/// What to collect and how. The command line holds the defaults.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// A named profile of the shared config (`--profile`); otherwise the standard chain.
@@ -78,26 +78,6 @@ pub struct Options {
     pub deadline: Duration,
     /// Show a progress bar (on a terminal).
     pub progress: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            profile: None,
-            regions: None,
-            role_arn: None,
-            external_id: None,
-            accounts: Vec::new(),
-            organization: false,
-            role_name: None,
-            services: Vec::new(),
-            shard: Shard::default(),
-            concurrency: 16,
-            call_timeout: Duration::from_secs(60),
-            deadline: Duration::from_secs(3600),
-            progress: false,
-        }
-    }
 }
 
 /// `K/N`: this process takes every N-th unit of work starting at the K-th (1-based).
@@ -192,22 +172,17 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
     let mut units: Vec<(Unit, Arc<Sdk>)> = Vec::new();
     for t in &targets {
         let regions = client::regions(opts, t, &recorder, deadline).await;
-        units.push((
-            Unit {
-                account: t.account.clone(),
-                region: None,
-            },
-            t.clone(),
-        ));
-        for r in regions {
-            units.push((
-                Unit {
-                    account: t.account.clone(),
-                    region: Some(r),
-                },
-                t.clone(),
-            ));
-        }
+        units.extend(
+            std::iter::once(None)
+                .chain(regions.into_iter().map(Some))
+                .map(|region| {
+                    let unit = Unit {
+                        account: t.account.clone(),
+                        region,
+                    };
+                    (unit, t.clone())
+                }),
+        );
     }
     units.sort_by(|a, b| a.0.cmp(&b.0));
     let mine: Vec<(Unit, Arc<Sdk>)> = units
@@ -228,11 +203,9 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
         bar
     });
     let wanted = |s: &str| opts.services.is_empty() || opts.services.iter().any(|x| x == s);
-    let resources = Arc::new(Mutex::new(policies));
-    stream::iter(mine)
-        .for_each_concurrent(4, |(unit, sdk)| {
+    let per_unit: Vec<Vec<Resource>> = stream::iter(mine)
+        .map(|(unit, sdk)| {
             let recorder = recorder.clone();
-            let resources = resources.clone();
             let progress = progress.clone();
             async move {
                 let label = format!(
@@ -274,24 +247,24 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
                 let mut found = ctx.out.into_inner().expect("not poisoned");
                 network::derive(&mut found);
                 tracing::info!(unit = %label, resources = found.len(), "collected");
-                resources.lock().expect("not poisoned").extend(found);
                 if let Some(bar) = &progress {
                     bar.set_message(label);
                     bar.inc(1);
                 }
+                found
             }
         })
+        .buffer_unordered(4)
+        .collect()
         .await;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let resources = Arc::try_unwrap(resources)
-        .map(|m| m.into_inner().expect("not poisoned"))
-        .unwrap_or_default();
-    let coverage = recorder.entries();
+    let mut resources = policies;
+    resources.extend(per_unit.into_iter().flatten());
     Ok(Collected {
         resources,
-        coverage,
+        coverage: recorder.entries(),
         sources: targets
             .iter()
             .map(|t| format!("aws:{}", t.account))
@@ -505,16 +478,18 @@ impl Ctx {
             let _permit = limit.acquire().await.expect("semaphore open");
             fut.await
         };
+        let failed = |why: String| {
+            tracing::warn!(%scope, subject, error = %why, "call failed");
+            let what = if subject.is_empty() {
+                why
+            } else {
+                format!("{subject}: {why}")
+            };
+            self.recorder.record(scope.clone(), op, Some(what));
+            Fetch::Failed
+        };
         match tokio::time::timeout_at(self.deadline, call).await {
-            Err(_) => {
-                tracing::warn!(%scope, subject, "overall deadline reached");
-                self.recorder.record(
-                    scope,
-                    op,
-                    Some(format!("{subject}: not read before the overall deadline")),
-                );
-                Fetch::Failed
-            }
+            Err(_) => failed("not read before the overall deadline".into()),
             Ok(Ok(t)) => {
                 tracing::debug!(%scope, subject, "ok");
                 self.recorder.record(scope, op, None);
@@ -526,18 +501,10 @@ impl Ctx {
                     self.recorder.record(scope, op, None);
                     return Fetch::Absent;
                 }
-                let mut why = describe(&e);
-                if why == "timed out" && self.recorder.was_throttled(op.name) {
-                    why = "throttled until the call timed out".into();
+                if timed_out(&e) && self.recorder.was_throttled(op.name) {
+                    return failed("throttled until the call timed out".into());
                 }
-                tracing::warn!(%scope, subject, error = %why, "call failed");
-                let what = if subject.is_empty() {
-                    why
-                } else {
-                    format!("{subject}: {why}")
-                };
-                self.recorder.record(scope, op, Some(what));
-                Fetch::Failed
+                failed(describe(&e))
             }
         }
     }
@@ -622,8 +589,7 @@ where
     use aws_smithy_types::error::display::DisplayErrorContext;
     use aws_smithy_types::error::metadata::ProvideErrorMetadata;
     match e {
-        S::TimeoutError(_) => "timed out".into(),
-        S::DispatchFailure(d) if d.is_timeout() => "timed out".into(),
+        _ if timed_out(e) => "timed out".into(),
         S::DispatchFailure(_) => {
             // The request never reached the service: no connection, or no credentials to sign.
             let why = DisplayErrorContext(e).to_string();
@@ -673,6 +639,12 @@ where
     }
 }
 
+/// Whether the call ran out of time (per attempt or in all), rather than being answered.
+fn timed_out<E>(e: &SdkError<E>) -> bool {
+    use aws_smithy_runtime_api::client::result::SdkError as S;
+    matches!(e, S::TimeoutError(_)) || matches!(e, S::DispatchFailure(d) if d.is_timeout())
+}
+
 /// The error code in an error body of another protocol (`<Code>…</Code>` or `"__type"`).
 fn error_code_in(body: &str) -> Option<String> {
     if let Some(start) = body.find("<Code>") {
@@ -714,28 +686,10 @@ fn is_throttled(code: &str) -> bool {
     THROTTLING_CODES.contains(&code)
 }
 
-/// Metadata for a value the API returned.
-pub(crate) fn explicit() -> AttributeMeta {
-    AttributeMeta {
-        provenance: Provenance::Explicit,
-        span: None,
-        from: None,
-    }
-}
-
-/// Metadata for a value the API did not return, where AWS's documented default applies.
-pub(crate) fn aws_default() -> AttributeMeta {
-    AttributeMeta {
-        provenance: Provenance::Default,
-        span: None,
-        from: None,
-    }
-}
-
 /// Sets attributes the API returned.
 pub(crate) fn set_all(r: &mut Resource, values: impl IntoIterator<Item = (&'static str, Json)>) {
     for (k, v) in values {
-        r.set_attribute(k, v, explicit());
+        r.set_attribute(k, v, AttributeMeta::explicit());
     }
 }
 

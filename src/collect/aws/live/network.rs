@@ -6,8 +6,8 @@ use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, HashMap};
 
-use super::{explicit, ops, set_all, tag_map, Ctx};
-use crate::model::Resource;
+use super::{ops, set_all, tag_map, Ctx};
+use crate::model::{AttributeMeta, Resource};
 
 fn tags(t: &[Tag]) -> BTreeMap<String, String> {
     tag_map(t.iter().map(|t| (t.key(), t.value())))
@@ -179,7 +179,7 @@ pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
             ],
         );
         if let Some(dsg) = default_groups.remove(id) {
-            r.set_attribute("default_security_group", dsg, explicit());
+            r.set_attribute("default_security_group", dsg, AttributeMeta::explicit());
         }
         out.push(r);
     }

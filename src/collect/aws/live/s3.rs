@@ -6,8 +6,8 @@ use futures::stream::{self, StreamExt};
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
 
-use super::{aws_default, client, explicit, ops, policy_json, tag_map, Ctx, Fetch};
-use crate::model::Resource;
+use super::{client, ops, policy_json, tag_map, Ctx, Fetch};
+use crate::model::{AttributeMeta, Resource};
 
 pub(crate) async fn collect(ctx: &Ctx, sdk: &client::Sdk) {
     let global = client::s3(ctx, sdk.global());
@@ -38,7 +38,11 @@ async fn account_block(ctx: &Ctx, sdk: &client::Sdk) {
         Fetch::Absent => None,
         Fetch::Failed => return,
     };
-    let meta = if c.is_some() { explicit } else { aws_default };
+    let meta = if c.is_some() {
+        AttributeMeta::explicit
+    } else {
+        AttributeMeta::aws_default
+    };
     for (k, v) in [
         ("block_public_acls", c.and_then(|c| c.block_public_acls())),
         (
@@ -131,7 +135,7 @@ async fn bucket(
     let arn = format!("arn:aws:s3:::{name}");
     let mut r = ctx.resource(&arn, "aws_s3_bucket", name, &ops::S3_LIST_BUCKETS);
     r.region = region;
-    r.set_attribute("bucket", json!(name), explicit());
+    r.set_attribute("bucket", json!(name), AttributeMeta::explicit());
     let (enc, pab, policy, acl, own, ver, log, life, lock, tags) = futures::join!(
         ctx.call_or_absent(
             &ops::S3_GET_BUCKET_ENCRYPTION,
@@ -205,7 +209,7 @@ async fn bucket(
                     "kms_master_key_id": by_default.and_then(|d| d.kms_master_key_id()),
                     "bucket_key_enabled": rule.and_then(|r| r.bucket_key_enabled()).unwrap_or(false),
                 }),
-                explicit(),
+                AttributeMeta::explicit(),
             );
         }
         // Real AWS reports SSE-S3 for a bucket never configured; some emulators report the
@@ -213,7 +217,7 @@ async fn bucket(
         Fetch::Absent => r.set_attribute(
             "server_side_encryption",
             json!({"sse_algorithm": "AES256", "kms_master_key_id": null, "bucket_key_enabled": false}),
-            aws_default(),
+            AttributeMeta::aws_default(),
         ),
         Fetch::Failed => {}
     }
@@ -229,20 +233,24 @@ async fn bucket(
                     "ignore_public_acls": flag(c.and_then(|c| c.ignore_public_acls())),
                     "restrict_public_buckets": flag(c.and_then(|c| c.restrict_public_buckets())),
                 }),
-                explicit(),
+                AttributeMeta::explicit(),
             );
         }
         // No bucket-level block: nothing is blocked at the bucket.
         Fetch::Absent => r.set_attribute(
             "public_access_block",
             json!({"block_public_acls": false, "block_public_policy": false, "ignore_public_acls": false, "restrict_public_buckets": false}),
-            explicit(),
+            AttributeMeta::explicit(),
         ),
         Fetch::Failed => {}
     }
     match policy {
-        Fetch::Got(out) => r.set_attribute("policy", policy_json(out.policy()), explicit()),
-        Fetch::Absent => r.set_attribute("policy", Json::Null, explicit()),
+        Fetch::Got(out) => r.set_attribute(
+            "policy",
+            policy_json(out.policy()),
+            AttributeMeta::explicit(),
+        ),
+        Fetch::Absent => r.set_attribute("policy", Json::Null, AttributeMeta::explicit()),
         Fetch::Failed => {}
     }
     if let Some(out) = acl {
@@ -259,7 +267,11 @@ async fn bucket(
                 })
             })
             .collect();
-        r.set_attribute("acl", json!({"canned": null, "grants": grants}), explicit());
+        r.set_attribute(
+            "acl",
+            json!({"canned": null, "grants": grants}),
+            AttributeMeta::explicit(),
+        );
     }
     match own {
         Fetch::Got(out) => {
@@ -270,14 +282,14 @@ async fn bucket(
             r.set_attribute(
                 "ownership_controls",
                 json!({"object_ownership": o}),
-                explicit(),
+                AttributeMeta::explicit(),
             );
         }
         // Without ownership controls, ACLs are in effect (the behaviour before April 2023).
         Fetch::Absent => r.set_attribute(
             "ownership_controls",
             json!({"object_ownership": "ObjectWriter"}),
-            aws_default(),
+            AttributeMeta::aws_default(),
         ),
         Fetch::Failed => {}
     }
@@ -288,7 +300,7 @@ async fn bucket(
                 "status": out.status().map(|s| s.as_str()).unwrap_or("Disabled"),
                 "mfa_delete": out.mfa_delete().is_some_and(|m| m.as_str() == "Enabled"),
             }),
-            explicit(),
+            AttributeMeta::explicit(),
         );
     }
     if let Some(out) = log {
@@ -300,7 +312,7 @@ async fn bucket(
                 "target_bucket": l.map(|l| l.target_bucket()),
                 "target_prefix": l.map(|l| l.target_prefix()),
             }),
-            explicit(),
+            AttributeMeta::explicit(),
         );
     }
     match life {
@@ -317,9 +329,9 @@ async fn bucket(
                     })
                 })
                 .collect();
-            r.set_attribute("lifecycle_rules", json!(rules), explicit());
+            r.set_attribute("lifecycle_rules", json!(rules), AttributeMeta::explicit());
         }
-        Fetch::Absent => r.set_attribute("lifecycle_rules", json!([]), explicit()),
+        Fetch::Absent => r.set_attribute("lifecycle_rules", json!([]), AttributeMeta::explicit()),
         Fetch::Failed => {}
     }
     match lock {
@@ -328,9 +340,17 @@ async fn bucket(
                 .object_lock_configuration()
                 .and_then(|c| c.object_lock_enabled())
                 .is_some_and(|e| e.as_str() == "Enabled");
-            r.set_attribute("object_lock", json!({"enabled": enabled}), explicit());
+            r.set_attribute(
+                "object_lock",
+                json!({"enabled": enabled}),
+                AttributeMeta::explicit(),
+            );
         }
-        Fetch::Absent => r.set_attribute("object_lock", json!({"enabled": false}), explicit()),
+        Fetch::Absent => r.set_attribute(
+            "object_lock",
+            json!({"enabled": false}),
+            AttributeMeta::explicit(),
+        ),
         Fetch::Failed => {}
     }
     if let Fetch::Got(out) = tags {

@@ -5,8 +5,8 @@ use futures::stream::{self, StreamExt};
 use serde_json::{json, Map, Value as Json};
 use std::collections::HashMap;
 
-use super::{aws_default, ops, policy_json, set_all, tag_map, Ctx, Fetch};
-use crate::model::Resource;
+use super::{ops, policy_json, set_all, tag_map, Ctx, Fetch};
+use crate::model::{AttributeMeta, Resource};
 
 pub(crate) async fn collect_kms(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let kms = watched!(ctx, aws_sdk_kms, conf);
@@ -89,7 +89,11 @@ async fn key(
     );
     if !customer {
         // AWS managed keys rotate every year and their policy is AWS's; nothing more to read.
-        r.set_attribute("key_rotation_enabled", json!(true), aws_default());
+        r.set_attribute(
+            "key_rotation_enabled",
+            json!(true),
+            AttributeMeta::aws_default(),
+        );
         return Some(r);
     }
     let live = matches!(state, "Enabled" | "Disabled");
@@ -124,10 +128,10 @@ async fn key(
         ),
     );
     if let Some(on) = rotation {
-        r.set_attribute("key_rotation_enabled", json!(on), super::explicit());
+        r.set_attribute("key_rotation_enabled", json!(on), AttributeMeta::explicit());
     }
     if let Some(p) = policy {
-        r.set_attribute("policy", policy_json(p.policy()), super::explicit());
+        r.set_attribute("policy", policy_json(p.policy()), AttributeMeta::explicit());
     }
     r.tags = tag_map(
         tags.iter()
@@ -385,7 +389,7 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                     &id,
                     &ops::RDS_DESCRIBE_DB_SNAPSHOTS,
                 );
-                r.set_attribute("encrypted", json!(encrypted), super::explicit());
+                r.set_attribute("encrypted", json!(encrypted), AttributeMeta::explicit());
                 if let Some(a) = attrs {
                     let shared: Vec<&str> = a
                         .db_snapshot_attributes_result()
@@ -396,8 +400,12 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                         .flat_map(|x| x.attribute_values())
                         .map(String::as_str)
                         .collect();
-                    r.set_attribute("shared_with", json!(shared), super::explicit());
-                    r.set_attribute("public", json!(shared.contains(&"all")), super::explicit());
+                    r.set_attribute("shared_with", json!(shared), AttributeMeta::explicit());
+                    r.set_attribute(
+                        "public",
+                        json!(shared.contains(&"all")),
+                        AttributeMeta::explicit(),
+                    );
                 }
                 r
             }
@@ -502,7 +510,11 @@ async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, name: &str) -> Option<
             .and_then(|d| d.point_in_time_recovery_description())
             .and_then(|p| p.point_in_time_recovery_status())
             .is_some_and(|s| s.as_str() == "ENABLED");
-        r.set_attribute("point_in_time_recovery", json!(on), super::explicit());
+        r.set_attribute(
+            "point_in_time_recovery",
+            json!(on),
+            AttributeMeta::explicit(),
+        );
     }
     if let Fetch::Got(out) = tags {
         r.tags = tag_map(out.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
