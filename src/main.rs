@@ -273,16 +273,10 @@ impl SourceArgs {
                 .with_context(|| format!("{} does not exist", p.display()))
         };
         // `k8s` and `aws` (when no such path exists) are the live cluster and account.
-        let live = |p: &PathBuf| (p.as_os_str() == "k8s" || p.as_os_str() == "aws") && !p.exists();
-        let live_aws = self
-            .paths
-            .iter()
-            .any(|p| p.as_os_str() == "aws" && !p.exists());
-        init_logging(self.verbose);
-        let kubernetes = (self
-            .paths
-            .iter()
-            .any(|p| p.as_os_str() == "k8s" && !p.exists())
+        let is_live = |p: &PathBuf, word: &str| p.as_os_str() == word && !p.exists();
+        let live = |p: &PathBuf| is_live(p, "k8s") || is_live(p, "aws");
+        let live_aws = self.paths.iter().any(|p| is_live(p, "aws"));
+        let kubernetes = (self.paths.iter().any(|p| is_live(p, "k8s"))
             || !self.contexts.is_empty()
             || self.all_contexts)
             .then(|| scan::KubeSource {
@@ -452,6 +446,11 @@ fn main() -> ExitCode {
 
 fn run() -> Result<u8> {
     let cli = Cli::parse();
+    match &cli.command {
+        Command::Scan(a) | Command::Report(a) => init_logging(a.source.verbose),
+        Command::Collect(a) => init_logging(a.source.verbose),
+        _ => init_logging(0),
+    }
     match cli.command {
         Command::Scan(args) => cmd_scan(*args, "high"),
         Command::Report(args) => cmd_scan(*args, "never"),

@@ -422,7 +422,7 @@ fn identity(r: &Resource) -> Option<(String, String)> {
 
 /// Gives live resources the `.tf` declaration that manages them (matched by bucket name,
 /// identifier or name within a type), so findings point at the line to change.
-pub fn attach_declarations(live: &mut [Resource], declared: &[Resource]) {
+fn attach_declarations(live: &mut [Resource], declared: &[Resource]) {
     let mut by_identity: HashMap<(String, String), &Resource> = HashMap::new();
     for d in declared {
         if let Some(k) = identity(d) {

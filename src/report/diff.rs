@@ -63,20 +63,18 @@ pub fn diff(old: &Json, new: &Json, names: (&str, &str)) -> Result<Diff, NotFind
         }
     }
     let (before, after) = (failures(old), failures(new));
-    let errored: BTreeSet<&str> = new["results"]
+    let errors: Vec<&Json> = new["results"]
         .as_array()
         .into_iter()
         .flatten()
         .filter(|r| r["status"] == "error")
+        .collect();
+    let errored: BTreeSet<&str> = errors
+        .iter()
         .filter_map(|r| r["rule_id"].as_str())
         .collect();
     let mut d = Diff {
-        new_run_errors: new["results"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|r| r["status"] == "error")
-            .count(),
+        new_run_errors: errors.len(),
         ..Default::default()
     };
     for (fp, f) in &after {

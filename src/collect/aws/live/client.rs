@@ -5,6 +5,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use futures::stream::{self, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -248,24 +249,36 @@ pub(crate) async fn targets(
         }));
         return Ok((out, policies));
     }
-    for w in wanted {
-        let role = role_for(&w)?;
-        let account = role.split(':').nth(4).unwrap_or(&w).to_string();
-        let conf = assume(&base, &role, opts.external_id.as_deref()).await;
-        let c = ctx(&account);
-        let sts = watched!(c, aws_sdk_sts, &conf);
-        let who = c
-            .call(
-                &ops::STS_GET_CALLER_IDENTITY,
-                &role,
-                sts.get_caller_identity().send(),
-            )
-            .await;
-        match who {
-            Some(_) => out.push(Arc::new(Sdk { account, conf })),
-            None => recorder.unreadable_account(&c.scope(&ops::STS_GET_CALLER_IDENTITY)),
-        }
-    }
+    let roles: Vec<String> = wanted
+        .iter()
+        .map(|w| role_for(w))
+        .collect::<Result<_, _>>()?;
+    // Accounts are entered concurrently; each one's identity check is its own coverage entry.
+    let entered: Vec<Option<Sdk>> = stream::iter(roles)
+        .map(|role| {
+            let base = &base;
+            async move {
+                let account = role.split(':').nth(4).unwrap_or_default().to_string();
+                let conf = assume(base, &role, opts.external_id.as_deref()).await;
+                let c = ctx(&account);
+                let sts = watched!(c, aws_sdk_sts, &conf);
+                let who = c
+                    .call(
+                        &ops::STS_GET_CALLER_IDENTITY,
+                        &role,
+                        sts.get_caller_identity().send(),
+                    )
+                    .await;
+                if who.is_none() {
+                    recorder.unreadable_account(&c.scope(&ops::STS_GET_CALLER_IDENTITY));
+                }
+                who.map(|_| Sdk { account, conf })
+            }
+        })
+        .buffer_unordered(opts.concurrency.max(1))
+        .collect()
+        .await;
+    out.extend(entered.into_iter().flatten().map(Arc::new));
     Ok((out, policies))
 }
 

@@ -169,9 +169,13 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
     let (targets, policies) = client::targets(opts, &base, &recorder, deadline).await?;
 
     // The units of every account, in one deterministic order, then this shard's share.
+    let regions: Vec<Vec<String>> = stream::iter(&targets)
+        .map(|t| client::regions(opts, t, &recorder, deadline))
+        .buffered(opts.concurrency.max(1))
+        .collect()
+        .await;
     let mut units: Vec<(Unit, Arc<Sdk>)> = Vec::new();
-    for t in &targets {
-        let regions = client::regions(opts, t, &recorder, deadline).await;
+    for (t, regions) in targets.iter().zip(regions) {
         units.extend(
             std::iter::once(None)
                 .chain(regions.into_iter().map(Some))
