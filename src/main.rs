@@ -90,6 +90,9 @@ enum Command {
 enum PolicyCommand {
     /// Run the `test_*` rules of `_test.rego` files (the built-in ones, or those under DIR).
     Test { dir: Option<PathBuf> },
+    /// Judge one user rule in this process (how `scan` runs each rule from --policies apart).
+    #[command(hide = true)]
+    EvalIsolated { dir: PathBuf, rule: String },
 }
 
 #[derive(Args, Clone)]
@@ -113,6 +116,12 @@ struct SourceArgs {
     /// Paths in the output are relative to this directory (default: the current directory).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// Terraform root modules (a glob on their path under --root) that manage this AWS account,
+    /// e.g. `envs/prod*=111111111111`; repeatable. Roots in one account are analysed together
+    /// (who can reach which data store); otherwise each root stands alone, unless its
+    /// `provider "aws"` pins `allowed_account_ids` to one account.
+    #[arg(long = "root-account", value_name = "GLOB=ACCOUNT_ID")]
+    root_accounts: Vec<rampart::scan::RootAccount>,
     /// A kubeconfig for `k8s` (default: $KUBECONFIG or ~/.kube/config).
     #[arg(long, value_name = "FILE")]
     kubeconfig: Option<PathBuf>,
@@ -296,6 +305,7 @@ impl SourceArgs {
                 .map(abs)
                 .collect::<Result<_>>()?,
             plan_source: self.source.as_ref().map(abs).transpose()?,
+            root_accounts: self.root_accounts.clone(),
             vars: VarInputs {
                 var_files: self.var_files.iter().map(abs).collect::<Result<_>>()?,
                 vars: self.vars.clone(),
@@ -328,6 +338,10 @@ struct ScanArgs {
     /// Add the rules (`*.rego`) under this directory; repeatable.
     #[arg(long = "policies", value_name = "DIR")]
     policies: Vec<PathBuf>,
+    /// Seconds one rule may run over the whole input; a rule that runs longer reports `error`
+    /// on every resource it applies to, and the other rules still run.
+    #[arg(long, value_name = "SECONDS", default_value_t = rampart::engine::DEFAULT_RULE_TIME_LIMIT.as_secs())]
+    rule_timeout: u64,
     /// Run only rules whose id is or starts with this; repeatable or comma-separated.
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
@@ -499,7 +513,7 @@ fn run() -> Result<u8> {
                     Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let merged = Snapshot::merge(parts).map_err(anyhow::Error::msg)?;
+            let merged = Snapshot::merge(parts);
             write_snapshot(&merged, output.as_deref())?;
             Ok(if merged.is_incomplete() {
                 EXIT_INCOMPLETE
@@ -570,6 +584,13 @@ fn run() -> Result<u8> {
         Command::Policy {
             command: PolicyCommand::Test { dir },
         } => cmd_policy_test(dir),
+        Command::Policy {
+            command: PolicyCommand::EvalIsolated { dir, rule },
+        } => {
+            let mut out = std::io::stdout().lock();
+            rampart::engine::eval_isolated(&dir, &rule, &mut out).map_err(anyhow::Error::msg)?;
+            Ok(EXIT_CLEAN)
+        }
     }
 }
 
@@ -750,7 +771,16 @@ fn render(w: &dyn Writer, report: &Report) -> Result<Vec<u8>> {
 }
 
 fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
-    let sources = args.source.sources()?;
+    let mut sources = args.source.sources()?;
+    // A live scan written to a directory keeps its snapshot there: findings on resources no
+    // `.tf` declares point at their entry in it (SARIF needs a file for every alert).
+    let keeps_live_snapshot = match (&mut sources.aws, &args.output_dir) {
+        (Some(aws), Some(dir)) if aws.snapshot_out.is_none() => {
+            aws.snapshot_out = Some(dir.join("snapshot.json"));
+            true
+        }
+        _ => false,
+    };
     let allow_partial = args.source.allow_partial;
     let fail_on = match args
         .fail_on
@@ -764,11 +794,17 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
             format!("--fail-on {s:?}: expected critical, high, medium, low, info or never")
         })?),
     };
-    let engine = Engine::new(&args.policies)?;
-    let waiver_file = args.waivers.clone().or_else(|| {
-        let default = sources.root.join(".rampart/waivers.yaml");
-        default.is_file().then_some(default)
-    });
+    let mut engine = Engine::new(&args.policies)?;
+    // Rules from --policies run in processes of their own: one that never ends or crashes the
+    // evaluator is an `error` result, not the end of the scan.
+    engine.set_sandbox(std::env::current_exe().context("locating rampart's own executable")?);
+    engine.set_rule_time_limit(std::time::Duration::from_secs(args.rule_timeout.max(1)));
+    // Named on the command line, a waiver file is the user's to choose; found by convention,
+    // it must be inside the repository scanned.
+    let waivers = match &args.waivers {
+        Some(f) => rampart::suppress::load_waivers(f, &f.display().to_string()),
+        None => rampart::suppress::conventional_waivers(&sources.root),
+    };
     let mut classification = rampart::analyze::classification::ClassificationConfig::default();
     if !args.classification_tags.is_empty() {
         classification.tag_keys = args.classification_tags.clone();
@@ -799,10 +835,7 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
             ignore: args.ignore.clone(),
         },
         classification,
-        waivers: match &waiver_file {
-            Some(f) => rampart::suppress::load_waivers(f)?,
-            None => Vec::new(),
-        },
+        waivers,
         baseline: args
             .baseline
             .as_deref()
@@ -872,10 +905,13 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
         files.push((dir.join("findings.json"), &JsonWriter));
         files.push((dir.join("summary.md"), &MarkdownWriter));
         files.push((dir.join("report.html"), &HtmlWriter));
-        write_file(
-            &dir.join("snapshot.json"),
-            outcome.snapshot.to_json().as_bytes(),
-        )?;
+        // A live collection is already there, as collected (what the findings point into).
+        if !keeps_live_snapshot {
+            write_file(
+                &dir.join("snapshot.json"),
+                outcome.snapshot.to_json().as_bytes(),
+            )?;
+        }
     }
     let single: [(&Option<PathBuf>, &dyn Writer); 7] = [
         (&args.sarif, &SarifWriter),

@@ -8,16 +8,16 @@ use std::path::{Path, PathBuf};
 use crate::analyze::classification::{classify, ClassificationConfig};
 use crate::collect::aws::{self, AwsExport};
 use crate::engine::{BaselineState, Engine, EngineError, RuleResult, Selection};
-use crate::model::{Diagnostic, DiagnosticLevel, Resource, Snapshot, Span};
-use crate::suppress::{self, Waiver};
-use crate::terraform::{self, config::rel_path, VarInputs};
+use crate::model::{
+    CoverageEntry, CoverageStatus, Diagnostic, DiagnosticLevel, Resource, Snapshot, Span,
+};
+use crate::suppress::{self, Waiver, WaiverFile};
+use crate::terraform::{self, config, config::rel_path, VarInputs};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
     #[error(transparent)]
     Engine(#[from] EngineError),
-    #[error(transparent)]
-    Waiver(#[from] suppress::WaiverError),
     #[error("{0}")]
     Input(String),
 }
@@ -37,6 +37,35 @@ pub struct Sources {
     pub kubernetes: Option<KubeSource>,
     /// The live AWS account(s), when asked for.
     pub aws: Option<AwsSource>,
+    /// The AWS account of Terraform root modules whose path (relative to `root`) matches a glob,
+    /// as the user gives it: roots in one account are analysed together.
+    pub root_accounts: Vec<RootAccount>,
+}
+
+/// `--root-account GLOB=ACCOUNT_ID`.
+#[derive(Debug, Clone)]
+pub struct RootAccount {
+    pub roots: globset::GlobMatcher,
+    pub account: String,
+}
+
+impl std::str::FromStr for RootAccount {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (glob, account) = s
+            .rsplit_once('=')
+            .ok_or_else(|| format!("{s:?} is not ROOT_GLOB=ACCOUNT_ID"))?;
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("{account:?} is not a 12-digit AWS account id"));
+        }
+        let roots = globset::Glob::new(glob.trim_end_matches('/'))
+            .map_err(|e| format!("{glob:?}: {e}"))?
+            .compile_matcher();
+        Ok(RootAccount {
+            roots,
+            account: account.to_string(),
+        })
+    }
 }
 
 /// Which AWS accounts and regions to read live, and where to keep the snapshot.
@@ -99,13 +128,26 @@ fn skip_dir(name: &str) -> bool {
     name.starts_with('.') || name == "node_modules" || name == "target"
 }
 
-/// What a directory holds, found in one walk: its Terraform root modules (directories with `.tf`
-/// files that no other directory calls as a local module) and its Kubernetes manifests
-/// (`.yaml`/`.yml` files, and `.json` files that open like Kubernetes objects).
-pub fn walk_directory(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<PathBuf>, Vec<PathBuf>) {
+/// What a directory holds, found in one walk.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Terraform root modules: directories with `.tf` files that no other directory calls as a
+    /// local module.
+    pub roots: Vec<PathBuf>,
+    /// Kubernetes manifests: `.yaml`/`.yml` files, and `.json` files that open like Kubernetes
+    /// objects.
+    pub manifests: Vec<PathBuf>,
+    /// Helm charts (directories with `Chart.yaml`), whose YAML files are templates.
+    pub charts: Vec<PathBuf>,
+}
+
+/// Walks a directory once for everything rampart reads in it; what cannot be read is an input
+/// error in `diags`.
+pub fn walk_directory(dir: &Path, diags: &mut Vec<Diagnostic>) -> Found {
     let mut tf_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut called: HashSet<PathBuf> = HashSet::new();
     let mut manifests = Vec::new();
+    let mut charts = Vec::new();
     // `source = "./x"` in HCL, `"source": "./x"` in JSON syntax.
     let source_re =
         regex::Regex::new(r#"(?m)^\s*"?source"?\s*[=:]\s*"(\.\.?/[^"]*)""#).expect("valid regex");
@@ -117,20 +159,39 @@ pub fn walk_directory(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<PathBuf>,
             e.depth() == 0
                 || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy()))
         });
-    for entry in walker {
+    let mut walker = walker.into_iter();
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
+                // What cannot be read is not known to be fine: the run is incomplete.
+                let at = e.path().map(|p| config::rel_path(dir, p));
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), std::io::Error::to_string);
                 diags.push(Diagnostic {
-                    level: DiagnosticLevel::Warning,
-                    message: format!("not scanned: {e}"),
+                    level: DiagnosticLevel::Error,
+                    message: match at {
+                        Some(p) => format!("{p}: not scanned: {why}"),
+                        None => format!("not scanned: {why}"),
+                    },
                     span: None,
                     column: None,
                 });
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        // A chart's files are templates, not manifests: the chart is rendered as a whole.
+        if entry.file_type().is_dir() && entry.path().join("Chart.yaml").is_file() {
+            charts.push(entry.into_path());
+            walker.skip_current_dir();
+            continue;
+        }
+        // A link to a file counts as the file (Terraform reads a module of linked `.tf` files);
+        // links to directories are not followed.
+        let is_file = entry.file_type().is_file()
+            || (entry.file_type().is_symlink() && entry.path().is_file());
+        if !is_file {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
@@ -170,7 +231,11 @@ pub fn walk_directory(dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<PathBuf>,
                 .unwrap_or(true)
         })
         .collect();
-    (roots, manifests)
+    Found {
+        roots,
+        manifests,
+        charts,
+    }
 }
 
 /// Whether JSON text opens like a Kubernetes object (or list of them).
@@ -187,36 +252,105 @@ fn opens_like_kubernetes_json(path: &Path) -> bool {
         .is_ok_and(|_| looks_like_kubernetes_json(&String::from_utf8_lossy(&head)))
 }
 
-/// Reads a manifest stream into resources; Helm templates (Go template syntax) are noted as not
-/// rendered rather than reported as broken YAML, and files that hold no Kubernetes object are
-/// ignored.
+/// Reads a manifest stream into resources. A document that does not parse and holds Go
+/// template syntax is an unrendered Helm template: not scanned, and said so as a coverage gap
+/// for every Kubernetes rule (the run is incomplete). Other documents that do not parse are
+/// input errors, in files that look like Kubernetes manifests at all.
 pub fn read_manifests(text: &str, rel: &str, snapshot: &mut Snapshot, diags: &mut Vec<Diagnostic>) {
-    if text.contains("{{") && text.contains("}}") {
-        snapshot.coverage.push(crate::model::CoverageEntry {
-            status: crate::model::CoverageStatus::NotResolved,
-            scope: rel.to_string(),
-            detail:
-                "a Helm template, not a manifest: render it (`helm template … | rampart scan -`)"
-                    .into(),
-            resource_types: Vec::new(),
-            span: None,
-        });
-        return;
-    }
     let looks_like_k8s = text.contains("apiVersion") && text.contains("kind");
-    let (objects, errors) = crate::kubernetes::manifest::parse(text, rel);
-    if looks_like_k8s {
-        diags.extend(errors);
+    let (objects, unread) = crate::kubernetes::manifest::parse(text, rel);
+    for u in unread {
+        if u.template {
+            let span = u.problem.span.clone();
+            let at = span
+                .as_ref()
+                .map_or(rel.to_string(), |s| format!("{rel}:{}", s.start_line));
+            snapshot.coverage.push(CoverageEntry {
+                status: CoverageStatus::Error,
+                scope: at,
+                detail: "a Helm template document, not rendered: not scanned (scan the chart directory with helm installed, or pipe `helm template … | rampart scan -`)".into(),
+                resource_types: crate::kubernetes::adapter::all_types(),
+                span,
+            });
+        } else if looks_like_k8s {
+            diags.push(u.problem);
+        }
     }
     for o in objects {
         snapshot.resources.push(crate::kubernetes::adapter::adapt(
             &o.value,
             "manifest",
-            None,
+            Some(rel),
             Some(o.span),
             None,
         ));
     }
+}
+
+/// A Helm chart (a directory with `Chart.yaml`): rendered with `helm template` when helm is
+/// installed, its objects placed in the template files they come from; otherwise not scanned,
+/// and said so (every Kubernetes rule reports `error` for it).
+fn read_chart(dir: &Path, root: &Path, snapshot: &mut Snapshot, diags: &mut Vec<Diagnostic>) {
+    let rel = rel_path(root, dir);
+    let gap = |detail: String| CoverageEntry {
+        status: CoverageStatus::Error,
+        scope: rel.clone(),
+        detail,
+        resource_types: crate::kubernetes::adapter::all_types(),
+        span: None,
+    };
+    let rendered = std::process::Command::new("helm")
+        .arg("template")
+        .arg("rampart-scan")
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .output();
+    let out = match rendered {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            snapshot.coverage.push(gap(
+                "a Helm chart, not rendered because helm is not installed: not scanned (install helm, or pipe `helm template … | rampart scan -`)".into(),
+            ));
+            return;
+        }
+        Err(e) => {
+            snapshot
+                .coverage
+                .push(gap(format!("a Helm chart; helm could not run: {e}")));
+            return;
+        }
+        Ok(o) if !o.status.success() => {
+            let why = String::from_utf8_lossy(&o.stderr);
+            snapshot.coverage.push(gap(format!(
+                "a Helm chart that `helm template` could not render: {}",
+                crate::model::excerpt(why.trim())
+            )));
+            return;
+        }
+        Ok(o) => o,
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    // `# Source: <chart>/templates/x.yaml` opens each rendered document: its objects are placed
+    // in that template file.
+    let mut source = rel.clone();
+    let mut doc = String::new();
+    let flush =
+        |source: &str, doc: &mut String, snapshot: &mut Snapshot, diags: &mut Vec<Diagnostic>| {
+            if !doc.trim().is_empty() {
+                read_manifests(doc, source, snapshot, diags);
+            }
+            doc.clear();
+        };
+    for line in text.lines() {
+        if let Some(src) = line.strip_prefix("# Source: ") {
+            flush(&source, &mut doc, snapshot, diags);
+            let within = src.trim().split_once('/').map_or(src.trim(), |(_, p)| p);
+            source = format!("{rel}/{within}");
+            continue;
+        }
+        doc.push_str(line);
+        doc.push('\n');
+    }
+    flush(&source, &mut doc, snapshot, diags);
 }
 
 /// Reads every source into one snapshot.
@@ -227,16 +361,26 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     let mut dirs = Vec::new();
     let mut files = Vec::new();
     let mut manifests = Vec::new();
+    let mut charts = Vec::new();
     for p in &sources.paths {
         if p.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
                 .map_err(|e| ScanError::Input(format!("standard input: {e}")))?;
-            read_manifests(&text, "<stdin>", &mut snapshot, &mut diags);
+            match config::decode_text(bytes) {
+                Ok(text) => read_manifests(&text, "<stdin>", &mut snapshot, &mut diags),
+                Err(why) => diags.push(Diagnostic::at_line(
+                    DiagnosticLevel::Error,
+                    "<stdin>",
+                    1,
+                    format!("standard input {why}; not scanned"),
+                )),
+            }
         } else if p.is_dir() {
-            let (roots, found) = walk_directory(p, &mut diags);
-            dirs.extend(roots);
-            manifests.extend(found);
+            let found = walk_directory(p, &mut diags);
+            dirs.extend(found.roots);
+            manifests.extend(found.manifests);
+            charts.extend(found.charts);
         } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             manifests.push(p.clone());
         } else if p.extension().is_some_and(|e| e == "tf")
@@ -258,7 +402,17 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
         .par_iter()
         .map(|d| {
             let ev = terraform::load_directory(d, root, &sources.vars);
-            let resources = terraform::adapter::adapt(&ev.instances, "terraform");
+            let mut resources = terraform::adapter::adapt(&ev.instances, "terraform");
+            let rel = rel_path(root, d);
+            let account = sources
+                .root_accounts
+                .iter()
+                .find(|a| a.roots.is_match(&rel))
+                .map(|a| a.account.clone())
+                .or(ev.account);
+            for r in &mut resources {
+                r.account = r.account.take().or_else(|| account.clone());
+            }
             (ev.diagnostics, ev.coverage, resources)
         })
         .collect();
@@ -272,12 +426,13 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     let mut service_reports = Vec::new();
     for f in files {
         let rel = rel_path(root, &f);
-        let text = crate::terraform::config::read_text_limited(
-            &f,
-            &rel,
-            crate::terraform::config::MAX_DOCUMENT_BYTES,
-        )
-        .map_err(|d| ScanError::Input(d.message))?;
+        let text = match config::read_text_limited(&f, &rel, config::MAX_DOCUMENT_BYTES) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
         let head: String = text.chars().take(4096).collect();
         let k8s = !is_snapshot(&text) && looks_like_kubernetes_json(&head);
         if let Some(export) = AwsExport::recognise(&text) {
@@ -302,8 +457,13 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
         } else if k8s {
             read_manifests(&text, &rel, &mut snapshot, &mut diags);
         } else if is_snapshot(&text) {
-            let s =
-                Snapshot::from_json(&text).map_err(|e| ScanError::Input(format!("{rel}: {e}")))?;
+            let s = match Snapshot::from_json(&text) {
+                Ok(s) => s,
+                Err(e) => {
+                    diags.push(Diagnostic::at_line(DiagnosticLevel::Error, &rel, 1, e));
+                    continue;
+                }
+            };
             // A snapshot stands for what it was collected from, so that evaluating the file
             // alone evaluates exactly the snapshot it holds (same digest).
             snapshot.sources.retain(|x| *x != rel);
@@ -321,12 +481,21 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
                 .plan_source
                 .as_ref()
                 .map(|d| terraform::load_directory(d, root, &sources.vars));
-            let plan = terraform::plan::load_plan(
+            let mut plan = terraform::plan::load_plan(
                 &f,
                 &rel,
                 source_instances.as_ref().map(|e| e.instances.as_slice()),
             );
             diags.extend(plan.diagnostics);
+            // A plan is one root module: with its source, the resources are those of that
+            // root (the same identities a scan of the source gives); alone, of the plan file.
+            let root = sources
+                .plan_source
+                .as_ref()
+                .map_or_else(|| rel.clone(), |d| rel_path(root, d));
+            for i in &mut plan.instances {
+                i.root = root.clone();
+            }
             snapshot
                 .resources
                 .extend(terraform::adapter::adapt(&plan.instances, "terraform-plan"));
@@ -340,10 +509,13 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     }
     for f in manifests {
         let rel = rel_path(root, &f);
-        match crate::terraform::config::read_text(&f, &rel) {
+        match config::read_text(&f, &rel) {
             Ok(text) => read_manifests(&text, &rel, &mut snapshot, &mut diags),
             Err(d) => diags.push(d),
         }
+    }
+    for c in charts {
+        read_chart(&c, root, &mut snapshot, &mut diags);
     }
     diags.extend(crate::kubernetes::adapter::aws_auth_problems(
         &snapshot.resources,
@@ -460,7 +632,8 @@ fn is_snapshot(text: &str) -> bool {
 pub struct EvalOptions {
     pub selection: Selection,
     pub classification: ClassificationConfig,
-    pub waivers: Vec<Waiver>,
+    /// The waiver file's waivers and its problems (reported with the input's).
+    pub waivers: WaiverFile,
     /// Fingerprints of a previous run: results found there are marked unchanged.
     pub baseline: Option<HashSet<String>>,
     /// Account ids that belong to the organization: trust in them is not cross-account.
@@ -517,8 +690,18 @@ pub fn evaluate(
         "trusted_accounts": opts.trusted_accounts,
     });
     let mut results = engine.evaluate(&snapshot, &opts.selection, &config)?;
-    let diags = suppress::apply(&mut results, &snapshot.resources, &opts.waivers, today);
+    let known = |id: &str| engine.rule(id).is_some();
+    let mut waivers = opts.waivers.clone();
+    waivers.check_rules(&known);
+    let diags = suppress::apply(
+        &mut results,
+        &snapshot.resources,
+        &waivers.waivers,
+        today,
+        &known,
+    );
     snapshot.diagnostics.extend(diags);
+    snapshot.diagnostics.extend(waivers.diagnostics);
     snapshot.normalize();
     if let Some(base) = &opts.baseline {
         for r in &mut results {
@@ -536,7 +719,7 @@ pub fn evaluate(
         snapshot,
         results,
         policy_digest: engine.bundle_digest(),
-        waivers: opts.waivers.clone(),
+        waivers: waivers.waivers,
         scanned_at,
     })
 }

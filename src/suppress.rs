@@ -8,14 +8,6 @@ use std::path::Path;
 use crate::engine::{RuleResult, Status, Suppression};
 use crate::model::{Diagnostic, DiagnosticLevel, InlineSuppression, Resource, Span};
 
-#[derive(Debug, thiserror::Error)]
-pub enum WaiverError {
-    #[error("cannot read waiver file {path}: {message}")]
-    Io { path: String, message: String },
-    #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
-}
-
 /// Parses `rampart:ignore RULE reason="…" expires=YYYY-MM-DD` from one comment line.
 pub fn parse_inline(line: &str, file: &str, line_no: u32) -> Option<InlineSuppression> {
     let at = line.find("rampart:ignore")?;
@@ -49,6 +41,7 @@ pub fn parse_inline(line: &str, file: &str, line_no: u32) -> Option<InlineSuppre
 }
 
 #[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
 struct RawWaiverFile {
     #[serde(default)]
     waivers: Vec<RawWaiver>,
@@ -74,6 +67,8 @@ pub struct Waiver {
     pub reason: String,
     pub owner: String,
     pub expires: Option<time::Date>,
+    /// Where the waiver is written (its `rule:` line).
+    pub span: Option<Span>,
 }
 
 fn parse_date(s: &str) -> Option<time::Date> {
@@ -84,55 +79,138 @@ pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-/// Reads and validates a waiver file (YAML, `waivers:` list).
-pub fn load_waivers(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
-    let p = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| WaiverError::Io {
-        path: p.clone(),
-        message: e.to_string(),
-    })?;
-    let raw: RawWaiverFile = serde_yaml_ng::from_str(&text).map_err(|e| WaiverError::Invalid {
-        path: p.clone(),
-        message: e.to_string(),
-    })?;
-    raw.waivers
-        .into_iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let invalid = |m: String| WaiverError::Invalid {
-                path: p.clone(),
-                message: format!("waiver #{} ({} on {}): {m}", i + 1, w.rule, w.resource),
-            };
-            let reason = w
-                .reason
-                .clone()
-                .filter(|r| !r.trim().is_empty())
-                .ok_or_else(|| invalid("a reason is required".into()))?;
-            let owner = w
-                .owner
-                .clone()
-                .filter(|r| !r.trim().is_empty())
-                .ok_or_else(|| invalid("an owner is required".into()))?;
-            let expires = match &w.expires {
-                Some(e) => Some(
-                    parse_date(e)
-                        .ok_or_else(|| invalid(format!("expires {e:?} is not YYYY-MM-DD")))?,
+/// A waiver file's waivers and what is wrong with it. A waiver that is not valid (no reason or
+/// owner, a date that is not one, a pattern that does not compile) suppresses nothing and is
+/// reported with its line; a file that cannot be read or parsed suppresses nothing at all.
+/// Either way the run goes on and says it is incomplete.
+#[derive(Debug, Default, Clone)]
+pub struct WaiverFile {
+    pub waivers: Vec<Waiver>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and validates a waiver file (YAML, `waivers:` list). `rel` names it in diagnostics.
+pub fn load_waivers(path: &Path, rel: &str) -> WaiverFile {
+    let mut out = WaiverFile::default();
+    let problem = |line: u32, message: String| {
+        Diagnostic::at_line(DiagnosticLevel::Error, rel, line, message)
+    };
+    let text = match crate::terraform::config::read_text(path, rel) {
+        Ok(t) => t,
+        Err(d) => {
+            out.diagnostics.push(d);
+            return out;
+        }
+    };
+    let raw: RawWaiverFile = match serde_yaml_ng::from_str(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            let line = e.location().map_or(1, |l| l.line() as u32);
+            out.diagnostics.push(problem(
+                line,
+                format!(
+                    "not a valid waiver file, no waiver in it applies: {}",
+                    crate::model::excerpt(&e.to_string())
                 ),
-                None => None,
-            };
-            let matcher = Glob::new(&w.resource)
-                .map_err(|e| invalid(e.to_string()))?
-                .compile_matcher();
-            Ok(Waiver {
+            ));
+            return out;
+        }
+    };
+    let lines = waiver_lines(&text);
+    for (i, w) in raw.waivers.into_iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(1);
+        let invalid = |m: String| {
+            problem(
+                line,
+                format!(
+                    "waiver #{} ({} on {}) does not apply: {m}",
+                    i + 1,
+                    crate::model::excerpt(&w.rule),
+                    crate::model::excerpt(&w.resource)
+                ),
+            )
+        };
+        let reason = w.reason.clone().filter(|r| !r.trim().is_empty());
+        let owner = w.owner.clone().filter(|r| !r.trim().is_empty());
+        let expires = w.expires.as_deref().map(|e| parse_date(e).ok_or(e));
+        let matcher = Glob::new(&w.resource).map(|g| g.compile_matcher());
+        match (reason, owner, expires, matcher) {
+            (None, ..) => out.diagnostics.push(invalid("a reason is required".into())),
+            (_, None, ..) => out.diagnostics.push(invalid("an owner is required".into())),
+            (_, _, Some(Err(e)), _) => out.diagnostics.push(invalid(format!(
+                "expires {:?} is not a YYYY-MM-DD date",
+                crate::model::excerpt(e)
+            ))),
+            (_, _, _, Err(e)) => out.diagnostics.push(invalid(e.to_string())),
+            (Some(reason), Some(owner), expires, Ok(matcher)) => out.waivers.push(Waiver {
                 rule: w.rule,
                 resource: w.resource,
                 matcher,
                 reason,
                 owner,
-                expires,
-            })
+                expires: expires.and_then(Result::ok),
+                span: Some(Span {
+                    file: rel.to_string(),
+                    start_line: line,
+                    end_line: line,
+                }),
+            }),
+        }
+    }
+    out
+}
+
+/// The waiver file found by convention, `.rampart/waivers.yaml` under the scanned repository:
+/// read only if it resolves inside the repository. A link out of it (to a runner's credentials,
+/// say, from a pull request) is refused, and the refusal is what is reported.
+pub fn conventional_waivers(root: &Path) -> WaiverFile {
+    let rel = ".rampart/waivers.yaml";
+    let path = root.join(rel);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return WaiverFile::default();
+    }
+    match crate::terraform::config::inside_root(root, &path) {
+        Ok(p) => load_waivers(&p, rel),
+        Err(why) => WaiverFile {
+            waivers: Vec::new(),
+            diagnostics: vec![Diagnostic::at_line(DiagnosticLevel::Error, rel, 1, why)],
+        },
+    }
+}
+
+/// The line of each waiver's `rule:` key, in order.
+fn waiver_lines(text: &str) -> Vec<u32> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l.trim_start().trim_start_matches('-').trim_start();
+            t.starts_with("rule:") || t.starts_with("\"rule\":") || t.starts_with("'rule':")
         })
+        .map(|(i, _)| i as u32 + 1)
         .collect()
+}
+
+impl WaiverFile {
+    /// Drops waivers and inline suppressions that name no rule `known` has, each reported: a
+    /// misspelled id suppresses nothing, and the run says so.
+    pub fn check_rules(&mut self, known: &dyn Fn(&str) -> bool) {
+        let (keep, unknown): (Vec<Waiver>, Vec<Waiver>) = std::mem::take(&mut self.waivers)
+            .into_iter()
+            .partition(|w| w.rule == "*" || known(&w.rule));
+        self.waivers = keep;
+        for w in unknown {
+            self.diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Error,
+                message: format!(
+                    "waiver for {} on {} names no rule rampart has; it does not apply",
+                    crate::model::excerpt(&w.rule),
+                    crate::model::excerpt(&w.resource)
+                ),
+                span: w.span,
+                column: None,
+            });
+        }
+    }
 }
 
 impl Waiver {
@@ -157,19 +235,43 @@ pub fn apply(
     resources: &[Resource],
     waivers: &[Waiver],
     today: time::Date,
+    known_rule: &dyn Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let by_uid: std::collections::HashMap<&str, &Resource> =
         resources.iter().map(|r| (r.uid.as_str(), r)).collect();
+    // A comment that cannot suppress is reported where it is written: without a reason, with a
+    // date that is not one (it would otherwise never expire), or naming no rule.
+    let problem = |s: &InlineSuppression| -> Option<(DiagnosticLevel, String)> {
+        let rule = crate::model::excerpt(&s.rule);
+        if s.reason.is_none() {
+            return Some((
+                DiagnosticLevel::Warning,
+                format!("rampart:ignore {rule} has no reason=\"…\"; it does not suppress anything"),
+            ));
+        }
+        if let Some(e) = s.expires.as_deref().filter(|e| parse_date(e).is_none()) {
+            return Some((
+                DiagnosticLevel::Error,
+                format!(
+                    "rampart:ignore {rule}: expires={} is not a YYYY-MM-DD date; it does not suppress anything",
+                    crate::model::excerpt(e)
+                ),
+            ));
+        }
+        (!known_rule(&s.rule)).then(|| {
+            (
+                DiagnosticLevel::Error,
+                format!("rampart:ignore {rule} names no rule rampart has; it does not suppress anything"),
+            )
+        })
+    };
     for r in resources {
         for s in &r.inline_suppressions {
-            if s.reason.is_none() {
+            if let Some((level, message)) = problem(s) {
                 diags.push(Diagnostic {
-                    level: DiagnosticLevel::Warning,
-                    message: format!(
-                        "rampart:ignore {} has no reason=\"…\"; it does not suppress anything",
-                        s.rule
-                    ),
+                    level,
+                    message,
                     span: Some(s.span.clone()),
                     column: None,
                 });
@@ -184,7 +286,7 @@ pub fn apply(
                     "waiver for {} on {} (owner {}) expired on {e}; it no longer suppresses",
                     w.rule, w.resource, w.owner
                 ),
-                span: None,
+                span: w.span.clone(),
                 column: None,
             });
         }
@@ -193,7 +295,7 @@ pub fn apply(
         let inline = by_uid.get(result.resource.uid.as_str()).and_then(|res| {
             res.inline_suppressions
                 .iter()
-                .find(|s| s.rule.eq_ignore_ascii_case(&result.rule_id) && s.reason.is_some())
+                .find(|s| s.rule.eq_ignore_ascii_case(&result.rule_id) && problem(s).is_none())
         });
         if let Some(s) = inline {
             let expired = s
@@ -264,18 +366,51 @@ mod tests {
         assert_eq!(s.reason, None);
     }
 
-    #[test]
-    fn waiver_without_owner_is_rejected() {
+    fn load(text: &str) -> WaiverFile {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("w.yaml");
-        std::fs::write(
-            &p,
-            "waivers:\n  - rule: NET-01\n    resource: '*'\n    reason: r\n",
-        )
-        .unwrap();
-        assert!(load_waivers(&p)
-            .unwrap_err()
-            .to_string()
-            .contains("owner is required"));
+        std::fs::write(&p, text).unwrap();
+        load_waivers(&p, "w.yaml")
+    }
+
+    #[test]
+    fn invalid_waivers_are_reported_at_their_line_and_the_rest_apply() {
+        let w = load(concat!(
+            "waivers:\n",
+            "  - rule: NET-01\n    resource: '*'\n    reason: r\n    owner: o\n",
+            "  - rule: NET-02\n    resource: '*'\n    reason: r\n",
+            "  - rule: NET-03\n    resource: '*'\n    reason: r\n    owner: o\n    expires: 2027-13-45\n",
+        ));
+        assert_eq!(w.waivers.len(), 1);
+        let lines: Vec<u32> = w
+            .diagnostics
+            .iter()
+            .map(|d| d.span.as_ref().unwrap().start_line)
+            .collect();
+        assert_eq!(lines, vec![6, 9], "{:?}", w.diagnostics);
+        assert!(w.diagnostics[0].message.contains("owner is required"));
+        assert!(w.diagnostics[1].message.contains("2027-13-45"));
+    }
+
+    #[test]
+    fn a_misspelled_key_or_rule_is_an_error() {
+        let w = load("waiver:\n  - rule: NET-01\n");
+        assert!(w.waivers.is_empty());
+        assert!(
+            w.diagnostics[0].message.contains("unknown field"),
+            "{:?}",
+            w.diagnostics
+        );
+        let mut w = load("waivers:\n  - rule: NET-99\n    resource: x\n    reason: r\n    owner: o\n    colour: red\n");
+        assert!(
+            w.waivers.is_empty(),
+            "an unknown key in a waiver rejects the file"
+        );
+        let mut ok =
+            load("waivers:\n  - rule: NET-99\n    resource: x\n    reason: r\n    owner: o\n");
+        ok.check_rules(&|id| id == "NET-01");
+        assert!(ok.waivers.is_empty());
+        assert_eq!(ok.diagnostics[0].span.as_ref().unwrap().start_line, 2);
+        w.check_rules(&|_| true);
     }
 }

@@ -78,16 +78,20 @@ fn bad_yaml_is_reported_and_the_rest_is_scanned() {
     assert_eq!(
         uids,
         vec![
-            "k8s:Namespace/fine",
-            "k8s:a/ServiceAccount/sa",
-            "k8s:a/Widget/w"
+            "k8s:crd.yaml:a/Widget/w",
+            "k8s:obj.json:a/ServiceAccount/sa",
+            "k8s:ok.yaml:Namespace/fine"
         ]
     );
-    assert!(s["coverage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|c| c["scope"] == "chart/templates/deploy.yaml" && c["status"] == "not_resolved"));
+    assert!(
+        s["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["scope"] == "chart/templates/deploy.yaml:4" && c["status"] == "error"),
+        "an unrendered Helm template is a coverage gap: {}",
+        s["coverage"]
+    );
 }
 
 #[test]

@@ -48,8 +48,22 @@ covers_port(rule, port) if rule.protocol == "-1"
 
 covers_port(rule, port) if {
 	rule.protocol in {"tcp", "6"}
+	is_number(rule.from_port)
+	is_number(rule.to_port)
 	rule.from_port <= port
 	port <= rule.to_port
+}
+
+# What a rule exposes is known only after apply: its protocol, or the ports of a TCP rule. It
+# may cover any port; rules judge it conservatively. Gives the reference of what is unknown.
+unknown_ports(rule) := unknown_ref(rule.protocol) if is_unknown(rule.protocol)
+
+unknown_ports(rule) := ref if {
+	not is_unknown(rule.protocol)
+	rule.protocol in {"tcp", "6"}
+	some k in ["from_port", "to_port"]
+	is_unknown(rule[k])
+	ref := unknown_ref(rule[k])
 }
 
 # A rule reachable from anywhere.
@@ -85,6 +99,13 @@ customer_managed_key(k) if {
 customer_managed_key(k) if {
 	is_unknown(k)
 	regex.match(`(^|\.)aws_kms_alias\.`, k.__unknown__)
+}
+
+# A key known only after apply that is not a reference to a key declared in the configuration
+# (`var.kms_key_arn`): whether it is customer managed cannot be told.
+unknown_key(k) if {
+	is_unknown(k)
+	not customer_managed_key(k)
 }
 
 # Statements of a normalized policy document (empty for null/unknown).

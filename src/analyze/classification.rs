@@ -52,13 +52,27 @@ impl ClassificationConfig {
     }
 }
 
-fn tag_value<'r>(r: &'r Resource, cfg: &ClassificationConfig) -> Option<&'r str> {
+/// The classification tag's key and value.
+fn tag_value<'r>(r: &'r Resource, cfg: &ClassificationConfig) -> Option<(&'r str, &'r str)> {
     cfg.tag_keys.iter().find_map(|k| {
         r.tags
             .iter()
             .find(|(tk, _)| tk.eq_ignore_ascii_case(k))
-            .map(|(_, v)| v.as_str())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
     })
+}
+
+/// Whether the tags, or the tag `key`, are known only after apply (or could not be read).
+fn tag_unknown(r: &Resource, key: Option<&str>) -> bool {
+    let unknown = |path: &str| {
+        r.attribute_meta.get(path).is_some_and(|m| {
+            matches!(
+                m.provenance,
+                crate::model::Provenance::Unknown | crate::model::Provenance::NotRead
+            )
+        })
+    };
+    unknown("tags") || key.is_some_and(|k| unknown(&format!("tags.{k}")))
 }
 
 /// Sets `derived.classification`, `derived.classification_source` (`tag`, `default`,
@@ -67,8 +81,14 @@ fn tag_value<'r>(r: &'r Resource, cfg: &ClassificationConfig) -> Option<&'r str>
 pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
     for r in resources.iter_mut() {
         let data_store = DATA_STORE_TYPES.contains(&r.resource_type.as_str());
-        let (level, source, valid) = match tag_value(r, cfg) {
-            Some(v) => {
+        let tag = tag_value(r, cfg);
+        let (level, source, valid) = match tag {
+            // A classification not known until apply (or unread tags): the default level, the
+            // most cautious reading; DATA-01 reports it as not assessed.
+            _ if data_store && tag_unknown(r, tag.map(|(k, _)| k)) => {
+                (json!(cfg.default_level), "unknown", true)
+            }
+            Some((_, v)) => {
                 let l = v.trim().to_ascii_lowercase();
                 let valid = cfg.levels.contains(&l);
                 (json!(l), "tag", valid)
@@ -124,8 +144,9 @@ pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
             r.derived["classification_source"] = json!("inherited");
         }
     }
-    // A key takes the most sensitive classification of the stores it encrypts.
-    let mut key_levels: HashMap<String, String> = HashMap::new();
+    // A key takes the most sensitive classification of the stores it encrypts: named by ARN or
+    // id, or by a reference that resolves in the store's root module.
+    let mut key_levels: HashMap<(Option<String>, String), String> = HashMap::new();
     for r in resources.iter() {
         let Some(level) = r.derived["classification"].as_str() else {
             continue;
@@ -137,12 +158,13 @@ pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
         ] {
             let Some(k) = r.attribute(path) else { continue };
             let key_ref = match k {
-                Json::String(s) => s.clone(),
+                Json::String(s) => (None, s.clone()),
                 other if crate::model::is_unknown(other) => {
                     let reference = other[crate::model::UNKNOWN_KEY]
                         .as_str()
                         .unwrap_or_default();
-                    crate::terraform::adapter::ref_address(reference).to_string()
+                    let address = crate::terraform::adapter::ref_address(reference);
+                    (r.origin.root.clone(), address.to_string())
                 }
                 _ => continue,
             };
@@ -162,8 +184,11 @@ pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
             continue;
         }
         let level = key_levels
-            .get(&r.uid)
-            .or_else(|| r.origin.arn.as_ref().and_then(|a| key_levels.get(a)));
+            .get(&(r.origin.root.clone(), r.address().to_string()))
+            .or_else(|| {
+                let arn = r.origin.arn.clone()?;
+                key_levels.get(&(None, arn))
+            });
         if let Some(level) = level {
             r.derived["classification"] = json!(level);
             r.derived["classification_source"] = json!("inherited");

@@ -313,19 +313,29 @@ fn workload_facts(resources: &mut [Resource]) {
         })
         .collect();
     // EKS Pod Identity: the same link as the IRSA annotation, made on the EKS side.
-    let pod_identity: HashMap<(String, String), Json> = resources
+    let pod_identity: HashMap<(String, String), (Json, Option<String>)> = resources
         .iter()
         .filter(|r| r.resource_type == "aws_eks_pod_identity_association")
         .filter_map(|r| {
             let namespace = r.attributes["namespace"].as_str()?.to_string();
             let sa = r.attributes["service_account"].as_str()?.to_string();
-            Some(((namespace, sa), r.attributes["role_arn"].clone()))
+            Some((
+                (namespace, sa),
+                (r.attributes["role_arn"].clone(), r.origin.root.clone()),
+            ))
         })
         .collect();
-    let role_uids: Vec<String> = resources
+    // Roles Terraform declares, by root module and address: a reference resolves in its root.
+    let declared_roles: Vec<(Option<String>, String, String)> = resources
         .iter()
         .filter(|r| r.resource_type == "aws_iam_role")
-        .map(|r| r.uid.clone())
+        .map(|r| {
+            (
+                r.origin.root.clone(),
+                r.address().to_string(),
+                r.uid.clone(),
+            )
+        })
         .collect();
     let roles_by_arn: HashMap<String, String> = resources
         .iter()
@@ -363,25 +373,38 @@ fn workload_facts(resources: &mut [Resource]) {
             .to_string();
         let key = (namespace.clone(), sa.clone());
         let (irsa, sa_automount) = accounts.get(&key).cloned().unwrap_or((None, None));
-        let (role, role_via) = match (irsa, pod_identity.get(&key)) {
-            (Some(arn), _) => (Some(Json::String(arn)), "irsa"),
-            (None, Some(r)) => (Some(r.clone()), "pod_identity"),
-            (None, None) => (None, ""),
+        let (role, role_root, role_via) = match (irsa, pod_identity.get(&key)) {
+            (Some(arn), _) => (Some(Json::String(arn)), None, "irsa"),
+            (None, Some((r, root))) => (Some(r.clone()), root.clone(), "pod_identity"),
+            (None, None) => (None, None, ""),
         };
         let role_arn = role.as_ref().map(crate::model::text_of);
         let role_uid = match &role {
-            // A role Terraform has not created yet: `aws_iam_role.api.arn` names it.
-            Some(r) if crate::model::is_unknown(r) => role_uids
+            // A role Terraform has not created yet: `aws_iam_role.api.arn` names it, in the root
+            // module the association is declared in.
+            Some(r) if crate::model::is_unknown(r) => declared_roles
                 .iter()
-                .find(|u| crate::analyze::iam::policy::refers_to(&crate::model::text_of(r), u)),
-            Some(Json::String(arn)) => roles_by_arn.get(arn).or_else(|| {
-                arn.rsplit_once(":role/").and_then(|(_, name)| {
-                    roles_by_arn.get(&format!("role/{}", name.rsplit('/').next().unwrap_or(name)))
+                .find(|(root, address, _)| {
+                    *root == role_root
+                        && crate::analyze::iam::policy::refers_to(
+                            &crate::model::text_of(r),
+                            address,
+                        )
                 })
-            }),
+                .map(|(_, _, uid)| uid.clone()),
+            Some(Json::String(arn)) => roles_by_arn
+                .get(arn)
+                .or_else(|| {
+                    arn.rsplit_once(":role/").and_then(|(_, name)| {
+                        roles_by_arn
+                            .get(&format!("role/{}", name.rsplit('/').next().unwrap_or(name)))
+                    })
+                })
+                .cloned(),
             _ => None,
         };
         let reaches = role_uid
+            .as_ref()
             .and_then(|u| reach.get(u))
             .cloned()
             .unwrap_or_default();

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::EngineError;
+use crate::model::ReadPath;
 
 /// Finding severity, ordered from least to most severe.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,6 +78,7 @@ struct RawCustom {
     controls: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     tags: Vec<String>,
+    reads: Option<Vec<String>>,
 }
 
 /// Control framework keys accepted in `custom.controls`.
@@ -94,6 +96,12 @@ pub struct RuleMeta {
     /// Framework → control ids (e.g. `ferpa` → `["99.31(a)(1)(ii)"]`).
     pub controls: BTreeMap<String, Vec<String>>,
     pub tags: Vec<String>,
+    /// The values the rule judges, as paths into a resource (`ingress.*.from_port`; `tags` and
+    /// `derived.…` name those parts, anything else is under `attributes`). A verdict of `pass` on
+    /// a resource where one of them is unknown or could not be read becomes `error`. `None`
+    /// (no `reads` in METADATA): every attribute counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reads: Option<Vec<ReadPath>>,
     /// Rego package, e.g. `rampart.aws.s3.enc_01`.
     pub package: String,
     /// Policy file the rule came from.
@@ -184,6 +192,15 @@ pub fn parse(source: &str, rego: &str) -> Result<Option<RuleMeta>, EngineError> 
             FRAMEWORKS.join(", ")
         )));
     }
+    let reads = c
+        .reads
+        .map(|paths| {
+            paths
+                .iter()
+                .map(|p| ReadPath::parse(p).map_err(|e| invalid(format!("custom.reads: {e}"))))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
     let package = package_of(rego).ok_or_else(|| invalid("no package declaration".into()))?;
     let has_applies = declares(rego, "applies");
     Ok(Some(RuleMeta {
@@ -197,6 +214,7 @@ pub fn parse(source: &str, rego: &str) -> Result<Option<RuleMeta>, EngineError> 
         resource_types: c.resource_types,
         controls: c.controls,
         tags: c.tags,
+        reads,
         package,
         source: source.to_string(),
         has_applies,

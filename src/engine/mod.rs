@@ -6,6 +6,8 @@ pub mod frameworks;
 pub mod metadata;
 pub mod policy_test;
 pub mod result;
+mod sandbox;
+pub use sandbox::eval_isolated;
 
 use rayon::prelude::*;
 use regorus::Value as RegoValue;
@@ -66,7 +68,19 @@ pub struct Engine {
     base: regorus::Engine,
     rules: Vec<RuleMeta>,
     files: Vec<PolicyFile>,
+    /// How long one rule may run over the whole snapshot before its results are `error`.
+    rule_time_limit: std::time::Duration,
+    /// Ids of the rules that did not come with rampart (`--policies`).
+    user_rules: std::collections::HashSet<String>,
+    /// Where user rules run: in a process of their own (this executable, `policy
+    /// eval-isolated`), so that one that recurses without end or crashes the evaluator is an
+    /// `error` result rather than the end of the scan. `None`: in this process.
+    sandbox: Option<PathBuf>,
 }
+
+/// The default for [`Engine::set_rule_time_limit`]: generous for the built-in rules on large
+/// accounts, short enough that a rule that never stops cannot hold a nightly scan.
+pub const DEFAULT_RULE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Reads `*.rego` under a directory (tests included; callers filter).
 pub fn read_policy_dir(dir: &Path) -> Result<Vec<PolicyFile>, EngineError> {
@@ -112,15 +126,31 @@ impl Engine {
     /// The built-in rules plus the rules under each of `extra_dirs`.
     pub fn new(extra_dirs: &[PathBuf]) -> Result<Engine, EngineError> {
         let mut files = builtin_files();
+        let mut user = Vec::new();
         for d in extra_dirs {
-            files.extend(read_policy_dir(d)?);
+            user.extend(read_policy_dir(d)?);
         }
-        Engine::from_files(
+        let user_paths: std::collections::HashSet<String> =
+            user.iter().map(|f| f.path.clone()).collect();
+        files.extend(user);
+        let mut engine = Engine::from_files(
             files
                 .into_iter()
                 .filter(|f| !is_test_file(&f.path))
                 .collect(),
-        )
+        )?;
+        engine.user_rules = engine
+            .rules
+            .iter()
+            .filter(|r| user_paths.contains(&r.source))
+            .map(|r| r.id.clone())
+            .collect();
+        Ok(engine)
+    }
+
+    /// Runs user rules in processes of their own, started from `exe` (`policy eval-isolated`).
+    pub fn set_sandbox(&mut self, exe: PathBuf) {
+        self.sandbox = Some(exe);
     }
 
     pub fn from_files(files: Vec<PolicyFile>) -> Result<Engine, EngineError> {
@@ -146,7 +176,20 @@ impl Engine {
             }
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(Engine { base, rules, files })
+        Ok(Engine {
+            base,
+            rules,
+            files,
+            rule_time_limit: DEFAULT_RULE_TIME_LIMIT,
+            user_rules: Default::default(),
+            sandbox: None,
+        })
+    }
+
+    /// Limits how long one rule may run; a rule that runs longer reports `error` on all its
+    /// resources and the other rules still run.
+    pub fn set_rule_time_limit(&mut self, limit: std::time::Duration) {
+        self.rule_time_limit = limit;
     }
 
     pub fn rules(&self) -> &[RuleMeta] {
@@ -183,7 +226,7 @@ impl Engine {
         selection: &Selection,
         config: &Json,
     ) -> Result<Vec<RuleResult>, EngineError> {
-        let input = build_input(&snapshot.resources);
+        let input = Input::new(&snapshot.resources);
         let by_uid: HashMap<&str, &Resource> = snapshot
             .resources
             .iter()
@@ -206,20 +249,44 @@ impl Engine {
             rule: "(config)".into(),
             message: e.to_string(),
         })?;
-        base.set_input(input);
+        base.set_input(input.whole());
+        base.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+            limit: self.rule_time_limit,
+            check_interval: std::num::NonZeroU32::new(64).expect("non-zero"),
+        });
+        let ctx = RuleContext {
+            by_uid: &by_uid,
+            by_type: &by_type,
+            input: &input,
+        };
 
         // Rules differ in cost by orders of magnitude (the escalation rule against a check of one
         // attribute), so they are handed out one at a time rather than in fixed chunks; each
-        // worker evaluates on its own clone of the engine.
-        let per_chunk: Result<Vec<Vec<RuleResult>>, EngineError> = rules
+        // worker evaluates on its own clone of the engine. A rule that fails on some input is
+        // an `error` result on exactly the resources it fails on; the rest is still judged.
+        let (isolated, here): (Vec<&RuleMeta>, Vec<&RuleMeta>) = rules
+            .iter()
+            .partition(|r| self.sandbox.is_some() && self.user_rules.contains(&r.id));
+        let mut results: Vec<RuleResult> = here
             .par_iter()
             .with_max_len(1)
             .map_init(
                 || base.clone(),
-                |engine, rule| evaluate_rule(engine, rule, &by_uid, &by_type),
+                |engine, rule| evaluate_rule(engine, rule, &ctx),
             )
+            .flatten()
             .collect();
-        let mut results: Vec<RuleResult> = per_chunk?.into_iter().flatten().collect();
+        if let (Some(exe), false) = (&self.sandbox, isolated.is_empty()) {
+            results.extend(sandbox::evaluate(
+                exe,
+                &self.files,
+                snapshot,
+                &isolated,
+                config,
+                self.rule_time_limit,
+                &ctx,
+            ));
+        }
 
         // Data that could not be collected makes every rule that needs it an error.
         for c in snapshot
@@ -268,42 +335,81 @@ impl Engine {
 }
 
 /// The evaluation input: every resource once, indexed by type and by uid (the indexes share the
-/// same values, so the input costs one copy of the snapshot).
-fn build_input(resources: &[Resource]) -> RegoValue {
-    let mut by_type: BTreeMap<RegoValue, Vec<RegoValue>> = BTreeMap::new();
-    let mut by_uid: BTreeMap<RegoValue, RegoValue> = BTreeMap::new();
-    for r in resources {
-        let json = serde_json::json!({
-            "uid": r.uid,
-            "type": r.resource_type,
-            "name": r.name,
-            "account": r.account,
-            "region": r.region,
-            "tags": r.tags,
-            "attributes": r.attributes,
-            "derived": r.derived,
-            "address": r.origin.address,
-            "arn": r.origin.arn,
-        });
-        let v = RegoValue::from(json);
-        by_type
-            .entry(RegoValue::from(r.resource_type.as_str()))
-            .or_default()
-            .push(v.clone());
-        by_uid.insert(RegoValue::from(r.uid.as_str()), v);
-    }
-    let mut top = BTreeMap::new();
-    top.insert(
-        RegoValue::from("resources_by_type"),
-        RegoValue::from(
+/// same values, so the input costs one copy of the snapshot). Kept apart per type so that a rule
+/// that fails can be evaluated again on a part of its resources.
+struct Input {
+    by_type: BTreeMap<RegoValue, Vec<(String, RegoValue)>>,
+    by_uid: RegoValue,
+}
+
+impl Input {
+    fn new(resources: &[Resource]) -> Input {
+        let mut by_type: BTreeMap<RegoValue, Vec<(String, RegoValue)>> = BTreeMap::new();
+        let mut by_uid: BTreeMap<RegoValue, RegoValue> = BTreeMap::new();
+        for r in resources {
+            let json = serde_json::json!({
+                "uid": r.uid,
+                "type": r.resource_type,
+                "name": r.name,
+                "account": r.account,
+                "region": r.region,
+                "tags": r.tags,
+                "attributes": r.attributes,
+                "derived": r.derived,
+                "address": r.origin.address,
+                "arn": r.origin.arn,
+            });
+            let v = RegoValue::from(json);
             by_type
-                .into_iter()
-                .map(|(k, v)| (k, RegoValue::from(v)))
-                .collect::<BTreeMap<_, _>>(),
-        ),
-    );
-    top.insert(RegoValue::from("resources_by_uid"), RegoValue::from(by_uid));
-    RegoValue::from(top)
+                .entry(RegoValue::from(r.resource_type.as_str()))
+                .or_default()
+                .push((r.uid.clone(), v.clone()));
+            by_uid.insert(RegoValue::from(r.uid.as_str()), v);
+        }
+        Input {
+            by_type,
+            by_uid: RegoValue::from(by_uid),
+        }
+    }
+
+    /// Every resource.
+    fn whole(&self) -> RegoValue {
+        self.focused(&[], &BTreeSet::new())
+    }
+
+    /// Every resource, except that the lists of `types` hold only the resources in `keep`: what
+    /// a rule on those types sees when judging only them (lookups by uid still reach all).
+    fn focused(&self, types: &[String], keep: &BTreeSet<&str>) -> RegoValue {
+        let by_type: BTreeMap<RegoValue, RegoValue> = self
+            .by_type
+            .iter()
+            .map(|(t, rs)| {
+                let narrowed = t
+                    .as_string()
+                    .is_ok_and(|t| types.iter().any(|x| **x == *t.as_ref()));
+                let list: Vec<RegoValue> = rs
+                    .iter()
+                    .filter(|(uid, _)| !narrowed || keep.contains(uid.as_str()))
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                (t.clone(), RegoValue::from(list))
+            })
+            .collect();
+        let mut top = BTreeMap::new();
+        top.insert(
+            RegoValue::from("resources_by_type"),
+            RegoValue::from(by_type),
+        );
+        top.insert(RegoValue::from("resources_by_uid"), self.by_uid.clone());
+        RegoValue::from(top)
+    }
+}
+
+/// What every rule's evaluation reads.
+struct RuleContext<'a> {
+    by_uid: &'a HashMap<&'a str, &'a Resource>,
+    by_type: &'a HashMap<&'a str, Vec<&'a Resource>>,
+    input: &'a Input,
 }
 
 /// An entry of a rule's `deny` or `error` set.
@@ -321,17 +427,12 @@ fn verdicts(
     rule: &RuleMeta,
     set: &str,
     declared: bool,
-) -> Result<Vec<Verdict>, EngineError> {
+) -> Result<Vec<Verdict>, String> {
     if !declared {
         return Ok(Vec::new());
     }
     let path = format!("data.{}.{set}", rule.package);
-    let v = engine
-        .eval_rule(path)
-        .map_err(|e| EngineError::Evaluation {
-            rule: rule.id.clone(),
-            message: e.to_string(),
-        })?;
+    let v = engine.eval_rule(path).map_err(|e| e.to_string())?;
     let json: Json = serde_json::to_value(&v).unwrap_or(Json::Null);
     let items: Vec<Json> = match json {
         Json::Array(a) => a,
@@ -342,10 +443,10 @@ fn verdicts(
     for item in items {
         let uid = item.get("uid").and_then(Json::as_str);
         let Some(uid) = uid else {
-            return Err(EngineError::Evaluation {
-                rule: rule.id.clone(),
-                message: format!("{set} entries must be objects with a \"uid\"; got {item}"),
-            });
+            let item: String = item.to_string().chars().take(200).collect();
+            return Err(format!(
+                "{set} entries must be objects with a \"uid\"; got {item}"
+            ));
         };
         out.push(Verdict {
             uid: uid.to_string(),
@@ -365,19 +466,122 @@ fn verdicts(
     Ok(out)
 }
 
+/// Evaluates one rule over the whole snapshot. If the evaluation fails, the rule is evaluated
+/// again on halves of its resources until each failure is pinned to the resources it comes
+/// from: those get an `error` result with the reason, every other resource its verdict. A rule
+/// that runs out of time is not split (each part would take as long): all its resources get
+/// `error`.
 fn evaluate_rule(
     engine: &mut regorus::Engine,
     rule: &RuleMeta,
-    by_uid: &HashMap<&str, &Resource>,
-    by_type: &HashMap<&str, Vec<&Resource>>,
-) -> Result<Vec<RuleResult>, EngineError> {
+    ctx: &RuleContext,
+) -> Vec<RuleResult> {
+    let all: BTreeSet<&str> = rule
+        .resource_types
+        .iter()
+        .flat_map(|t| ctx.by_type.get(t.as_str()).into_iter().flatten())
+        .map(|r| r.uid.as_str())
+        .collect();
+    match judge(engine, rule, ctx, None) {
+        Ok(results) => results,
+        Err(e) if e.contains("execution exceeded time limit") || all.len() <= 1 => {
+            failed_rule(rule, ctx, &all, &evaluation_error(&e))
+        }
+        Err(_) => {
+            let part: Vec<&str> = all.into_iter().collect();
+            let mut out = Vec::new();
+            bisect(engine, rule, ctx, &part, &mut out);
+            // Restore the whole input for the next rule this worker evaluates.
+            engine.set_input(ctx.input.whole());
+            out
+        }
+    }
+}
+
+/// Judges `part` of a rule's resources, splitting it further where the evaluation fails.
+fn bisect(
+    engine: &mut regorus::Engine,
+    rule: &RuleMeta,
+    ctx: &RuleContext,
+    part: &[&str],
+    out: &mut Vec<RuleResult>,
+) {
+    let keep: BTreeSet<&str> = part.iter().copied().collect();
+    match judge(engine, rule, ctx, Some(&keep)) {
+        Ok(results) => out.extend(results),
+        Err(e) if part.len() <= 1 || e.contains("execution exceeded time limit") => {
+            out.extend(failed_rule(rule, ctx, &keep, &evaluation_error(&e)))
+        }
+        Err(_) => {
+            let (a, b) = part.split_at(part.len() / 2);
+            bisect(engine, rule, ctx, a, out);
+            bisect(engine, rule, ctx, b, out);
+        }
+    }
+}
+
+/// `error` results for a rule on resources it could not be evaluated on, and why.
+fn failed_rule(
+    rule: &RuleMeta,
+    ctx: &RuleContext,
+    uids: &BTreeSet<&str>,
+    reason: &str,
+) -> Vec<RuleResult> {
+    uids.iter()
+        .filter_map(|u| ctx.by_uid.get(u))
+        .map(|res| {
+            let v = Verdict {
+                uid: res.uid.clone(),
+                message: format!("not assessed: the rule failed on this resource: {reason}"),
+                attribute: None,
+                key: None,
+            };
+            make_result(rule, res, Status::Error, &v)
+        })
+        .collect()
+}
+
+/// A regorus error in one line: what went wrong and where in the policy (`file:line:col`). The
+/// value it was about is left out: it comes from the input, which may hold a secret.
+fn evaluation_error(text: &str) -> String {
+    if text.contains("execution exceeded time limit") {
+        return "the rule ran longer than its time limit and was stopped".into();
+    }
+    let location = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("--> "))
+        .map(str::trim);
+    let what = text
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("evaluation failed");
+    let what = what.strip_prefix("error: ").unwrap_or(what);
+    let what = what.split(". Got ").next().unwrap_or(what);
+    let what = crate::model::excerpt(what);
+    match location {
+        Some(at) => format!("{what} ({at})"),
+        None => what,
+    }
+}
+
+/// A rule's verdicts on its resources (on those in `focus` only, when given). A pass on a
+/// resource whose values the rule reads are unknown or unread is an `error`; so is a failure
+/// that points at an unknown value.
+fn judge(
+    engine: &mut regorus::Engine,
+    rule: &RuleMeta,
+    ctx: &RuleContext,
+    focus: Option<&BTreeSet<&str>>,
+) -> Result<Vec<RuleResult>, String> {
+    if let Some(keep) = focus {
+        engine.set_input(ctx.input.focused(&rule.resource_types, keep));
+    }
     let applicable: BTreeSet<&str> = if rule.has_applies {
         let v = engine
             .eval_rule(format!("data.{}.applies", rule.package))
-            .map_err(|e| EngineError::Evaluation {
-                rule: rule.id.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| e.to_string())?;
         let json: Json = serde_json::to_value(&v).unwrap_or(Json::Null);
         let uids: Vec<String> = json
             .as_array()
@@ -388,35 +592,54 @@ fn evaluate_rule(
             })
             .unwrap_or_default();
         uids.iter()
-            .filter_map(|u| by_uid.get_key_value(u.as_str()).map(|(k, _)| *k))
+            .filter_map(|u| ctx.by_uid.get_key_value(u.as_str()).map(|(k, _)| *k))
+            .filter(|u| focus.is_none_or(|f| f.contains(u) || !of_types(ctx, rule, u)))
             .collect()
     } else {
         rule.resource_types
             .iter()
-            .flat_map(|t| by_type.get(t.as_str()).into_iter().flatten())
+            .flat_map(|t| ctx.by_type.get(t.as_str()).into_iter().flatten())
             .map(|r| r.uid.as_str())
+            .filter(|u| focus.is_none_or(|f| f.contains(u)))
             .collect()
     };
     let fails = verdicts(engine, rule, "deny", rule.has_deny)?;
     let errors = verdicts(engine, rule, "error", rule.has_error)?;
+    let in_focus = |uid: &str| focus.is_none_or(|f| f.contains(uid) || !of_types(ctx, rule, uid));
     let mut fails_by: BTreeMap<&str, Vec<&Verdict>> = BTreeMap::new();
-    for f in &fails {
+    for f in fails.iter().filter(|f| in_focus(&f.uid)) {
         fails_by.entry(f.uid.as_str()).or_default().push(f);
     }
-    let errors_by: BTreeMap<&str, &Verdict> = errors.iter().map(|e| (e.uid.as_str(), e)).collect();
+    let errors_by: BTreeMap<&str, &Verdict> = errors
+        .iter()
+        .filter(|e| in_focus(&e.uid))
+        .map(|e| (e.uid.as_str(), e))
+        .collect();
     let mut uids: BTreeSet<&str> = applicable;
     uids.extend(fails_by.keys());
     uids.extend(errors_by.keys());
 
     let mut out = Vec::new();
+    let reads = rule.reads.as_deref();
     for uid in uids {
-        let Some(res) = by_uid.get(uid) else {
+        let Some(res) = ctx.by_uid.get(uid) else {
             continue;
         };
         if let Some(e) = errors_by.get(uid) {
             out.push(make_result(rule, res, Status::Error, e));
         } else if let Some(fs) = fails_by.get(uid) {
-            out.extend(fs.iter().map(|f| make_result(rule, res, Status::Fail, f)));
+            out.extend(fs.iter().map(|f| match unknown_verdict(res, f) {
+                Some(e) => make_result(rule, res, Status::Error, &e),
+                None => make_result(rule, res, Status::Fail, f),
+            }));
+        } else if let Some((path, why)) = res.first_unassessable(reads) {
+            let e = Verdict {
+                uid: uid.to_string(),
+                message: format!("not assessed: {path} is needed and {why}"),
+                attribute: (!path.is_empty() && !path.starts_with("derived")).then_some(path),
+                key: None,
+            };
+            out.push(make_result(rule, res, Status::Error, &e));
         } else {
             let pass = Verdict {
                 uid: uid.to_string(),
@@ -430,16 +653,46 @@ fn evaluate_rule(
     Ok(out)
 }
 
+/// Whether a resource is of one of the rule's own types (the ones a focused input narrows).
+fn of_types(ctx: &RuleContext, rule: &RuleMeta, uid: &str) -> bool {
+    ctx.by_uid
+        .get(uid)
+        .is_some_and(|r| rule.resource_types.contains(&r.resource_type))
+}
+
+/// A failure that points at a value that is itself unknown was not judged on a value: it is
+/// an `error` naming why the value is unknown.
+fn unknown_verdict(res: &Resource, f: &Verdict) -> Option<Verdict> {
+    let path = f.attribute.as_deref()?;
+    let value = res.attribute(path)?;
+    if !crate::model::is_unknown(value) {
+        return None;
+    }
+    let read = crate::model::ReadPath::parse(path).ok()?;
+    let (_, why) = res.first_unassessable(Some(std::slice::from_ref(&read)))?;
+    Some(Verdict {
+        uid: f.uid.clone(),
+        message: format!("not assessed: {path} is needed and {why}"),
+        attribute: f.attribute.clone(),
+        key: f.key.clone(),
+    })
+}
+
+/// Where a result points: its attribute's line, or the resource's.
+fn location_of(res: &Resource, attribute: Option<&str>) -> Option<crate::model::Span> {
+    match attribute {
+        Some(p) => res.span_for(p).cloned(),
+        None => res.location().cloned(),
+    }
+}
+
 fn make_result(rule: &RuleMeta, res: &Resource, status: Status, v: &Verdict) -> RuleResult {
     let attribute = v.attribute.clone();
     let evidence = attribute
         .as_deref()
         .map(|p| evidence_for(res, p))
         .unwrap_or_default();
-    let location = match &attribute {
-        Some(p) => res.span_for(p).cloned(),
-        None => res.location().cloned(),
-    };
+    let location = location_of(res, attribute.as_deref());
     RuleResult {
         rule_id: rule.id.clone(),
         severity: rule.severity,

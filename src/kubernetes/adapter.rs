@@ -90,6 +90,14 @@ const KNOWN: [&str; 18] = [
     "Service",
 ];
 
+/// Every resource type Kubernetes objects become: what a manifest rampart could not read may
+/// have held.
+pub fn all_types() -> Vec<String> {
+    let mut types: Vec<String> = KNOWN.iter().map(|k| resource_type(k)).collect();
+    types.push("k8s_object".into());
+    types
+}
+
 /// Kinds without a namespace.
 const CLUSTER_SCOPED: [&str; 4] = ["Namespace", "ClusterRole", "ClusterRoleBinding", "Node"];
 
@@ -106,12 +114,13 @@ fn pod_spec(kind: &str, v: &Json) -> Option<Json> {
     Some(spec.clone())
 }
 
-/// Builds a resource from an object. `source` is `manifest` or `kubernetes`; `cluster` prefixes
-/// uids of live objects so that several clusters stay apart.
+/// Builds a resource from an object. `source` is `manifest` or `kubernetes`; `place` (the
+/// cluster's context for live objects, the file for manifests) prefixes uids, so that the same
+/// namespace, kind and name in two clusters or two files stay two resources.
 pub fn adapt(
     v: &Json,
     source: &str,
-    cluster: Option<&str>,
+    place: Option<&str>,
     span: Option<Span>,
     api_call: Option<&str>,
 ) -> Resource {
@@ -135,7 +144,7 @@ pub fn adapt(
         "k8s_object".to_string()
     };
     let mut uid = String::from("k8s:");
-    if let Some(c) = cluster {
+    if let Some(c) = place {
         uid.push_str(c);
         uid.push(':');
     }
@@ -151,6 +160,7 @@ pub fn adapt(
             source: source.to_string(),
             span,
             address: None,
+            root: None,
             arn: None,
             api_call: api_call.map(str::to_string),
             entry: None,

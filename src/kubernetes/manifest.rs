@@ -62,8 +62,46 @@ fn first_content_line(start: u32, doc: &str) -> u32 {
         .map_or(start, |i| start + i as u32)
 }
 
+/// A document of a manifest file that could not be read.
+#[derive(Debug, Clone)]
+pub struct Unread {
+    pub problem: Diagnostic,
+    /// The document holds Go template syntax (`{{ … }}`): an unrendered Helm template rather
+    /// than broken YAML.
+    pub template: bool,
+}
+
+/// Flow collections (`[`, `{`) nested deeper than this are refused before the YAML parser sees
+/// them: it takes quadratic time on them, and no manifest nests that deep.
+const MAX_FLOW_DEPTH: usize = 128;
+
+/// How deep flow collections nest in YAML text (outside quotes and comments), in one pass.
+fn flow_depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for line in text.lines() {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if prev.is_whitespace() => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    max
+}
+
 /// Parses a manifest file's text. `rel` names it in spans and diagnostics.
-pub fn parse(text: &str, rel: &str) -> (Vec<ManifestObject>, Vec<Diagnostic>) {
+pub fn parse(text: &str, rel: &str) -> (Vec<ManifestObject>, Vec<Unread>) {
     let mut objects = Vec::new();
     let mut diags = Vec::new();
     let span = |line: u32| Span {
@@ -74,16 +112,34 @@ pub fn parse(text: &str, rel: &str) -> (Vec<ManifestObject>, Vec<Diagnostic>) {
     if rel.ends_with(".json") {
         match crate::terraform::plan::parse_json_bounded(text) {
             Ok(v) => push(v, span(1), text, 1, &mut objects),
-            Err((message, line, column)) => diags.push(Diagnostic {
-                level: DiagnosticLevel::Error,
-                message,
-                span: Some(span(line)),
-                column: Some(column),
+            Err((message, line, column)) => diags.push(Unread {
+                problem: Diagnostic {
+                    level: DiagnosticLevel::Error,
+                    message: crate::model::excerpt(&message),
+                    span: Some(span(line)),
+                    column: Some(column),
+                },
+                template: false,
             }),
         }
         return (objects, diags);
     }
     for (start, doc) in documents(text) {
+        let template = doc.contains("{{");
+        if flow_depth(&doc) > MAX_FLOW_DEPTH {
+            diags.push(Unread {
+                problem: Diagnostic {
+                    level: DiagnosticLevel::Error,
+                    message: format!(
+                        "YAML flow collections nest deeper than {MAX_FLOW_DEPTH} levels; not read"
+                    ),
+                    span: Some(span(start)),
+                    column: None,
+                },
+                template,
+            });
+            continue;
+        }
         match serde_yaml_ng::from_str::<Json>(&doc) {
             Ok(Json::Null) => {}
             Ok(v) => {
@@ -94,11 +150,14 @@ pub fn parse(text: &str, rel: &str) -> (Vec<ManifestObject>, Vec<Diagnostic>) {
                 let (line, column) = e.location().map_or((start, None), |l| {
                     (start + l.line() as u32 - 1, Some(l.column() as u32))
                 });
-                diags.push(Diagnostic {
-                    level: DiagnosticLevel::Error,
-                    message: format!("invalid YAML: {e}"),
-                    span: Some(span(line)),
-                    column,
+                diags.push(Unread {
+                    problem: Diagnostic {
+                        level: DiagnosticLevel::Error,
+                        message: format!("invalid YAML: {}", crate::model::excerpt(&e.to_string())),
+                        span: Some(span(line)),
+                        column,
+                    },
+                    template,
                 });
             }
         }
@@ -173,8 +232,26 @@ mod tests {
         assert_eq!(diags.len(), 1);
         // Reported within the broken document (where the parser notices the unclosed flow).
         assert!(
-            (13..=14).contains(&diags[0].span.as_ref().unwrap().start_line),
+            (13..=14).contains(&diags[0].problem.span.as_ref().unwrap().start_line),
             "{diags:?}"
         );
+        assert!(!diags[0].template);
+    }
+
+    #[test]
+    fn templates_are_told_apart_per_document_and_deep_flows_refused() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\ndata:\n  rule: \"{{ $labels.pod }} is down\"\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n";
+        let (objs, unread) = parse(text, "m.yaml");
+        assert_eq!(
+            objs.len(),
+            1,
+            "a template string inside a valid document is data"
+        );
+        assert_eq!(unread.len(), 1);
+        assert!(unread[0].template);
+        let deep = format!("a: {}", "[".repeat(100_000));
+        let (objs, unread) = parse(&deep, "d.yaml");
+        assert!(objs.is_empty() && unread.len() == 1);
+        assert!(unread[0].problem.message.contains("nest deeper"));
     }
 }

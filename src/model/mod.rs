@@ -37,6 +37,12 @@ pub struct Origin {
     /// Terraform address, e.g. `module.data.aws_s3_bucket.records["2024"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The Terraform root module the resource was evaluated in (its directory relative to the
+    /// scan root, `.` for the scan root itself), or the plan file it was read from. References
+    /// in the resource's values resolve within it, and analyses that join resources keep each
+    /// root apart unless their account is known to be the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
     /// ARN of a live resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
@@ -60,6 +66,8 @@ pub enum Provenance {
     Default,
     /// Known only after apply.
     Unknown,
+    /// The source could not be read (a failed API call): the value is unknown, and why is kept.
+    NotRead,
 }
 
 /// Provenance and location of one attribute (keyed by its dotted path in [`Resource::attribute_meta`]).
@@ -88,6 +96,15 @@ impl AttributeMeta {
     pub fn aws_default() -> Self {
         AttributeMeta {
             provenance: Provenance::Default,
+            span: None,
+            from: None,
+        }
+    }
+
+    /// Could not be read from the source.
+    pub fn not_read() -> Self {
+        AttributeMeta {
+            provenance: Provenance::NotRead,
             span: None,
             from: None,
         }
@@ -171,6 +188,13 @@ impl Resource {
             .or(self.location())
     }
 
+    /// What Terraform references to the resource name: its address within its root module (the
+    /// uid for resources not read from Terraform). References resolve within one root
+    /// (`origin.root`), which callers compare too.
+    pub fn address(&self) -> &str {
+        self.origin.address.as_deref().unwrap_or(&self.uid)
+    }
+
     /// The resource's declaration, or else its entry in the snapshot file.
     pub fn location(&self) -> Option<&Span> {
         self.origin.span.as_ref().or(self.origin.entry.as_ref())
@@ -179,6 +203,187 @@ impl Resource {
     /// How the attribute at `path`, or its closest described parent, got its value.
     pub fn meta_for(&self, path: &str) -> Option<&AttributeMeta> {
         path_and_parents(path).find_map(|p| self.attribute_meta.get(p))
+    }
+
+    /// Records that the value at `path` could not be read (a failed API call), and why: the
+    /// value is unknown, so no rule that needs it can pass.
+    pub fn set_unread(&mut self, path: &str, why: &str) {
+        self.set_attribute(
+            path,
+            unknown(&format!("{NOT_READ_PREFIX}{why}")),
+            AttributeMeta::not_read(),
+        );
+    }
+
+    /// The first value among those a rule reads that is unknown or could not be read, as
+    /// `(path, why)`. `None` for `reads` means every attribute.
+    pub fn first_unassessable(&self, reads: Option<&[ReadPath]>) -> Option<(String, String)> {
+        let Some(reads) = reads else {
+            return first_unknown_within(&self.attributes, String::new())
+                .map(|(path, why)| (path.clone(), self.why_unknown(&path, &why)));
+        };
+        for read in reads {
+            let found = match read.part {
+                ResourcePart::Tags => self
+                    .attribute_meta
+                    .iter()
+                    .filter(|(p, _)| p.as_str() == "tags" || p.starts_with("tags."))
+                    .find(|(_, m)| {
+                        matches!(m.provenance, Provenance::Unknown | Provenance::NotRead)
+                    })
+                    .map(|(p, m)| {
+                        let why = match m.provenance {
+                            Provenance::NotRead => "tags could not be read".to_string(),
+                            _ => "its value is known only after apply".to_string(),
+                        };
+                        (p.clone(), why)
+                    }),
+                ResourcePart::Attributes => {
+                    unknown_along(&self.attributes, &read.segments, String::new())
+                        .map(|(p, why)| (p.clone(), self.why_unknown(&p, &why)))
+                }
+                ResourcePart::Derived => {
+                    unknown_along(&self.derived, &read.segments, "derived".into())
+                        .map(|(p, why)| (p, format!("it is not known ({why})")))
+                }
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    /// Why the unknown value at `path` is unknown, in words for a finding.
+    fn why_unknown(&self, path: &str, marker: &str) -> String {
+        match marker.strip_prefix(NOT_READ_PREFIX) {
+            Some(reason) => format!("it could not be read: {reason}"),
+            None if self
+                .meta_for(path)
+                .is_some_and(|m| m.provenance == Provenance::NotRead) =>
+            {
+                format!("it could not be read: {marker}")
+            }
+            None => format!("it is known only after apply ({marker})"),
+        }
+    }
+}
+
+/// Where in a resource a rule reads a value: `tags`, `derived.<path>` or an attribute path, with
+/// `*` for every element of a list or value of a map.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(into = "String", try_from = "String")]
+pub struct ReadPath {
+    pub part: ResourcePart,
+    pub segments: Vec<String>,
+}
+
+/// The part of a resource a [`ReadPath`] starts in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResourcePart {
+    Attributes,
+    Derived,
+    Tags,
+}
+
+impl ReadPath {
+    pub fn parse(text: &str) -> Result<ReadPath, String> {
+        let text = text.trim();
+        let mut segments: Vec<String> = text.split('.').map(str::to_string).collect();
+        if text.is_empty() || segments.iter().any(String::is_empty) {
+            return Err(format!("{text:?} is not a dotted path"));
+        }
+        let part = match segments[0].as_str() {
+            "tags" if segments.len() == 1 => ResourcePart::Tags,
+            "derived" if segments.len() > 1 => ResourcePart::Derived,
+            "tags" | "derived" => {
+                return Err(format!("{text:?} is not a path into {}", segments[0]))
+            }
+            _ => ResourcePart::Attributes,
+        };
+        if part != ResourcePart::Attributes {
+            segments.remove(0);
+        }
+        Ok(ReadPath { part, segments })
+    }
+}
+
+impl std::fmt::Display for ReadPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.part {
+            ResourcePart::Attributes => {}
+            ResourcePart::Derived => f.write_str("derived.")?,
+            ResourcePart::Tags => f.write_str("tags")?,
+        }
+        f.write_str(&self.segments.join("."))
+    }
+}
+
+impl From<ReadPath> for String {
+    fn from(p: ReadPath) -> String {
+        p.to_string()
+    }
+}
+
+impl TryFrom<String> for ReadPath {
+    type Error = String;
+    fn try_from(s: String) -> Result<ReadPath, String> {
+        ReadPath::parse(&s)
+    }
+}
+
+/// The text an unknown marker starts with when the value could not be read at all.
+pub const NOT_READ_PREFIX: &str = "not read: ";
+
+/// Follows `segments` (`*` for every element) from `v`, and returns the first unknown marker met
+/// on the way or at the end, with its path and text.
+fn unknown_along(v: &Value, segments: &[String], at: String) -> Option<(String, String)> {
+    if is_unknown(v) {
+        return Some((at, text_of(v)));
+    }
+    let (seg, rest) = segments.split_first()?;
+    let join = |k: &str| {
+        if at.is_empty() {
+            k.to_string()
+        } else {
+            format!("{at}.{k}")
+        }
+    };
+    match (seg.as_str(), v) {
+        ("*", Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| unknown_along(x, rest, join(&i.to_string()))),
+        ("*", Value::Object(m)) => m.iter().find_map(|(k, x)| unknown_along(x, rest, join(k))),
+        (k, Value::Object(m)) => m.get(k).and_then(|x| unknown_along(x, rest, join(k))),
+        (k, Value::Array(a)) => k
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| a.get(i))
+            .and_then(|x| unknown_along(x, rest, join(k))),
+        _ => None,
+    }
+}
+
+/// The first unknown marker anywhere within `v`.
+fn first_unknown_within(v: &Value, at: String) -> Option<(String, String)> {
+    if is_unknown(v) {
+        return Some((at, text_of(v)));
+    }
+    let join = |k: &str| {
+        if at.is_empty() {
+            k.to_string()
+        } else {
+            format!("{at}.{k}")
+        }
+    };
+    match v {
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| first_unknown_within(x, join(&i.to_string()))),
+        Value::Object(m) => m.iter().find_map(|(k, x)| first_unknown_within(x, join(k))),
+        _ => None,
     }
 }
 
@@ -356,9 +561,37 @@ impl Snapshot {
     }
 
     /// Sorts everything so that serialization is deterministic.
+    /// Nothing merges away: the same resource read twice is kept once, but two different
+    /// resources that share an identity are both kept, the later ones told apart by `#2`, `#3`…
+    /// and named in a diagnostic.
     pub fn normalize(&mut self) {
         self.resources.sort_by(|a, b| a.uid.cmp(&b.uid));
-        self.resources.dedup_by(|a, b| a.uid == b.uid);
+        self.resources.dedup();
+        let mut i = 0;
+        while i < self.resources.len() {
+            let uid = self.resources[i].uid.clone();
+            let run = self.resources[i..]
+                .iter()
+                .take_while(|r| r.uid == uid)
+                .count();
+            for (n, r) in self.resources[i + 1..i + run].iter_mut().enumerate() {
+                r.uid = format!("{uid}#{}", n + 2);
+                let span = r.location().cloned();
+                self.diagnostics.push(Diagnostic {
+                    level: DiagnosticLevel::Warning,
+                    message: format!(
+                        "two different resources are both {uid}; this one is kept as {}",
+                        r.uid
+                    ),
+                    span,
+                    column: None,
+                });
+            }
+            i += run;
+        }
+        if self.resources.windows(2).any(|w| w[0].uid >= w[1].uid) {
+            self.resources.sort_by(|a, b| a.uid.cmp(&b.uid));
+        }
         self.coverage.sort();
         self.coverage.dedup();
         self.diagnostics.sort();
@@ -388,8 +621,9 @@ impl Snapshot {
     }
 
     /// Joins snapshots of disjoint parts (the shards of one collection) into one. A resource in
-    /// two parts must be the same in both.
-    pub fn merge(parts: Vec<Snapshot>) -> Result<Snapshot, String> {
+    /// two parts should be the same in both: one that differs is kept twice and reported as an
+    /// error (the merged snapshot is then incomplete).
+    pub fn merge(parts: Vec<Snapshot>) -> Snapshot {
         let mut out = Snapshot::new(Vec::new());
         let mut seen: BTreeMap<String, Resource> = BTreeMap::new();
         for p in parts {
@@ -399,7 +633,16 @@ impl Snapshot {
             for r in p.resources {
                 match seen.get(&r.uid) {
                     Some(prev) if *prev != r => {
-                        return Err(format!("{} differs between the snapshots", r.uid))
+                        out.diagnostics.push(Diagnostic {
+                            level: DiagnosticLevel::Error,
+                            message: format!(
+                                "{} differs between the snapshots merged; both are kept",
+                                r.uid
+                            ),
+                            span: None,
+                            column: None,
+                        });
+                        out.resources.push(r);
                     }
                     Some(_) => {}
                     None => {
@@ -408,9 +651,9 @@ impl Snapshot {
                 }
             }
         }
-        out.resources = seen.into_values().collect();
+        out.resources.extend(seen.into_values());
         out.normalize();
-        Ok(out)
+        out
     }
 
     /// Whether anything failed to be read or collected.
@@ -423,6 +666,26 @@ impl Snapshot {
                 .iter()
                 .any(|c| c.status == CoverageStatus::Error)
     }
+}
+
+/// Text from the input, made safe to print in a message: at most 80 characters, control
+/// characters (terminal escapes, new lines) written as escapes. Messages quote what they could
+/// not read through this, never at length: a file rampart was pointed at may be a secret.
+pub fn excerpt(text: &str) -> String {
+    const MAX: usize = 80;
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A UTC timestamp in RFC 3339 to the second (`2026-11-27T13:41:09Z`).

@@ -418,12 +418,37 @@ impl Writer for SarifWriter {
                     }),
                 }),
         );
-        let results: Vec<SResult> = report
+        let findings: Vec<&RuleResult> = report
             .results()
             .iter()
             .filter(|r| matches!(r.status, Status::Fail | Status::Waived))
+            .collect();
+        let results: Vec<SResult> = findings
+            .iter()
             .filter_map(|r| result(r, *index.get(r.rule_id.as_str())?))
             .collect();
+        // Code scanning needs a place in a file for every alert: findings with none are not
+        // dropped in silence, they are counted here (findings.json has each of them).
+        let unplaced: Vec<&&RuleResult> =
+            findings.iter().filter(|r| r.location.is_none()).collect();
+        if !unplaced.is_empty() {
+            let mut rules: Vec<&str> = unplaced.iter().map(|r| r.rule_id.as_str()).collect();
+            rules.dedup();
+            notifications.push(Notification {
+                level: "error",
+                message: Text {
+                    text: sentence(&format!(
+                        "{} finding(s) have no file to point at and are not alerts here ({}); keep the snapshot with --snapshot FILE or --source DIR, and see the findings JSON",
+                        unplaced.len(),
+                        rules.join(", ")
+                    )),
+                },
+                locations: Vec::new(),
+                descriptor: Some(Descriptor {
+                    id: "unplaced".into(),
+                }),
+            });
+        }
         let log = Log {
             schema: "https://json.schemastore.org/sarif-2.1.0.json",
             version: "2.1.0",

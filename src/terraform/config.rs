@@ -52,12 +52,22 @@ impl SourceFile {
         }
     }
 
-    /// The text of lines `start..=end` (1-based).
+    /// The text of lines `start..=end` (1-based), found through the line index: a block's lines
+    /// cost what the block is long, not what the file is.
     pub fn lines(&self, start: u32, end: u32) -> impl Iterator<Item = &str> {
-        self.text
-            .lines()
-            .skip(start.saturating_sub(1) as usize)
-            .take((end + 1).saturating_sub(start) as usize)
+        let first = (start.max(1) - 1) as usize;
+        let from = self
+            .line_starts
+            .get(first)
+            .copied()
+            .unwrap_or(self.text.len());
+        let to = self
+            .line_starts
+            .get(end as usize)
+            .copied()
+            .unwrap_or(self.text.len())
+            .max(from);
+        self.text[from..to].lines()
     }
 }
 
@@ -116,6 +126,8 @@ pub struct ModuleConfig {
     pub resources: Vec<ResourceBlock>,
     pub modules: Vec<ModuleCall>,
     pub outputs: BTreeMap<String, (Expression, FileId)>,
+    /// `provider "aws"` blocks (aliases included), for the account they are pinned to.
+    pub aws_providers: Vec<Body>,
 }
 
 impl ModuleConfig {
@@ -146,6 +158,25 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
     }
 }
 
+/// `path` resolved, if it lies inside `root` (links followed); otherwise why it is refused.
+/// Files found by convention in a scanned repository must not reach outside it.
+pub fn inside_root(root: &Path, path: &Path) -> Result<PathBuf, String> {
+    let shown = rel_path(root, path);
+    let resolved = path
+        .canonicalize()
+        .map_err(|e| format!("{shown}: cannot be read: {e}"))?;
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("{}: cannot be read: {e}", root.display()))?;
+    if resolved.starts_with(&root) {
+        Ok(resolved)
+    } else {
+        Err(format!(
+            "{shown} resolves outside the scanned directory; refused (it is not read)"
+        ))
+    }
+}
+
 /// Reads a file as configuration text (at most [`MAX_FILE_BYTES`]), or says why it cannot be.
 pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
     read_text_limited(path, rel, MAX_FILE_BYTES)
@@ -162,10 +193,40 @@ pub fn read_text_limited(path: &Path, rel: &str, limit: u64) -> Result<String, D
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read {rel}: {e}")))?;
-    if bytes.contains(&0) {
-        return Err(err(format!("{rel} is a binary file; not scanned")));
+    decode_text(bytes).map_err(|why| err(format!("{rel} {why}; not scanned")))
+}
+
+/// Text from a file's bytes: UTF-8 (a byte order mark is dropped), or UTF-16 with its byte order
+/// mark (what PowerShell writes by default, e.g. `terraform show -json plan > plan.json`).
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
+    let utf16 = |le: bool| -> Result<String, String> {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if le {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| "is not valid UTF-16 text".to_string())
+    };
+    match bytes.as_slice() {
+        [0xEF, 0xBB, 0xBF, ..] => {
+            String::from_utf8(bytes[3..].to_vec()).map_err(|_| "is not UTF-8 text".to_string())
+        }
+        [0xFF, 0xFE, ..] => utf16(true),
+        [0xFE, 0xFF, ..] => utf16(false),
+        _ if bytes.contains(&0) => Err("is a binary file".into()),
+        _ => String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        }),
     }
-    String::from_utf8(bytes).map_err(|e| err(format!("{rel} is not UTF-8 text: {e}")))
 }
 
 /// Loads one module directory: `*.tf` and `*.tf.json`, sorted by name (as Terraform reads them).
@@ -206,27 +267,73 @@ pub fn load_module_dir(dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> 
             }
         };
         let body = if rel.ends_with(".json") {
-            super::json_config::parse(&text, &rel)
+            super::json_config::parse(&text, &rel).map(|j| (j.body, Some(j.ranges)))
         } else {
-            hcl_edit::parser::parse_body(&text).map_err(|e| Diagnostic {
-                level: DiagnosticLevel::Error,
-                message: e.message().to_string(),
-                span: Some(Span {
-                    file: rel.clone(),
-                    start_line: e.location().line() as u32,
-                    end_line: e.location().line() as u32,
-                }),
-                column: Some(e.location().column() as u32),
-            })
+            hcl_edit::parser::parse_body(&text)
+                .map(|b| (b, None))
+                .map_err(|e| Diagnostic {
+                    level: DiagnosticLevel::Error,
+                    message: e.message().to_string(),
+                    span: Some(Span {
+                        file: rel.clone(),
+                        start_line: e.location().line() as u32,
+                        end_line: e.location().line() as u32,
+                    }),
+                    column: Some(e.location().column() as u32),
+                })
         };
         let file_id = cfg.files.len();
         cfg.files.push(SourceFile::new(rel, text));
         match body {
-            Ok(body) => add_body(&mut cfg, body, file_id, diags),
+            Ok((body, ranges)) => add_body(&mut cfg, body, ranges, file_id, diags),
             Err(d) => diags.push(d),
         }
     }
+    report_duplicates(&cfg, diags);
     cfg
+}
+
+/// Two blocks with the same address in one module: Terraform rejects the configuration. Both
+/// are kept and scanned (either may be the one someone meant); the second is reported.
+fn report_duplicates(cfg: &ModuleConfig, diags: &mut Vec<Diagnostic>) {
+    let mut first: BTreeMap<(bool, &str, &str), &ResourceBlock> = BTreeMap::new();
+    for b in &cfg.resources {
+        let key = (b.mode == Mode::Data, b.rtype.as_str(), b.name.as_str());
+        match first.get(&key) {
+            Some(earlier) => {
+                let at = cfg.span(earlier.file, &earlier.range);
+                diags.push(Diagnostic {
+                    level: DiagnosticLevel::Error,
+                    message: format!(
+                        "{} is declared twice in this module (first at {}:{}); Terraform rejects this, rampart scans both",
+                        b.local_address(),
+                        at.file,
+                        at.start_line
+                    ),
+                    span: Some(cfg.span(b.file, &b.range)),
+                    column: None,
+                });
+            }
+            None => {
+                first.insert(key, b);
+            }
+        }
+    }
+    let mut calls: BTreeMap<&str, &ModuleCall> = BTreeMap::new();
+    for m in &cfg.modules {
+        if let Some(earlier) = calls.insert(m.name.as_str(), m) {
+            let at = cfg.span(earlier.file, &earlier.range);
+            diags.push(Diagnostic {
+                level: DiagnosticLevel::Error,
+                message: format!(
+                    "module.{} is declared twice in this module (also at {}:{}); Terraform rejects this",
+                    m.name, at.file, at.start_line
+                ),
+                span: Some(cfg.span(m.file, &m.range)),
+                column: None,
+            });
+        }
+    }
 }
 
 fn label(b: &Block, i: usize) -> Option<String> {
@@ -236,18 +343,22 @@ fn label(b: &Block, i: usize) -> Option<String> {
     })
 }
 
-fn add_body(cfg: &mut ModuleConfig, body: Body, file: FileId, diags: &mut Vec<Diagnostic>) {
+/// Adds a file's blocks; `ranges` gives each block's byte range where the syntax tree has none
+/// (JSON syntax).
+fn add_body(
+    cfg: &mut ModuleConfig,
+    body: Body,
+    ranges: Option<Vec<Range<usize>>>,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut ranges = ranges.map(Vec::into_iter);
     for structure in body.into_iter() {
         let Structure::Block(block) = structure else {
             continue;
         };
-        let range = block.span().or_else(|| {
-            let labels: Vec<String> = (0..block.labels.len())
-                .filter_map(|i| label(&block, i))
-                .collect();
-            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-            super::json_config::locate(&cfg.files[file].text, &labels)
-        });
+        let given = ranges.as_mut().and_then(Iterator::next);
+        let range = block.span().or(given);
         let kind = block.ident.as_str().to_string();
         let bad = |what: &str, diags: &mut Vec<Diagnostic>, cfg: &ModuleConfig| {
             diags.push(Diagnostic {
@@ -305,6 +416,9 @@ fn add_body(cfg: &mut ModuleConfig, body: Body, file: FileId, diags: &mut Vec<Di
                     cfg.outputs.insert(name, (a.value.clone(), file));
                 }
             }
+            "provider" if label(&block, 0).as_deref() == Some("aws") => {
+                cfg.aws_providers.push(block.body);
+            }
             "module" => {
                 let Some(name) = label(&block, 0) else {
                     bad(&kind, diags, cfg);
@@ -340,5 +454,24 @@ mod tests {
         assert_eq!(f.line_of(3), 2);
         assert_eq!(f.line_of(7), 4);
         assert_eq!(f.span_of(&(3..9)).end_line, 4);
+        assert_eq!(f.lines(2, 3).collect::<Vec<_>>(), vec!["cd", ""]);
+        assert_eq!(f.lines(4, 9).collect::<Vec<_>>(), vec!["ef"]);
+        assert_eq!(f.lines(1, 1).collect::<Vec<_>>(), vec!["ab"]);
+    }
+
+    #[test]
+    fn byte_order_marks_and_utf16_decode() {
+        let text = "{\"a\": \"é\"}";
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend(text.as_bytes());
+        assert_eq!(decode_text(bom).unwrap(), text);
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode_text(le).unwrap(), text);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode_text(be).unwrap(), text);
+        assert!(decode_text(vec![b'a', 0, b'b']).is_err());
+        assert!(decode_text(vec![0xC3, 0x28]).is_err());
     }
 }

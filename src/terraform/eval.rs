@@ -49,6 +49,32 @@ pub struct RawInstance {
     pub span: Span,
     /// Lines of the block that carry a `rampart:` comment, with their line numbers.
     pub directives: Vec<(u32, String)>,
+    /// The resources each attribute's expression refers to (`role = aws_iam_role.app.name`
+    /// refers to `aws_iam_role.app`), by attribute path (`roles.0` for a list element), as
+    /// addresses within the root module: joins follow these rather than evaluated names, which
+    /// may be known only after apply.
+    pub refs: BTreeMap<String, Vec<String>>,
+    /// The root module the instance was evaluated in, relative to the scan root (`.` for the scan
+    /// root itself), or the plan file it was read from.
+    pub root: String,
+}
+
+impl RawInstance {
+    /// The instance's identity in a snapshot: its address, after the root module it was
+    /// evaluated in (unless that is the scan root), so that two roots declaring the same address
+    /// stay two resources.
+    pub fn uid(&self) -> String {
+        uid_in_root(&self.root, &self.address)
+    }
+}
+
+/// `envs/prod:aws_security_group.web`; the address alone in the root module at the scan root.
+pub fn uid_in_root(root: &str, address: &str) -> String {
+    if root.is_empty() || root == "." {
+        address.to_string()
+    } else {
+        format!("{root}:{address}")
+    }
 }
 
 /// Values for the root module's variables, in Terraform's precedence order already applied.
@@ -58,6 +84,9 @@ pub struct Evaluation {
     pub instances: Vec<RawInstance>,
     pub diagnostics: Vec<Diagnostic>,
     pub coverage: Vec<CoverageEntry>,
+    /// The AWS account the root module is pinned to (`allowed_account_ids` naming one account in
+    /// every `provider "aws"` block), when it is.
+    pub account: Option<String>,
 }
 
 /// Evaluates the root module in `root_dir`; paths in spans are relative to `scan_root`.
@@ -72,13 +101,25 @@ pub fn evaluate(root_dir: &Path, scan_root: &Path, root_vars: RootVars) -> Evalu
     let mut instances = Vec::new();
     for m in 0..ev.insts.len() {
         for idx in 0..ev.insts[m].cfg.resources.len() {
-            instances.extend(ev.resource_instances(m, idx).iter().cloned());
+            let found = ev.resource_instances(m, idx);
+            if found.is_empty() {
+                // Read, and evaluated to no instance: accounted for, not lost.
+                let inst = &ev.insts[m];
+                let block = &inst.cfg.resources[idx];
+                ev.note_no_instances(
+                    join_addr(&inst.address, &block.local_address()),
+                    inst.cfg.span(block.file, &block.range),
+                );
+            }
+            instances.extend(found.iter().cloned());
         }
     }
+    let account = ev.pinned_account();
     Evaluation {
         instances,
         diagnostics: ev.diags.into_inner(),
         coverage: ev.coverage.into_inner(),
+        account,
     }
 }
 
@@ -95,6 +136,8 @@ pub fn evaluate_constant(e: &Expression) -> Val {
 struct Inst {
     cfg: Rc<ModuleConfig>,
     address: String,
+    /// The module's key in `terraform init`'s manifest: call names joined by `.` (`vpc.subnets`).
+    key: String,
     call: Option<CallRef>,
     children: BTreeMap<String, Child>,
 }
@@ -103,7 +146,7 @@ struct Inst {
 struct CallRef {
     parent: usize,
     call_idx: usize,
-    count: Option<f64>,
+    count: Option<Val>,
     each: Option<Rc<(Val, Val)>>,
 }
 
@@ -117,7 +160,8 @@ enum Child {
 #[derive(Clone)]
 struct Scope {
     m: usize,
-    count: Option<f64>,
+    /// `count.index`: a number, or unknown when the count is.
+    count: Option<Val>,
     each: Option<Rc<(Val, Val)>>,
     /// For-expression and dynamic-block iterator variables, innermost last.
     vars: Vec<(String, Val)>,
@@ -151,6 +195,8 @@ struct Evaluator {
     insts: Vec<Inst>,
     root_dir: PathBuf,
     configs: HashMap<PathBuf, Rc<ModuleConfig>>,
+    /// Where `terraform init` put each module that is not a local path, by module key.
+    installed: HashMap<String, PathBuf>,
     root_vars: RootVars,
     scan_root: PathBuf,
     /// Variables, locals and outputs by (module instance, `var.x` / `local.x` / `output.x`);
@@ -160,6 +206,8 @@ struct Evaluator {
     diags: RefCell<Vec<Diagnostic>>,
     coverage: RefCell<Vec<CoverageEntry>>,
     depth: Cell<u32>,
+    /// While a resource attribute is evaluated: the resources its expression names directly.
+    refs: RefCell<Option<Vec<String>>>,
 }
 
 fn err(msg: impl std::fmt::Display) -> Val {
@@ -192,11 +240,13 @@ impl Evaluator {
             insts: vec![Inst {
                 cfg: root,
                 address: String::new(),
+                key: String::new(),
                 call: None,
                 children: BTreeMap::new(),
             }],
             root_dir: root_dir.to_path_buf(),
             configs: HashMap::new(),
+            installed: installed_modules(root_dir),
             root_vars,
             scan_root: scan_root.to_path_buf(),
             memo: RefCell::new(HashMap::new()),
@@ -204,6 +254,33 @@ impl Evaluator {
             diags: RefCell::new(Vec::new()),
             coverage: RefCell::new(Vec::new()),
             depth: Cell::new(0),
+            refs: RefCell::new(None),
+        }
+    }
+
+    /// Runs `f` with references recorded into a fresh list (`Some`) or not at all (`None`);
+    /// the caller's list is restored afterwards.
+    fn with_refs<T>(&self, collect: bool, f: impl FnOnce() -> T) -> (T, Vec<String>) {
+        let saved = self.refs.replace(collect.then(Vec::new));
+        let out = f();
+        let mine = std::mem::replace(&mut *self.refs.borrow_mut(), saved);
+        (out, mine.unwrap_or_default())
+    }
+
+    /// Notes a reference to a resource block (and instance, when indexed by a known key).
+    fn note_ref(&self, m: usize, local: String, ops: &[&TraversalOperator], scope: &Scope) {
+        if self.refs.borrow().is_none() {
+            return;
+        }
+        let mut address = join_addr(&self.insts[m].address, &local);
+        if let Some(TraversalOperator::Index(e)) = ops.first() {
+            let (k, _) = self.with_refs(false, || self.eval(e, scope));
+            address.push_str(&key_suffix(k.plain()));
+        } else if let Some(TraversalOperator::LegacyIndex(n)) = ops.first() {
+            address.push_str(&key_suffix(&Val::Num(*n.value() as f64)));
+        }
+        if let Some(list) = self.refs.borrow_mut().as_mut() {
+            list.push(address);
         }
     }
 
@@ -214,14 +291,27 @@ impl Evaluator {
         for (call_idx, call) in cfg.modules.iter().enumerate() {
             let span = cfg.span(call.file, &call.range);
             let scope_addr = join_addr(&self.insts[m].address, &format!("module.{}", call.name));
+            let key = if self.insts[m].key.is_empty() {
+                call.name.clone()
+            } else {
+                format!("{}.{}", self.insts[m].key, call.name)
+            };
             let local = call.source.starts_with("./") || call.source.starts_with("../");
-            if !local {
+            let dir = if local {
+                cfg.dir.join(&call.source)
+            } else if let Some(dir) = self.installed.get(&key).filter(|d| {
+                // A registry or git module, where `terraform init` put it: under the root
+                // module, never elsewhere on the machine.
+                super::config::inside_root(&self.root_dir, &self.root_dir.join(d)).is_ok()
+            }) {
+                self.root_dir.join(dir)
+            } else {
                 self.coverage.borrow_mut().push(CoverageEntry {
-                    status: CoverageStatus::NotResolved,
+                    status: CoverageStatus::Error,
                     scope: scope_addr.clone(),
                     detail: format!(
-                        "module source {:?} is not a local path; its resources are not scanned",
-                        call.source
+                        "module source {:?} is not a local path and `terraform init` has not installed it (.terraform/modules/modules.json): its resources are not scanned",
+                        crate::model::excerpt(&call.source)
                     ),
                     resource_types: Vec::new(),
                     span: Some(span),
@@ -230,8 +320,7 @@ impl Evaluator {
                     .children
                     .insert(call.name.clone(), Child::Unresolved);
                 continue;
-            }
-            let dir = cfg.dir.join(&call.source);
+            };
             let canonical = match dir.canonicalize() {
                 Ok(c) if c.is_dir() => c,
                 _ => {
@@ -272,14 +361,15 @@ impl Evaluator {
             };
             let scope = Scope::module(m);
             let expansion = self.expansion(&call.body, &scope, &scope_addr, &span);
-            let mut make = |ev: &mut Evaluator, key: Option<Val>, count, each| {
+            let mut make = |ev: &mut Evaluator, index: Option<Val>, count, each| {
                 let address = format!(
                     "{scope_addr}{}",
-                    key.as_ref().map(key_suffix).unwrap_or_default()
+                    index.as_ref().map(key_suffix).unwrap_or_default()
                 );
                 ev.insts.push(Inst {
                     cfg: child_cfg.clone(),
                     address,
+                    key: key.clone(),
                     call: Some(CallRef {
                         parent: m,
                         call_idx,
@@ -295,12 +385,32 @@ impl Evaluator {
                 idx
             };
             let child = match expansion {
-                Expansion::Single | Expansion::Count(None) | Expansion::ForEach(None) => {
-                    Child::Single(make(self, None, None, None))
+                Expansion::Single => Child::Single(make(self, None, None, None)),
+                // Which instances exist is unknown: one instance stands for them, with
+                // `count.index` / `each` unknown rather than undefined.
+                Expansion::Count(None) => {
+                    let index = Val::unknown(format!("count.index of {scope_addr}"));
+                    Child::Single(make(self, None, Some(index), None))
+                }
+                Expansion::ForEach(None) => {
+                    let each = unknown_each(&scope_addr);
+                    Child::Single(make(self, None, None, Some(each)))
+                }
+                Expansion::Count(Some(0)) | Expansion::ForEach(Some(_))
+                    if expansion_is_empty(&expansion) =>
+                {
+                    self.note_no_instances(scope_addr.clone(), span.clone());
+                    match expansion {
+                        Expansion::Count(_) => Child::List(Vec::new()),
+                        _ => Child::Map(BTreeMap::new()),
+                    }
                 }
                 Expansion::Count(Some(n)) => Child::List(
                     (0..n)
-                        .map(|i| make(self, Some(Val::Num(i as f64)), Some(i as f64), None))
+                        .map(|i| {
+                            let index = Val::Num(i as f64);
+                            make(self, Some(index.clone()), Some(index), None)
+                        })
                         .collect(),
                 ),
                 Expansion::ForEach(Some(items)) => Child::Map(
@@ -315,6 +425,37 @@ impl Evaluator {
             };
             self.insts[m].children.insert(call.name.clone(), child);
         }
+    }
+
+    /// A block (or module call) whose `count` or `for_each` gives no instance: read, and
+    /// nothing to judge. Recorded so that what was read and what was judged add up.
+    fn note_no_instances(&self, address: String, span: Span) {
+        self.coverage.borrow_mut().push(CoverageEntry {
+            status: CoverageStatus::Ok,
+            scope: address,
+            detail: "no instances (count or for_each gives none)".into(),
+            resource_types: Vec::new(),
+            span: Some(span),
+        });
+    }
+
+    /// The one account every `provider "aws"` block of the root module allows, if they agree.
+    fn pinned_account(&self) -> Option<String> {
+        let root = &self.insts[0].cfg;
+        let mut accounts = root.aws_providers.iter().map(|body| {
+            let ids = self.eval(
+                &body.get_attribute("allowed_account_ids")?.value,
+                &Scope::module(0),
+            );
+            match ids.as_list()? {
+                [one] => one.as_string(),
+                _ => None,
+            }
+        });
+        let first = accounts.next()??;
+        accounts
+            .all(|a| a.as_deref() == Some(first.as_str()))
+            .then_some(first)
     }
 
     fn diag(&self, level: DiagnosticLevel, message: String, span: Option<Span>) {
@@ -389,7 +530,8 @@ impl Evaluator {
             None => {}
         }
         self.memo.borrow_mut().insert((m, key.clone()), None);
-        let v = f();
+        // What a variable or local refers to is not what the expression reading it names.
+        let (v, _) = self.with_refs(false, f);
         self.memo.borrow_mut().insert((m, key), Some(v.clone()));
         v
     }
@@ -406,7 +548,7 @@ impl Evaluator {
                     body.get_attribute(name).map(|a| {
                         let scope = Scope {
                             m: call.parent,
-                            count: call.count,
+                            count: call.count.clone(),
                             each: call.each.clone(),
                             vars: Vec::new(),
                         };
@@ -425,7 +567,7 @@ impl Evaluator {
                 },
             };
             let value = match &decl.type_expr {
-                Some(t) => convert_to_type(value, t),
+                Some(t) => self.convert_to_type(value, t, m),
                 None => value,
             };
             if decl.sensitive {
@@ -434,6 +576,98 @@ impl Evaluator {
                 value
             }
         })
+    }
+
+    /// Converts a variable's value to its type constraint as Terraform does: primitive
+    /// conversions, collections element by element, and object types with their `optional()`
+    /// attributes (missing or null ones take the default given, recursively).
+    fn convert_to_type(&self, v: Val, t: &Expression, m: usize) -> Val {
+        if let Val::Sensitive(inner) = v {
+            return Val::Sensitive(Box::new(self.convert_to_type(*inner, t, m)));
+        }
+        if v.is_unknown() {
+            return v;
+        }
+        match t {
+            Expression::Parenthesis(p) => self.convert_to_type(v, p.inner(), m),
+            Expression::Variable(name) => match (name.as_str(), &v) {
+                ("number", Val::Str(_)) => v.as_f64().map(Val::Num).unwrap_or(v),
+                ("bool", Val::Str(_)) => v.as_bool().map(Val::Bool).unwrap_or(v),
+                ("string", Val::Num(_) | Val::Bool(_)) => v.as_string().map(Val::Str).unwrap_or(v),
+                _ => v,
+            },
+            Expression::FuncCall(f) => {
+                let args: Vec<&Expression> = f.args.iter().collect();
+                match (f.name.name.as_str(), args.as_slice(), v) {
+                    ("list" | "set", [elem], Val::List(items)) => Val::List(
+                        items
+                            .into_iter()
+                            .map(|x| self.convert_to_type(x, elem, m))
+                            .collect(),
+                    ),
+                    ("map", [elem], Val::Map(items)) => Val::Map(
+                        items
+                            .into_iter()
+                            .map(|(k, x)| (k, self.convert_to_type(x, elem, m)))
+                            .collect(),
+                    ),
+                    ("tuple", [Expression::Array(types)], Val::List(items)) => Val::List(
+                        items
+                            .into_iter()
+                            .zip(types.iter().map(Some).chain(std::iter::repeat(None)))
+                            .map(|(x, t)| match t {
+                                Some(t) => self.convert_to_type(x, t, m),
+                                None => x,
+                            })
+                            .collect(),
+                    ),
+                    ("object", [Expression::Object(attrs)], Val::Map(mut given)) => {
+                        let mut out = BTreeMap::new();
+                        for (k, at) in attrs.iter() {
+                            let key = match k {
+                                ObjectKey::Ident(id) => id.as_str().to_string(),
+                                ObjectKey::Expression(Expression::Variable(id)) => {
+                                    id.as_str().to_string()
+                                }
+                                ObjectKey::Expression(e) => {
+                                    match self.eval(e, &Scope::module(m)).as_string() {
+                                        Some(s) => s,
+                                        None => continue,
+                                    }
+                                }
+                            };
+                            let value = given.remove(&key).unwrap_or(Val::Null);
+                            out.insert(key, self.convert_attribute(value, at.expr(), m));
+                        }
+                        Val::Map(out)
+                    }
+                    (_, _, v) => v,
+                }
+            }
+            _ => v,
+        }
+    }
+
+    /// One attribute of an object type: `optional(T)` or `optional(T, default)`, or a type.
+    fn convert_attribute(&self, v: Val, t: &Expression, m: usize) -> Val {
+        let Expression::FuncCall(f) = t else {
+            return self.convert_to_type(v, t, m);
+        };
+        if f.name.name.as_str() != "optional" {
+            return self.convert_to_type(v, t, m);
+        }
+        let args: Vec<&Expression> = f.args.iter().collect();
+        let Some(inner) = args.first() else {
+            return v;
+        };
+        let v = match (v, args.get(1)) {
+            (Val::Null, Some(default)) => self.eval(default, &Scope::module(m)),
+            (v, _) => v,
+        };
+        if matches!(v, Val::Null) {
+            return v;
+        }
+        self.convert_to_type(v, inner, m)
     }
 
     fn local(&self, m: usize, name: &str) -> Val {
@@ -482,7 +716,7 @@ impl Evaluator {
             None => {}
         }
         self.res_memo.borrow_mut().insert((m, idx), None);
-        let insts = Rc::new(self.expand_resource(m, idx));
+        let (insts, _) = self.with_refs(false, || Rc::new(self.expand_resource(m, idx)));
         self.res_memo
             .borrow_mut()
             .insert((m, idx), Some(insts.clone()));
@@ -498,13 +732,21 @@ impl Evaluator {
         let scope = Scope::module(m);
         let keys: Vec<(Option<Val>, Scope)> =
             match self.expansion(&block.body, &scope, &base, &span) {
-                Expansion::Single | Expansion::Count(None) | Expansion::ForEach(None) => {
-                    vec![(None, scope)]
+                Expansion::Single => vec![(None, scope)],
+                Expansion::Count(None) => {
+                    let mut s = scope.clone();
+                    s.count = Some(Val::unknown(format!("count.index of {base}")));
+                    vec![(None, s)]
+                }
+                Expansion::ForEach(None) => {
+                    let mut s = scope.clone();
+                    s.each = Some(unknown_each(&base));
+                    vec![(None, s)]
                 }
                 Expansion::Count(Some(n)) => (0..n)
                     .map(|i| {
                         let mut s = scope.clone();
-                        s.count = Some(i as f64);
+                        s.count = Some(Val::Num(i as f64));
                         (Some(Val::Num(i as f64)), s)
                     })
                     .collect(),
@@ -522,6 +764,7 @@ impl Evaluator {
             .map(|(key, scope)| {
                 let address = format!("{base}{}", key.as_ref().map(key_suffix).unwrap_or_default());
                 let mut attr_spans = BTreeMap::new();
+                let mut refs = BTreeMap::new();
                 let values = self.eval_body(
                     &block.body,
                     &scope,
@@ -529,7 +772,7 @@ impl Evaluator {
                     block.file,
                     "",
                     &mut attr_spans,
-                    true,
+                    Some(&mut refs),
                 );
                 RawInstance {
                     address,
@@ -542,6 +785,8 @@ impl Evaluator {
                     attr_spans,
                     span: span.clone(),
                     directives: directives.clone(),
+                    refs,
+                    root: String::new(),
                 }
             })
             .collect()
@@ -592,7 +837,9 @@ impl Evaluator {
     // ---------------------------------------------------------------- bodies
 
     /// Evaluates a block body into an object; nested blocks become lists of objects under their
-    /// name. Records the span of each attribute and block by dotted path.
+    /// name. Records the span of each attribute and block by dotted path. For a resource's own
+    /// body (`refs` given), also what each top-level attribute, and each element of a list
+    /// written out, refers to.
     #[allow(clippy::too_many_arguments)]
     fn eval_body(
         &self,
@@ -602,8 +849,9 @@ impl Evaluator {
         file: FileId,
         prefix: &str,
         spans: &mut BTreeMap<String, Span>,
-        top: bool,
+        mut refs: Option<&mut BTreeMap<String, Vec<String>>>,
     ) -> BTreeMap<String, Val> {
+        let top = refs.is_some();
         let mut out: BTreeMap<String, Val> = BTreeMap::new();
         let path = |k: &str| {
             if prefix.is_empty() {
@@ -619,7 +867,35 @@ impl Evaluator {
                     if top && matches!(key, "count" | "for_each" | "provider" | "depends_on") {
                         continue;
                     }
-                    let v = self.eval(&a.value, scope);
+                    let v = match (refs.as_deref_mut(), &a.value) {
+                        (Some(refs), Expression::Array(items)) => {
+                            let mut all = Vec::new();
+                            let list = items
+                                .iter()
+                                .enumerate()
+                                .map(|(i, item)| {
+                                    let (v, r) = self.with_refs(true, || self.eval(item, scope));
+                                    if !r.is_empty() {
+                                        all.extend(r.iter().cloned());
+                                        refs.insert(format!("{key}.{i}"), r);
+                                    }
+                                    v
+                                })
+                                .collect();
+                            if !all.is_empty() {
+                                refs.insert(key.to_string(), all);
+                            }
+                            Val::List(list)
+                        }
+                        (Some(refs), e) => {
+                            let (v, r) = self.with_refs(true, || self.eval(e, scope));
+                            if !r.is_empty() {
+                                refs.insert(key.to_string(), r);
+                            }
+                            v
+                        }
+                        (None, e) => self.eval(e, scope),
+                    };
                     if let Some(r) = a.span() {
                         spans.insert(path(key), cfg.files[file].span_of(&r));
                     }
@@ -644,7 +920,7 @@ impl Evaluator {
                         spans.entry(path(name)).or_insert_with(|| sp.clone());
                         spans.insert(sub.clone(), sp);
                     }
-                    let v = Val::Map(self.eval_body(&b.body, scope, cfg, file, &sub, spans, false));
+                    let v = Val::Map(self.eval_body(&b.body, scope, cfg, file, &sub, spans, None));
                     if let Val::List(l) = list {
                         l.push(v);
                     }
@@ -716,7 +992,7 @@ impl Evaluator {
                 spans.insert(sub.clone(), cfg.files[file].span_of(&r));
             }
             let mut inner = BTreeMap::new();
-            let v = self.eval_body(&content.body, &s, cfg, file, &sub, &mut inner, false);
+            let v = self.eval_body(&content.body, &s, cfg, file, &sub, &mut inner, None);
             spans.extend(inner);
             if let Some(Val::List(list)) = out.get_mut(&name) {
                 list.push(Val::Map(v));
@@ -841,13 +1117,10 @@ impl Evaluator {
         }
         let r = self.eval(&b.rhs_expr, scope);
         match op {
-            Eq | NotEq => {
-                if l.contains_unknown() || r.contains_unknown() {
-                    return propagate2(&l, &r);
-                }
-                let eq = values_equal(l.plain(), r.plain());
-                Val::Bool(if op == Eq { eq } else { !eq })
-            }
+            Eq | NotEq => match equality(&l, &r) {
+                Some(eq) => Val::Bool(if op == Eq { eq } else { !eq }),
+                None => propagate2(&l, &r),
+            },
             And | Or => match (l.as_bool(), r.as_bool()) {
                 (Some(a), Some(c)) => Val::Bool(if op == And { a && c } else { a || c }),
                 (_, Some(false)) if op == And => Val::Bool(false),
@@ -1074,7 +1347,7 @@ impl Evaluator {
             ("count", Some("index")) => (
                 scope
                     .count
-                    .map(Val::Num)
+                    .clone()
                     .unwrap_or_else(|| err("count.index outside a counted block")),
                 1,
             ),
@@ -1100,11 +1373,17 @@ impl Evaluator {
             ("terraform", Some("workspace")) => (Val::Str("default".into()), 1),
             ("self", _) => (Val::unknown("self"), 0),
             ("data", Some(t)) => match attr(1) {
-                Some(n) => (self.resource_value(m, Mode::Data, t, n), 2),
+                Some(n) => {
+                    self.note_ref(m, format!("data.{t}.{n}"), &ops[2..], scope);
+                    (self.resource_value(m, Mode::Data, t, n), 2)
+                }
                 None => (err("incomplete data reference"), ops.len()),
             },
             ("module", Some(name)) => self.module_ref(m, name, &ops[1..], scope),
-            (t, Some(n)) => (self.resource_value(m, Mode::Managed, t, n), 1),
+            (t, Some(n)) => {
+                self.note_ref(m, format!("{t}.{n}"), &ops[1..], scope);
+                (self.resource_value(m, Mode::Managed, t, n), 1)
+            }
             (other, None) => (err(format!("unknown reference {other}")), 0),
         }
     }
@@ -1221,6 +1500,49 @@ fn computed_attributes(rtype: &str, map: &mut BTreeMap<String, Val>) {
     map.entry(name_attr.into()).or_insert(name);
 }
 
+/// The modules `terraform init` installed for the root module in `root_dir`: module key →
+/// directory (relative to the root module), from `.terraform/modules/modules.json`.
+fn installed_modules(root_dir: &Path) -> HashMap<String, PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(rename = "Modules", default)]
+        modules: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "Key")]
+        key: String,
+        #[serde(rename = "Dir")]
+        dir: PathBuf,
+    }
+    let path = root_dir.join(".terraform/modules/modules.json");
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Manifest>(&text).ok())
+        .map(|m| {
+            m.modules
+                .into_iter()
+                .filter(|e| !e.key.is_empty())
+                .map(|e| (e.key, e.dir))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a known `count` or `for_each` gives no instance.
+fn expansion_is_empty(e: &Expansion) -> bool {
+    matches!(e, Expansion::Count(Some(0)))
+        || matches!(e, Expansion::ForEach(Some(items)) if items.is_empty())
+}
+
+/// `each.key` and `each.value` of an instance standing for a `for_each` that is not known.
+fn unknown_each(address: &str) -> Rc<(Val, Val)> {
+    Rc::new((
+        Val::unknown(format!("each.key of {address}")),
+        Val::unknown(format!("each.value of {address}")),
+    ))
+}
+
 /// The (key, element) pairs a `for`, `dynamic` or template `for` iterates over: list indices or
 /// map keys. `None` for anything that is not a collection.
 fn entries(v: &Val) -> Option<Vec<(Val, Val)>> {
@@ -1315,6 +1637,40 @@ fn describe(v: &Val) -> String {
     }
 }
 
+/// Equality where parts may be unknown: decided whenever the known parts decide it (a map of
+/// unknown values is not null; lists of different lengths differ), `None` otherwise.
+fn equality(a: &Val, b: &Val) -> Option<bool> {
+    match (a.plain(), b.plain()) {
+        (Val::Unknown(_), _) | (_, Val::Unknown(_)) => None,
+        (Val::List(x), Val::List(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            all_equal(x.iter().zip(y))
+        }
+        (Val::Map(x), Val::Map(y)) => {
+            if x.len() != y.len() || x.keys().zip(y.keys()).any(|(p, q)| p != q) {
+                return Some(false);
+            }
+            all_equal(x.values().zip(y.values()))
+        }
+        (x, y) => Some(values_equal(x, y)),
+    }
+}
+
+/// Pairwise equality: false if any pair differs, unknown if any pair is unknown.
+fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Val, &'v Val)>) -> Option<bool> {
+    let mut unknown = false;
+    for (p, q) in pairs {
+        match equality(p, q) {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    (!unknown).then_some(true)
+}
+
 /// Equality as Terraform compares: numbers by value, numeric strings are not numbers.
 pub fn values_equal(a: &Val, b: &Val) -> bool {
     match (a.plain(), b.plain()) {
@@ -1329,19 +1685,6 @@ pub fn values_equal(a: &Val, b: &Val) -> bool {
                     .all(|((k1, v1), (k2, v2))| k1 == k2 && values_equal(v1, v2))
         }
         (x, y) => x == y,
-    }
-}
-
-/// Applies a variable's primitive type constraint (`number`, `bool`, `string`).
-fn convert_to_type(v: Val, t: &Expression) -> Val {
-    let Expression::Variable(name) = t else {
-        return v;
-    };
-    match (name.as_str(), &v) {
-        ("number", Val::Str(_)) => v.as_f64().map(Val::Num).unwrap_or(v),
-        ("bool", Val::Str(_)) => v.as_bool().map(Val::Bool).unwrap_or(v),
-        ("string", Val::Num(_) | Val::Bool(_)) => v.as_string().map(Val::Str).unwrap_or(v),
-        _ => v,
     }
 }
 

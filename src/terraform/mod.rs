@@ -32,6 +32,14 @@ pub fn load_directory(dir: &Path, scan_root: &Path, inputs: &VarInputs) -> Evalu
     let vars = root_vars(dir, scan_root, inputs, &mut diags);
     let mut ev = eval::evaluate(dir, scan_root, vars);
     ev.diagnostics.extend(diags);
+    let root = config::rel_path(scan_root, dir);
+    for i in &mut ev.instances {
+        i.root = root.clone();
+    }
+    // What is said of module calls and blocks names them as the snapshot does: within the root.
+    for c in &mut ev.coverage {
+        c.scope = eval::uid_in_root(&root, &c.scope);
+    }
     ev
 }
 

@@ -78,11 +78,45 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
     let config_root = plan.pointer("/configuration/root_module");
 
     let mut planned = Vec::new();
-    if let Some(root) = plan.pointer("/planned_values/root_module") {
-        collect_module(root, &mut planned, 0);
+    let mut shape = Vec::new();
+    match plan.get("planned_values") {
+        None => {}
+        Some(Json::Object(pv)) => match pv.get("root_module") {
+            None => {}
+            Some(root) => collect_module(
+                root,
+                "planned_values.root_module",
+                &mut planned,
+                &mut shape,
+                0,
+            ),
+        },
+        Some(other) => shape.push(format!(
+            "planned_values is {}, not an object",
+            type_name(other)
+        )),
     }
+    if let Some(rc) = plan.get("resource_changes").filter(|v| !v.is_array()) {
+        shape.push(format!("resource_changes is {}, not a list", type_name(rc)));
+    }
+    for problem in shape {
+        out.diagnostics.push(Diagnostic::at_line(
+            DiagnosticLevel::Error,
+            rel,
+            1,
+            format!("{rel}: {problem}; what it holds is not scanned"),
+        ));
+    }
+    // Where each address first appears in the plan file, found once for all resources.
+    let mut entry_lines: Option<HashMap<String, u32>> = None;
     for r in planned {
         let Some(address) = r.get("address").and_then(Json::as_str) else {
+            out.diagnostics.push(Diagnostic::at_line(
+                DiagnosticLevel::Error,
+                rel,
+                1,
+                format!("{rel}: a planned resource has no address; not scanned"),
+            ));
             continue;
         };
         let mode = if r.get("mode").and_then(Json::as_str) == Some("data") {
@@ -113,7 +147,14 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
             .and_then(|root| config_expressions(root, &module_address, &rtype, &name, mode));
         let mut values = Val::from_json(r.get("values").unwrap_or(&Json::Null));
         if let Some(unknown) = change.and_then(|c| c.get("after_unknown")) {
-            mark_unknown(&mut values, unknown, exprs, &module_address, address, "", 0);
+            let at = Place {
+                module_address: &module_address,
+                address,
+            };
+            mark_unknown(&mut values, unknown, exprs, &at, "", 0);
+            if let Some(e) = exprs {
+                drop_provider_computed(&mut values, &rtype, e);
+            }
         }
         if let Some(sensitive) = r.get("sensitive_values") {
             mark_sensitive(&mut values, sensitive, 0);
@@ -124,7 +165,22 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
             .copied();
         let (span, attr_spans, directives) = match declared {
             Some(d) => (d.span.clone(), d.attr_spans.clone(), d.directives.clone()),
-            None => (plan_span(&text, rel, address), BTreeMap::new(), Vec::new()),
+            None => {
+                let lines = entry_lines.get_or_insert_with(|| address_lines(&text));
+                let line = lines.get(address).copied().unwrap_or(1);
+                let span = Span {
+                    file: rel.into(),
+                    start_line: line,
+                    end_line: line,
+                };
+                (span, BTreeMap::new(), Vec::new())
+            }
+        };
+        let refs = match declared {
+            Some(d) => d.refs.clone(),
+            None => exprs
+                .map(|e| plan_refs(e, &module_address))
+                .unwrap_or_default(),
         };
         out.instances.push(RawInstance {
             address: address.to_string(),
@@ -137,13 +193,65 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
             attr_spans,
             span,
             directives,
+            refs,
+            root: String::new(),
         });
     }
     out
 }
 
+/// What each attribute refers to, from the `references` of the plan's configuration
+/// expressions: the resource addresses among them (`aws_iam_role.app`), within the module.
+fn plan_refs(exprs: &Json, module_address: &str) -> BTreeMap<String, Vec<String>> {
+    let Some(attrs) = exprs.as_object() else {
+        return BTreeMap::new();
+    };
+    attrs
+        .iter()
+        .filter_map(|(k, e)| {
+            let refs: Vec<String> = e
+                .get("references")?
+                .as_array()?
+                .iter()
+                .filter_map(Json::as_str)
+                .filter(|r| is_resource_address(r))
+                .map(|r| {
+                    if module_address.is_empty() {
+                        r.to_string()
+                    } else {
+                        format!("{module_address}.{r}")
+                    }
+                })
+                .collect();
+            (!refs.is_empty()).then(|| (k.clone(), refs))
+        })
+        .collect()
+}
+
+/// `aws_iam_role.app`, `aws_iam_role.app[0]` or `data.x.y`: a resource, not one of its
+/// attributes, a variable or a local.
+fn is_resource_address(r: &str) -> bool {
+    let base = r.split('[').next().unwrap_or(r);
+    let parts: Vec<&str> = base.split('.').collect();
+    match parts.as_slice() {
+        ["var" | "local" | "each" | "count" | "path" | "module" | "terraform" | "self", ..] => {
+            false
+        }
+        ["data", _, _] => true,
+        [_, _] => r == base || r.ends_with(']'),
+        _ => false,
+    }
+}
+
 /// Parses JSON, refusing nesting deeper than [`MAX_JSON_DEPTH`] before serde recurses into it.
 pub fn parse_json_bounded(text: &str) -> Result<Json, (String, u32, u32)> {
+    check_json_depth(text)?;
+    serde_json::from_str(text).map_err(|e| (e.to_string(), e.line() as u32, e.column() as u32))
+}
+
+/// Refuses JSON text that nests deeper than [`MAX_JSON_DEPTH`] (with the line where it does),
+/// in one pass that does not recurse.
+pub fn check_json_depth(text: &str) -> Result<(), (String, u32, u32)> {
     let mut depth = 0usize;
     let mut in_str = false;
     let mut escaped = false;
@@ -177,26 +285,73 @@ pub fn parse_json_bounded(text: &str) -> Result<Json, (String, u32, u32)> {
             _ => {}
         }
     }
-    serde_json::from_str(text).map_err(|e| (e.to_string(), e.line() as u32, e.column() as u32))
+    Ok(())
 }
 
-fn collect_module<'j>(m: &'j Json, out: &mut Vec<&'j Json>, depth: usize) {
+/// The planned resources of a module and its children; what is not shaped as a plan is
+/// reported, not read as nothing.
+fn collect_module<'j>(
+    m: &'j Json,
+    at: &str,
+    out: &mut Vec<&'j Json>,
+    problems: &mut Vec<String>,
+    depth: usize,
+) {
     if depth > 64 {
+        problems.push(format!("{at} nests modules more than 64 deep"));
         return;
     }
-    out.extend(
-        m.get("resources")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten(),
-    );
-    for child in m
-        .get("child_modules")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
-        collect_module(child, out, depth + 1);
+    if !m.is_object() {
+        problems.push(format!("{at} is {}, not an object", type_name(m)));
+        return;
+    }
+    match m.get("resources") {
+        None => {}
+        Some(Json::Array(rs)) => {
+            for (i, r) in rs.iter().enumerate() {
+                if r.is_object() {
+                    out.push(r);
+                } else {
+                    problems.push(format!(
+                        "{at}.resources[{i}] is {}, not a resource",
+                        type_name(r)
+                    ));
+                }
+            }
+        }
+        Some(other) => problems.push(format!(
+            "{at}.resources is {}, not a list",
+            type_name(other)
+        )),
+    }
+    match m.get("child_modules") {
+        None => {}
+        Some(Json::Array(cs)) => {
+            for (i, child) in cs.iter().enumerate() {
+                collect_module(
+                    child,
+                    &format!("{at}.child_modules[{i}]"),
+                    out,
+                    problems,
+                    depth + 1,
+                );
+            }
+        }
+        Some(other) => problems.push(format!(
+            "{at}.child_modules is {}, not a list",
+            type_name(other)
+        )),
+    }
+}
+
+fn type_name(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
     }
 }
 
@@ -268,19 +423,56 @@ fn config_expressions<'j>(
         .get("expressions")
 }
 
+/// Which resource instance a value belongs to.
+struct Place<'a> {
+    module_address: &'a str,
+    address: &'a str,
+}
+
+/// Attributes the AWS provider computes (since version 4, for `aws_s3_bucket`, whose settings
+/// moved to split resources) and that a plan marks unknown even when the configuration does
+/// not set them. Not set in the configuration (no expression), they are read as not set, not as
+/// an unknown setting; the split resources fold in what they set. Only attributes whose absence
+/// reads as the stricter setting are listed (a `grant` block may come from a `dynamic` block,
+/// which has no expression either).
+const PROVIDER_COMPUTED: [(&str, &[&str]); 1] = [(
+    "aws_s3_bucket",
+    &[
+        "policy",
+        "acl",
+        "versioning",
+        "logging",
+        "lifecycle_rule",
+        "server_side_encryption_configuration",
+        "object_lock_configuration",
+    ],
+)];
+
+fn drop_provider_computed(values: &mut Val, rtype: &str, exprs: &Json) {
+    let Some((_, names)) = PROVIDER_COMPUTED.iter().find(|(t, _)| *t == rtype) else {
+        return;
+    };
+    let Val::Map(m) = values else { return };
+    for name in names.iter() {
+        if exprs.get(*name).is_none() && m.get(*name).is_some_and(Val::is_unknown) {
+            m.insert(name.to_string(), Val::Null);
+        }
+    }
+}
+
 /// Replaces attributes marked in `after_unknown` with unknowns naming their reference.
 fn mark_unknown(
     values: &mut Val,
     unknown: &Json,
     exprs: Option<&Json>,
-    module_address: &str,
-    address: &str,
+    at: &Place,
     path: &str,
     depth: usize,
 ) {
     if depth > MAX_JSON_DEPTH {
         return;
     }
+    let (module_address, address) = (at.module_address, at.address);
     match unknown {
         Json::Bool(true) => {
             let reference = exprs
@@ -313,7 +505,7 @@ fn mark_unknown(
                 } else {
                     format!("{path}.{k}")
                 };
-                mark_unknown(entry, u, sub_expr, module_address, address, &p, depth + 1);
+                mark_unknown(entry, u, sub_expr, at, &p, depth + 1);
             }
         }
         Json::Array(a) => {
@@ -322,7 +514,7 @@ fn mark_unknown(
                 if let Some(entry) = l.get_mut(i) {
                     let sub_expr = exprs.and_then(|e| e.get(i));
                     let p = format!("{path}.{i}");
-                    mark_unknown(entry, u, sub_expr, module_address, address, &p, depth + 1);
+                    mark_unknown(entry, u, sub_expr, at, &p, depth + 1);
                 }
             }
         }
@@ -352,20 +544,22 @@ fn mark_sensitive(values: &mut Val, sensitive: &Json, depth: usize) {
     }
 }
 
-/// Without sources, a finding points at the resource's entry in the plan file.
-fn plan_span(text: &str, rel: &str, address: &str) -> Span {
-    let needle = format!("\"address\":\"{}\"", address.replace('"', "\\\""));
-    let needle_spaced = format!("\"address\": \"{}\"", address.replace('"', "\\\""));
-    let line = text
-        .find(&needle)
-        .or_else(|| text.find(&needle_spaced))
-        .map(|i| text[..i].matches('\n').count() as u32 + 1)
-        .unwrap_or(1);
-    Span {
-        file: rel.into(),
-        start_line: line,
-        end_line: line,
+/// Without sources, a finding points at the resource's entry in the plan file: the line where
+/// each `"address": "…"` first appears, for every address in one pass over the text.
+fn address_lines(text: &str) -> HashMap<String, u32> {
+    let re = regex::Regex::new(r#""address"\s*:\s*("(?:[^"\\]|\\.)*")"#).expect("valid regex");
+    let mut out = HashMap::new();
+    let mut line = 1u32;
+    let mut counted = 0;
+    for c in re.captures_iter(text) {
+        let at = c.get(0).expect("whole match").start();
+        line += text[counted..at].matches('\n').count() as u32;
+        counted = at;
+        if let Ok(address) = serde_json::from_str::<String>(&c[1]) {
+            out.entry(address).or_insert(line);
+        }
     }
+    out
 }
 
 #[cfg(test)]

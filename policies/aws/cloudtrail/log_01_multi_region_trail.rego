@@ -8,6 +8,7 @@
 #   id: LOG-01
 #   severity: high
 #   resource_types: [aws_cloudtrail]
+#   reads: [is_multi_region_trail, is_logging, event_selectors, advanced_event_selectors]
 #   remediation: Set is_multi_region_trail = true and enable_logging = true, and leave event selectors at read_write_type = "All" with management events included.
 #   controls:
 #     ferpa: ["99.32(a)", "99.31(a)(1)(ii)"]

@@ -7,6 +7,7 @@
 #   id: LOG-02
 #   severity: medium
 #   resource_types: [aws_cloudtrail]
+#   reads: [log_file_validation_enabled]
 #   remediation: Set enable_log_file_validation = true and kms_key_id = aws_kms_key.<name>.arn.
 #   controls:
 #     ferpa: ["99.32(a)(2)"]
@@ -24,4 +25,9 @@ deny contains lib.finding(t, "log_file_validation_enabled", "log file validation
 deny contains lib.finding(t, "kms_key_id", "trail logs are not encrypted with a KMS key") if {
 	some t in lib.resources("aws_cloudtrail")
 	t.attributes.kms_key_id == null
+}
+
+error contains lib.finding(t, "kms_key_id", sprintf("the KMS key is known only after apply (%s): whether the logs are encrypted cannot be told", [lib.unknown_ref(t.attributes.kms_key_id)])) if {
+	some t in lib.resources("aws_cloudtrail")
+	lib.unknown_key(t.attributes.kms_key_id)
 }

@@ -8,6 +8,7 @@
 #   id: LOG-05
 #   severity: medium
 #   resource_types: [aws_cloudwatch_log_group]
+#   reads: [retention_in_days]
 #   remediation: Set retention_in_days to 365 or more (or 0 to never expire).
 #   controls:
 #     ferpa: ["99.32(a)(2)"]

@@ -9,6 +9,7 @@
 #   id: DATA-01
 #   severity: high
 #   resource_types: [aws_s3_bucket, aws_db_instance, aws_rds_cluster, aws_dynamodb_table, aws_ebs_volume, aws_efs_file_system, aws_opensearch_domain, aws_elasticsearch_domain, aws_redshift_cluster, aws_db_snapshot]
+#   reads: [tags]
 #   remediation: Add tags = { data-classification = "ferpa" } (or pii, internal, public) to the resource, or to the provider's default_tags.
 #   controls:
 #     ferpa: ["99.3"]

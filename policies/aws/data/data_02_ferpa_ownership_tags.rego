@@ -9,6 +9,7 @@
 #   id: DATA-02
 #   severity: medium
 #   resource_types: [aws_s3_bucket, aws_db_instance, aws_rds_cluster, aws_dynamodb_table, aws_ebs_volume, aws_efs_file_system, aws_opensearch_domain, aws_elasticsearch_domain, aws_redshift_cluster, aws_db_snapshot]
+#   reads: [tags]
 #   remediation: Add the data-owner, retention and purpose tags (and agreement-id and destroy-by for exports), and destroy exports whose destroy-by date has passed.
 #   controls:
 #     ferpa: ["99.31(a)(6)(iii)(B)", "99.35(a)(3)", "99.35(b)(2)"]

@@ -7,6 +7,7 @@
 #   id: BAK-02
 #   severity: medium
 #   resource_types: [aws_dynamodb_table]
+#   reads: [point_in_time_recovery]
 #   remediation: Add point_in_time_recovery { enabled = true } to the table.
 #   controls:
 #     nist_800_53: [CP-9, CP-10]

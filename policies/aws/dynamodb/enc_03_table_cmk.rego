@@ -7,6 +7,7 @@
 #   id: ENC-03
 #   severity: medium
 #   resource_types: [aws_dynamodb_table]
+#   reads: [server_side_encryption, server_side_encryption.sse_type]
 #   remediation: Add server_side_encryption { enabled = true, kms_key_arn = aws_kms_key.<name>.arn } to the table.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
@@ -36,3 +37,10 @@ cmk(sse) if {
 key_kind(sse) := "an AWS owned key" if sse.sse_type == "AWS_OWNED"
 
 key_kind(sse) := "the AWS managed key aws/dynamodb" if sse.sse_type == "KMS"
+
+error contains lib.finding(t, "server_side_encryption", sprintf("the KMS key is known only after apply (%s): whether it is customer managed cannot be told", [lib.unknown_ref(t.attributes.server_side_encryption.kms_key_arn)])) if {
+	some uid in applies
+	t := lib.resource(uid)
+	t.attributes.server_side_encryption.sse_type == "KMS"
+	lib.unknown_key(t.attributes.server_side_encryption.kms_key_arn)
+}

@@ -8,6 +8,7 @@
 #   id: ENC-04
 #   severity: high
 #   resource_types: [aws_ebs_volume, aws_ebs_encryption_by_default]
+#   reads: [encrypted, enabled]
 #   remediation: Declare aws_ebs_encryption_by_default { enabled = true } in every region, and set encrypted = true on volumes.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

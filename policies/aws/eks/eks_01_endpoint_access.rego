@@ -7,6 +7,7 @@
 #   id: EKS-01
 #   severity: high
 #   resource_types: [aws_eks_cluster]
+#   reads: [endpoint_public_access, public_access_cidrs, endpoint_private_access]
 #   remediation: In vpc_config set endpoint_private_access = true and either endpoint_public_access = false or public_access_cidrs to your networks.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

@@ -7,6 +7,7 @@
 #   id: EKS-02
 #   severity: medium
 #   resource_types: [aws_eks_cluster]
+#   reads: [enabled_log_types]
 #   remediation: Set enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"].
 #   controls:
 #     ferpa: ["99.32(a)", "99.31(a)(1)(ii)"]

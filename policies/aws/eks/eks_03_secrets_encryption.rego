@@ -7,6 +7,7 @@
 #   id: EKS-03
 #   severity: high
 #   resource_types: [aws_eks_cluster]
+#   reads: [secrets_encryption, secrets_encryption.resources]
 #   remediation: Add encryption_config { resources = ["secrets"], provider { key_arn = aws_kms_key.<name>.arn } }.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
@@ -25,4 +26,9 @@ deny contains lib.finding(c, "secrets_encryption", "Kubernetes secrets are not e
 encrypted(enc) if {
 	"secrets" in enc.resources
 	lib.customer_managed_key(enc.key_arn)
+}
+
+error contains lib.finding(c, "secrets_encryption", sprintf("the KMS key is known only after apply (%s): whether it is customer managed cannot be told", [lib.unknown_ref(c.attributes.secrets_encryption.key_arn)])) if {
+	some c in lib.resources("aws_eks_cluster")
+	lib.unknown_key(c.attributes.secrets_encryption.key_arn)
 }

@@ -8,6 +8,7 @@
 #   id: TLS-03
 #   severity: high
 #   resource_types: [aws_lb_listener]
+#   reads: [protocol, ssl_policy, default_actions]
 #   remediation: Set ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06" on HTTPS listeners, and make HTTP listeners' default_action a redirect with protocol = "HTTPS".
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

@@ -11,6 +11,7 @@
 #   id: IAM-01
 #   severity: critical
 #   resource_types: [aws_iam_role, aws_iam_user, aws_iam_group]
+#   reads: [policies, policies.*.document]
 #   remediation: Replace the policy with one that grants the actions and resources the principal needs; keep administrator access to a waived break-glass role that requires MFA.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
@@ -39,14 +40,7 @@ admin_path(p) := object.get(p.derived.iam, "admin_path", "policies") if object.g
 
 admin_path(p) := "policies" if object.get(p.derived.iam, "admin_path", null) == null
 
-error contains lib.finding(p, sprintf("policies.%d", [i]), sprintf("policy %v is not declared in this configuration and was not assessed", [pol.arn])) if {
-	some p in principals
-	some i, pol in p.attributes.policies
-	pol.kind == "managed"
-	pol.document == null
-}
-
-error contains lib.finding(p, sprintf("policies.%d", [i]), sprintf("policy %v is known only after apply", [pol.name])) if {
+error contains lib.finding(p, sprintf("policies.%d", [i]), sprintf("policy not assessed: %s", [lib.text(pol.document)])) if {
 	some p in principals
 	some i, pol in p.attributes.policies
 	lib.is_unknown(pol.document)

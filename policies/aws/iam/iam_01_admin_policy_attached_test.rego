@@ -19,5 +19,5 @@ test_scoped_principal_passes if {
 }
 
 test_undeclared_policy_is_error if {
-	count(iam_01.error) == 1 with input as inp(role({"admin": null}, [{"name": "x", "kind": "managed", "arn": "arn:x", "document": null}]))
+	count(iam_01.error) == 1 with input as inp(role({"admin": null}, [{"name": "x", "kind": "managed", "arn": "arn:x", "document": {"__unknown__": "customer managed policy arn:x, which this configuration does not declare"}}]))
 }

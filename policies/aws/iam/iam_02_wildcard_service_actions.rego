@@ -9,6 +9,7 @@
 #   id: IAM-02
 #   severity: high
 #   resource_types: [aws_iam_policy, aws_iam_role, aws_iam_user, aws_iam_group]
+#   reads: [document, policies, policies.*.document]
 #   remediation: List the actions the workload calls and scope Resource to the ARNs it uses, or add a condition.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

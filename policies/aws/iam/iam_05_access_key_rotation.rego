@@ -8,6 +8,7 @@
 #   id: IAM-05
 #   severity: medium
 #   resource_types: [aws_iam_user_credentials]
+#   reads: [access_keys]
 #   remediation: Rotate the key (create a new one, move the workload, deactivate and delete the old one), or replace the user by a role.
 #   controls:
 #     ferpa: ["99.31(c)"]

@@ -8,6 +8,7 @@
 #   id: IAM-07
 #   severity: medium
 #   resource_types: [aws_iam_account_password_policy]
+#   reads: [minimum_password_length, password_reuse_prevention]
 #   remediation: Set minimum_password_length = 14 (or more) and password_reuse_prevention = 24.
 #   controls:
 #     ferpa: ["99.31(c)"]

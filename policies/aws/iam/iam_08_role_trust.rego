@@ -10,6 +10,7 @@
 #   id: IAM-08
 #   severity: high
 #   resource_types: [aws_iam_role]
+#   reads: [assume_role_policy]
 #   remediation: Name the principals exactly and add a condition on sts:ExternalId or aws:PrincipalOrgID for other accounts, and on token.actions.githubusercontent.com:sub for GitHub OIDC.
 #   controls:
 #     ferpa: ["99.33(a)", "99.31(a)(1)(i)(B)"]
@@ -88,6 +89,14 @@ deny contains lib.finding(r, "assume_role_policy", "GitHub Actions OIDC trust do
 }
 
 error contains lib.finding(r, "assume_role_policy", "trust policy is known only after apply") if {
-	some r in lib.resources("aws_iam_role")
+	some uid in applies
+	r := lib.resource(uid)
 	lib.is_unknown(r.attributes.assume_role_policy)
+}
+
+# A role declared outside the input (a policy attached here to a role made elsewhere) has its
+# trust policy there: this rule judges roles whose trust policy is in the input.
+applies contains r.uid if {
+	some r in lib.resources("aws_iam_role")
+	not r.attributes.external
 }

@@ -30,3 +30,8 @@ test_own_account_is_not_cross_account if {
 	r := {"uid": "r", "account": "111122223333", "attributes": {"assume_role_policy": {"Statement": [{"Effect": "Allow", "Action": ["sts:AssumeRole"], "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]}}]}}}
 	count(iam_08.deny) == 0 with input as {"resources_by_type": {"aws_iam_role": [r]}}
 }
+
+test_role_declared_elsewhere_is_not_judged if {
+	count(iam_08.applies) == 0 with input as {"resources_by_type": {"aws_iam_role": [{"uid": "r", "attributes": {"external": true, "assume_role_policy": {"__unknown__": "the trust policy of role x, which this configuration does not declare"}}}]}}
+	count(iam_08.error) == 0 with input as {"resources_by_type": {"aws_iam_role": [{"uid": "r", "attributes": {"external": true, "assume_role_policy": {"__unknown__": "the trust policy of role x, which this configuration does not declare"}}}]}}
+}

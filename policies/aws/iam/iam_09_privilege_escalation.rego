@@ -15,6 +15,7 @@
 #   id: IAM-09
 #   severity: high
 #   resource_types: [aws_iam_role, aws_iam_user]
+#   reads: [policies, policies.*.document, derived.iam]
 #   remediation: Remove the first step of the path, usually by scoping iam:PassRole and sts:AssumeRole to the roles the job needs, or by moving the IAM-writing permission to a break-glass role.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

@@ -10,6 +10,7 @@
 #   id: IAM-10
 #   severity: high
 #   resource_types: [aws_s3_bucket, aws_dynamodb_table, aws_db_instance, aws_rds_cluster, aws_kms_key]
+#   reads: [derived.access, derived.wildcard_access]
 #   remediation: Name the store's ARN in the policy (or scope with aws:ResourceTag conditions), and keep Resource "*" data grants out of roles that do not need every store.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)", "99.35(a)(2)(ii)"]

@@ -10,6 +10,7 @@
 #   id: IAM-11
 #   severity: low
 #   resource_types: [aws_iam_user]
+#   reads: [policies]
 #   remediation: Move the policy to a group that matches the job function and add the user to it, or replace the user by federated access to a role.
 #   controls:
 #     ferpa: ["99.31(c)", "99.31(a)(1)(ii)"]

@@ -9,6 +9,7 @@
 #   id: IAM-13
 #   severity: medium
 #   resource_types: [aws_iam_policy, aws_iam_role, aws_iam_user, aws_iam_group]
+#   reads: [document, policies, policies.*.document]
 #   remediation: Fix the document; replace Allow with NotAction/NotResource by an explicit list of actions or resources.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

@@ -9,6 +9,7 @@
 #   id: PUB-03
 #   severity: critical
 #   resource_types: [aws_s3_bucket, aws_kms_key]
+#   reads: [policy]
 #   remediation: Name the principals exactly, or add a condition on aws:PrincipalOrgID, aws:SourceVpce or aws:SourceAccount; grant other accounts access only through roles with an external id.
 #   controls:
 #     ferpa: ["99.33(a)", "99.31(a)(1)(ii)"]

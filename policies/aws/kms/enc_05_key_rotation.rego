@@ -7,6 +7,7 @@
 #   id: ENC-05
 #   severity: medium
 #   resource_types: [aws_kms_key]
+#   reads: [key_rotation_enabled]
 #   remediation: Set enable_key_rotation = true on the aws_kms_key.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

@@ -8,6 +8,7 @@
 #   id: BAK-03
 #   severity: medium
 #   resource_types: [aws_db_instance, aws_rds_cluster]
+#   reads: [backup_retention_period, deletion_protection]
 #   remediation: Set backup_retention_period to 7 or more and deletion_protection = true.
 #   controls:
 #     nist_800_53: [CP-9, CP-10]

@@ -8,6 +8,7 @@
 #   id: ENC-02
 #   severity: high
 #   resource_types: [aws_db_instance, aws_rds_cluster]
+#   reads: [storage_encrypted]
 #   remediation: Set storage_encrypted = true and kms_key_id = aws_kms_key.<name>.arn (encryption cannot be turned on in place; restore from an encrypted snapshot copy).
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
@@ -35,4 +36,12 @@ deny contains lib.finding(db, "kms_key_id", "database holds FERPA data but is en
 error contains lib.finding(db, "storage_encrypted", "storage encryption is known only after apply") if {
 	some db in dbs
 	lib.is_unknown(db.attributes.storage_encrypted)
+}
+
+error contains lib.finding(db, "kms_key_id", sprintf("the KMS key is known only after apply (%s): whether it is customer managed cannot be told", [lib.unknown_ref(db.attributes.kms_key_id)])) if {
+	some db in dbs
+	lib.is_ferpa(db)
+	db.attributes.storage_encrypted == true
+	lib.unknown_key(db.attributes.kms_key_id)
+	not db.derived.replica_of
 }

@@ -7,6 +7,7 @@
 #   id: PUB-04
 #   severity: critical
 #   resource_types: [aws_db_instance, aws_rds_cluster]
+#   reads: [publicly_accessible]
 #   remediation: Set publicly_accessible = false and place the database in a subnet group of private subnets (routes to a NAT gateway at most).
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

@@ -9,6 +9,7 @@
 #   id: TLS-02
 #   severity: high
 #   resource_types: [aws_db_instance, aws_rds_cluster]
+#   reads: [engine, engine_version, parameters]
 #   remediation: Use a custom aws_db_parameter_group (or aws_rds_cluster_parameter_group) with parameter { name = "rds.force_ssl", value = "1" } (PostgreSQL, SQL Server) or require_secure_transport = "ON" (MySQL, MariaDB).
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
@@ -58,6 +59,8 @@ deny contains lib.finding(db, "parameters", msg) if {
 	f := family(db)
 	name := param[f]
 	object.get(db.attributes.parameters, name, null) == null
+	not lib.is_unknown(db.attributes.parameters)
+	not lib.is_unknown(db.attributes.engine_version)
 	not default_forces(db)
 	msg := sprintf("%s is not set in the parameter group: clients may connect without TLS", [name])
 }

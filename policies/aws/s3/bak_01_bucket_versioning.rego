@@ -8,6 +8,7 @@
 #   id: BAK-01
 #   severity: medium
 #   resource_types: [aws_s3_bucket]
+#   reads: [versioning.status]
 #   remediation: Add aws_s3_bucket_versioning with versioning_configuration { status = "Enabled" }.
 #   controls:
 #     ferpa: ["99.32(a)(2)"]

@@ -9,6 +9,7 @@
 #   id: BAK-04
 #   severity: medium
 #   resource_types: [aws_s3_bucket]
+#   reads: [lifecycle_rules]
 #   remediation: Add aws_s3_bucket_lifecycle_configuration with an enabled rule whose expiration days match the agreement's destroy-by period.
 #   controls:
 #     ferpa: ["99.31(a)(6)(iii)(B)", "99.35(b)(2)"]

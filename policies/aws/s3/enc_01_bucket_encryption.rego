@@ -9,6 +9,7 @@
 #   id: ENC-01
 #   severity: high
 #   resource_types: [aws_s3_bucket]
+#   reads: [server_side_encryption, server_side_encryption.sse_algorithm]
 #   remediation: >-
 #     Add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "aws:kms" and
 #     kms_master_key_id set to an aws_kms_key you manage (optionally bucket_key_enabled = true).
@@ -47,4 +48,12 @@ deny contains lib.finding(b, "server_side_encryption.sse_algorithm", "bucket has
 error contains lib.finding(b, "server_side_encryption.sse_algorithm", "encryption algorithm is known only after apply") if {
 	some b in lib.resources("aws_s3_bucket")
 	lib.is_unknown(b.attributes.server_side_encryption.sse_algorithm)
+}
+
+error contains lib.finding(b, "server_side_encryption.kms_master_key_id", sprintf("the KMS key is known only after apply (%s): whether it is customer managed cannot be told", [lib.unknown_ref(key)])) if {
+	some b in lib.resources("aws_s3_bucket")
+	lib.is_ferpa(b)
+	b.attributes.server_side_encryption.sse_algorithm in kms_algorithms
+	key := b.attributes.server_side_encryption.kms_master_key_id
+	lib.unknown_key(key)
 }

@@ -10,6 +10,7 @@
 #   id: LOG-03
 #   severity: high
 #   resource_types: [aws_s3_bucket]
+#   reads: [bucket]
 #   remediation: >-
 #     Add an event_selector with data_resource { type = "AWS::S3::Object", values =
 #     ["${aws_s3_bucket.records.arn}/"] } and read_write_type = "All" to the trail, or an

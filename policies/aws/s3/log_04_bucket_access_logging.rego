@@ -8,6 +8,7 @@
 #   id: LOG-04
 #   severity: medium
 #   resource_types: [aws_s3_bucket]
+#   reads: [logging, logging.enabled]
 #   remediation: Add aws_s3_bucket_logging with a target_bucket dedicated to access logs.
 #   controls:
 #     ferpa: ["99.32(a)"]

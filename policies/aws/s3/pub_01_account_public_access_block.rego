@@ -7,6 +7,7 @@
 #   id: PUB-01
 #   severity: high
 #   resource_types: [aws_s3_account_public_access_block]
+#   reads: [block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets]
 #   remediation: Set block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets to true in aws_s3_account_public_access_block.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)", "99.33(a)"]

@@ -8,6 +8,7 @@
 #   id: PUB-02
 #   severity: high
 #   resource_types: [aws_s3_bucket]
+#   reads: [public_access_block, public_access_block.*, acl, acl.canned, acl.grants, ownership_controls.object_ownership]
 #   remediation: >-
 #     Keep all four settings of aws_s3_bucket_public_access_block true, remove public-read /
 #     public-read-write / authenticated-read ACLs and AllUsers/AuthenticatedUsers grants, and set

@@ -8,6 +8,7 @@
 #   id: TLS-01
 #   severity: high
 #   resource_types: [aws_s3_bucket]
+#   reads: [policy]
 #   remediation: >-
 #     Add an aws_s3_bucket_policy with a Deny statement for "s3:*" on the bucket and its objects
 #     when aws:SecureTransport is "false"; for FERPA buckets add a second Deny when

@@ -8,6 +8,7 @@
 #   id: NET-01
 #   severity: high
 #   resource_types: [aws_security_group]
+#   reads: [ingress, ingress.*.cidr_blocks, ingress.*.ipv6_cidr_blocks]
 #   remediation: Restrict the rule's cidr_blocks to known networks, or remove it and use SSM Session Manager.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
@@ -36,4 +37,12 @@ deny contains lib.finding(sg, sprintf("ingress.%d", [i]), sprintf("ingress from 
 	some i, rule in sg.attributes.ingress
 	lib.from_internet(rule)
 	some what in exposures(rule)
+}
+
+# Open to the internet on ports known only after apply: they may include SSH or RDP.
+deny contains lib.finding(sg, sprintf("ingress.%d", [i]), sprintf("ingress from the internet on ports known only after apply (%s): they may include SSH (22) or RDP (3389)", [ref])) if {
+	some sg in lib.resources("aws_security_group")
+	some i, rule in sg.attributes.ingress
+	lib.from_internet(rule)
+	ref := lib.unknown_ports(rule)
 }

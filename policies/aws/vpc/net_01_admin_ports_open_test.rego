@@ -29,3 +29,19 @@ test_ssh_from_office_passes if {
 test_range_covering_both_admin_ports_reports_each if {
 	count(net_01.deny) == 2 with input as inp(rule("tcp", 0, 4000, "0.0.0.0/0"))
 }
+
+test_unknown_port_from_anywhere_fails_conservatively if {
+	count(net_01.deny) == 1 with input as inp(rule("tcp", {"__unknown__": "var.port"}, {"__unknown__": "var.port"}, "0.0.0.0/0"))
+}
+
+test_unknown_protocol_from_anywhere_fails_conservatively if {
+	count(net_01.deny) == 1 with input as inp(rule({"__unknown__": "var.protocol"}, 443, 443, "0.0.0.0/0"))
+}
+
+test_unknown_port_from_office_passes if {
+	count(net_01.deny) == 0 with input as inp(rule("tcp", {"__unknown__": "var.port"}, {"__unknown__": "var.port"}, "203.0.113.0/24"))
+}
+
+test_unknown_port_on_udp_passes if {
+	count(net_01.deny) == 0 with input as inp(rule("udp", {"__unknown__": "var.port"}, {"__unknown__": "var.port"}, "0.0.0.0/0"))
+}

@@ -8,6 +8,7 @@
 #   id: NET-02
 #   severity: critical
 #   resource_types: [aws_security_group]
+#   reads: [ingress, ingress.*.cidr_blocks, ingress.*.ipv6_cidr_blocks]
 #   remediation: Allow the database port only from the application's security group (referenced_security_group_id / security_groups), never from a CIDR open to the internet.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
@@ -25,4 +26,12 @@ deny contains lib.finding(sg, sprintf("ingress.%d", [i]), sprintf("ingress from 
 	lib.from_internet(rule)
 	some port, name in db_ports
 	lib.covers_port(rule, port)
+}
+
+# Open to the internet on ports known only after apply: they may include a database port.
+deny contains lib.finding(sg, sprintf("ingress.%d", [i]), sprintf("ingress from the internet on ports known only after apply (%s): they may include a database port", [ref])) if {
+	some sg in lib.resources("aws_security_group")
+	some i, rule in sg.attributes.ingress
+	lib.from_internet(rule)
+	ref := lib.unknown_ports(rule)
 }

@@ -8,6 +8,7 @@
 #   id: NET-03
 #   severity: medium
 #   resource_types: [aws_vpc]
+#   reads: [default_security_group]
 #   remediation: Declare aws_default_security_group for the VPC with no ingress and no egress blocks (that removes all rules).
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

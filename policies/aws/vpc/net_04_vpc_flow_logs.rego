@@ -7,6 +7,7 @@
 #   id: NET-04
 #   severity: medium
 #   resource_types: [aws_vpc]
+#   reads: [flow_logs]
 #   remediation: Add aws_flow_log with vpc_id = aws_vpc.<name>.id and traffic_type = "ALL".
 #   controls:
 #     ferpa: ["99.32", "99.31(a)(1)(ii)"]

@@ -7,6 +7,7 @@
 #   id: NET-05
 #   severity: medium
 #   resource_types: [aws_network_acl]
+#   reads: [entries, entries.*.egress, entries.*.action, entries.*.cidr_block, entries.*.ipv6_cidr_block]
 #   remediation: Narrow the entry's cidr_block to known networks, or deny admin ports from the internet before broader allow entries.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
@@ -31,4 +32,13 @@ deny contains lib.finding(acl, sprintf("entries.%d", [i]), sprintf("rule %v allo
 	e.action == "allow"
 	open(e)
 	some what in exposes(e)
+}
+
+deny contains lib.finding(acl, sprintf("entries.%d", [i]), sprintf("rule %v allows ports known only after apply (%s) from the internet: they may include SSH or RDP", [e.rule_no, ref])) if {
+	some acl in lib.resources("aws_network_acl")
+	some i, e in acl.attributes.entries
+	e.egress == false
+	e.action == "allow"
+	open(e)
+	ref := lib.unknown_ports(e)
 }

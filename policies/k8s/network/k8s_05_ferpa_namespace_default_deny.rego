@@ -10,6 +10,7 @@
 #   id: K8S-05
 #   severity: high
 #   resource_types: [k8s_namespace]
+#   reads: [derived.network_policy]
 #   remediation: "Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules, then allow the flows the workloads need."
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

@@ -9,6 +9,7 @@
 #   id: K8S-12
 #   severity: medium
 #   resource_types: [k8s_namespace]
+#   reads: [tags]
 #   remediation: Label the namespace pod-security.kubernetes.io/enforce=restricted (baseline where a workload cannot yet comply, with a waiver).
 #   controls:
 #     cis_k8s: ["5.2.1"]

@@ -8,6 +8,7 @@
 #   id: K8S-01
 #   severity: critical
 #   resource_types: [k8s_cluster_role_binding, k8s_role_binding]
+#   reads: [derived.rbac]
 #   remediation: Bind cluster-admin only to named break-glass users or groups mapped from IAM, and remove bindings to anonymous or all-authenticated subjects.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

@@ -9,6 +9,7 @@
 #   id: K8S-02
 #   severity: high
 #   resource_types: [k8s_cluster_role_binding, k8s_role_binding]
+#   reads: [derived.rbac]
 #   remediation: List the verbs and resources the subject needs; grant get on named secrets (resourceNames) where a workload needs one.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

@@ -9,6 +9,7 @@
 #   id: K8S-11
 #   severity: high
 #   resource_types: [k8s_cluster_role_binding, k8s_role_binding]
+#   reads: [derived.rbac]
 #   remediation: Remove these verbs from the role, or keep them in a break-glass role bound to named people, with a waiver.
 #   controls:
 #     cis_k8s: ["5.1.4", "5.1.8"]

@@ -9,6 +9,7 @@
 #   id: K8S-03
 #   severity: high
 #   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_job, k8s_cron_job]
+#   reads: [pod_spec]
 #   remediation: Remove privileged and hostNetwork/hostPID/hostIPC, replace hostPath volumes (use persistent volumes or CSI), and set allowPrivilegeEscalation false in every container's securityContext.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

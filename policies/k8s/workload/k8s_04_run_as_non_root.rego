@@ -7,6 +7,7 @@
 #   id: K8S-04
 #   severity: medium
 #   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_job, k8s_cron_job]
+#   reads: [pod_spec]
 #   remediation: Set securityContext.runAsNonRoot true (pod or container) and a non-zero runAsUser; build images with a USER.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

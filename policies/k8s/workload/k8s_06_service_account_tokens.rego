@@ -9,6 +9,7 @@
 #   id: K8S-06
 #   severity: medium
 #   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_job, k8s_cron_job]
+#   reads: [pod_spec, derived.service_account]
 #   remediation: Set automountServiceAccountToken false on the pod spec or the service account, and serviceAccountName to a dedicated account.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)", "99.31(c)"]

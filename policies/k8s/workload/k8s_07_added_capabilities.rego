@@ -8,6 +8,7 @@
 #   id: K8S-07
 #   severity: medium
 #   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_job, k8s_cron_job]
+#   reads: [pod_spec]
 #   remediation: 'Remove securityContext.capabilities.add entries (keep NET_BIND_SERVICE at most) and set capabilities.drop: ["ALL"].'
 #   controls:
 #     cis_k8s: ["5.2.8", "5.2.9", "5.2.10"]

@@ -7,6 +7,7 @@
 #   id: K8S-09
 #   severity: low
 #   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_job, k8s_cron_job]
+#   reads: [pod_spec]
 #   remediation: Set resources.limits.cpu and resources.limits.memory on every container (or a LimitRange in the namespace).
 #   controls:
 #     nist_800_53: [SC-6]

@@ -8,6 +8,7 @@
 #   id: K8S-10
 #   severity: medium
 #   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_job, k8s_cron_job]
+#   reads: [pod_spec]
 #   remediation: Reference images by digest (registry/app@sha256:…), as CI resolves them at build time.
 #   controls:
 #     nist_800_53: [SI-7, CM-7]

@@ -25,6 +25,8 @@ use rayon::prelude::*;
 struct Principal {
     idx: usize,
     uid: String,
+    /// What Terraform references to it name (its address), or its uid.
+    address: String,
     kind: &'static str,
     name: String,
     /// ARN, with `*` for the parts not known (account, path).
@@ -159,12 +161,12 @@ fn str_of(v: &Json) -> Option<String> {
 /// managed policies rampart knows.
 fn managed_document(resources: &[Resource], arn: &Json) -> Option<(String, Document)> {
     let text = str_of(arn)?;
-    if let Some(doc) = crate::terraform::adapter::aws_managed_document(&text) {
+    if let Some(doc) = super::managed::document(&text) {
         return Some((format!("managed:{text}"), parse(&doc)));
     }
     let policy = resources.iter().find(|r| {
         r.resource_type == "aws_iam_policy"
-            && (refers_to(&text, &r.uid)
+            && (refers_to(&text, r.address())
                 || r.origin.arn.as_deref() == Some(text.as_str())
                 || text.ends_with(&format!("/{}", r.name)))
     })?;
@@ -257,6 +259,7 @@ fn principals(resources: &[Resource]) -> Vec<Principal> {
             scps,
             idx,
             uid: r.uid.clone(),
+            address: r.address().to_string(),
             kind,
             name: r.name.clone(),
             arn,
@@ -411,7 +414,7 @@ fn trusts(trust: &Document, p: &Principal) -> Option<bool> {
                         return Some(false);
                     }
                 }
-                Value::Unknown(r) if refers_to(r, &p.uid) => return Some(true),
+                Value::Unknown(r) if refers_to(r, &p.address) => return Some(true),
                 Value::Unknown(r) if r.contains(":root") => return Some(false),
                 _ => {}
             }
@@ -533,7 +536,7 @@ fn self_grants(ps: &[Principal]) -> Vec<Option<(String, Via, Vec<String>)>> {
                     } else {
                         p.arn.as_str()
                     };
-                    p.can_when(a, target, Some(&p.uid))
+                    p.can_when(a, target, Some(&p.address))
                         .map(|(v, c)| (display(a), v, c))
                 })
                 .min_by_key(|(_, _, c)| c.len())
@@ -545,11 +548,11 @@ fn self_grants(ps: &[Principal]) -> Vec<Option<(String, Via, Vec<String>)>> {
 fn named_in_trust(ps: &[Principal]) -> Vec<Vec<usize>> {
     let mut by_arn: HashMap<&str, usize> = HashMap::new();
     let mut by_kind_name: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut by_uid: HashMap<&str, usize> = HashMap::new();
+    let mut by_address: HashMap<&str, usize> = HashMap::new();
     for (i, p) in ps.iter().enumerate() {
         by_arn.insert(&p.arn, i);
         by_kind_name.insert((p.kind, &p.name), i);
-        by_uid.insert(&p.uid, i);
+        by_address.insert(&p.address, i);
     }
     let mut out = vec![Vec::new(); ps.len()];
     for (j, q) in ps.iter().enumerate() {
@@ -567,7 +570,7 @@ fn named_in_trust(ps: &[Principal]) -> Vec<Vec<usize>> {
                         let (kind, rest) = tail.split_once('/')?;
                         by_kind_name.get(&(kind, rest.rsplit('/').next()?)).copied()
                     }),
-                    Value::Unknown(r) => by_uid
+                    Value::Unknown(r) => by_address
                         .get(crate::terraform::adapter::ref_address(r))
                         .copied(),
                 };
@@ -598,7 +601,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
             let role_ref = r.attribute("role").and_then(str_of)?;
             let j = roles.iter().copied().find(|&j| {
                 let q = &ps[j];
-                refers_to(&role_ref, &q.uid)
+                refers_to(&role_ref, &q.address)
                     || role_ref == q.arn
                     || role_ref.ends_with(&format!("role/{}", q.name))
             })?;
@@ -638,14 +641,14 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
                 let q = &ps[j];
                 let trust = q.trust.as_ref().expect("roles have trust policies");
                 if assume && trusts(trust, p) == Some(false) {
-                    if let Some(v) = p.can_when("sts:assumerole", &q.arn, Some(&q.uid)) {
+                    if let Some(v) = p.can_when("sts:assumerole", &q.arn, Some(&q.address)) {
                         add(j, "sts:AssumeRole".into(), v);
                     }
                 }
                 if update_trust {
                     if let (Some((v, mut c)), Some((_, c2))) = (
-                        p.can_when("iam:updateassumerolepolicy", &q.arn, Some(&q.uid)),
-                        p.can_when("sts:assumerole", &q.arn, Some(&q.uid)),
+                        p.can_when("iam:updateassumerolepolicy", &q.arn, Some(&q.address)),
+                        p.can_when("sts:assumerole", &q.arn, Some(&q.address)),
                     ) {
                         c.extend(c2);
                         add(
@@ -661,7 +664,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
                         .any(|(service, _)| trusts_service(trust, service))
                 {
                     if let Some((v, mut conditions)) =
-                        p.can_when("iam:passrole", &q.arn, Some(&q.uid))
+                        p.can_when("iam:passrole", &q.arn, Some(&q.address))
                     {
                         let method = PASS_ROLE_METHODS.iter().find_map(|(service, actions)| {
                             if !trusts_service(trust, service) {
@@ -686,7 +689,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
                 }
                 if modify {
                     for a in modify_actions("role") {
-                        if let Some(v) = p.can_when(a, &q.arn, Some(&q.uid)) {
+                        if let Some(v) = p.can_when(a, &q.arn, Some(&q.address)) {
                             add(j, format!("{} on {}", display(a), q.name), v);
                         }
                     }
@@ -700,7 +703,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
                 {
                     if let Some((a, v)) = USER_TAKEOVER
                         .iter()
-                        .find_map(|a| p.can_when(a, &q.arn, Some(&q.uid)).map(|v| (a, v)))
+                        .find_map(|a| p.can_when(a, &q.arn, Some(&q.address)).map(|v| (a, v)))
                     {
                         add(j, display(a), v);
                     }
@@ -708,7 +711,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
             }
             if p.kind == "user" && mentions("iam:addusertogroup") {
                 for (j, q) in ps.iter().enumerate().filter(|(_, q)| q.kind == "group") {
-                    if let Some(v) = p.can_when("iam:addusertogroup", &q.arn, Some(&q.uid)) {
+                    if let Some(v) = p.can_when("iam:addusertogroup", &q.arn, Some(&q.address)) {
                         add(j, "iam:AddUserToGroup".into(), v);
                     }
                 }
@@ -723,7 +726,9 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
                                 .unwrap_or("*")
                         )
                     });
-                    if let Some(v) = p.can_when("lambda:updatefunctioncode", &arn, Some(&r.uid)) {
+                    if let Some(v) =
+                        p.can_when("lambda:updatefunctioncode", &arn, Some(r.address()))
+                    {
                         add(*j, format!("lambda:UpdateFunctionCode on {}", r.uid), v);
                     }
                 }
@@ -764,7 +769,8 @@ fn data_actions(rtype: &str) -> (&'static [&'static str], &'static [&'static str
     }
 }
 
-/// The ARN data actions on a store are evaluated against (`*` where not known yet).
+/// The ARN data actions on a store are evaluated against, `*` standing for what is not known
+/// yet (`records-${var.env}` is `records-*`: a grant that may reach it is reported).
 fn data_arn(r: &Resource) -> Option<String> {
     if let Some(arn) = &r.origin.arn {
         return Some(match r.resource_type.as_str() {
@@ -776,7 +782,7 @@ fn data_arn(r: &Resource) -> Option<String> {
     Some(match r.resource_type.as_str() {
         "aws_s3_bucket" => format!(
             "arn:aws:s3:::{}/*",
-            r.attribute("bucket").and_then(Json::as_str)?
+            r.attribute("bucket").map(unknown_parts_as_wildcards)?
         ),
         "aws_dynamodb_table" => format!(
             "arn:aws:dynamodb:{}:{}:table/{name}",
@@ -787,6 +793,33 @@ fn data_arn(r: &Resource) -> Option<String> {
         "aws_kms_key" => "arn:aws:kms:*:*:key/*".to_string(),
         _ => return None,
     })
+}
+
+/// A name for matching against policy patterns: as is when known, its unknown parts (`${…}`)
+/// as `*` when partly known, `*` when not known at all.
+fn unknown_parts_as_wildcards(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        o if is_unknown(o) => {
+            let text = crate::model::text_of(o);
+            let mut out = String::new();
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find("${") {
+                out.push_str(&rest[..start]);
+                out.push('*');
+                rest = rest[start..]
+                    .find('}')
+                    .map_or("", |end| &rest[start + end + 1..]);
+            }
+            out.push_str(rest);
+            // A bare reference (`aws_s3_bucket.b.bucket`) is not a name.
+            if !text.contains("${") {
+                return "*".into();
+            }
+            out
+        }
+        _ => "*".into(),
+    }
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -816,7 +849,7 @@ fn access_map(candidates: &[&Principal], store: &Resource) -> Vec<AccessEntry> {
             let mut granted = Vec::new();
             let mut first: Option<Decision> = None;
             for a in actions {
-                let d = p.decide(a, Some(&arn), Some(&store.uid));
+                let d = p.decide(a, Some(&arn), Some(store.address()));
                 if d.allowed() {
                     granted.push(
                         catalog()
@@ -990,7 +1023,47 @@ fn path_from(ps: &[Principal], next: &[Option<&Edge>], start: usize) -> Option<V
 }
 
 /// Runs the whole analysis and attaches its facts to the resources.
+/// Analyses each scope apart: principals and stores of one AWS account, or of one Terraform
+/// root module whose account is not known. An administrator in one environment's root is not
+/// linked to another root's stores unless both are known to be in the same account. The
+/// organization's data (service control policies, accounts) is seen by every scope.
 pub fn analyze(resources: &mut [Resource]) {
+    let shared = |r: &Resource| r.resource_type.starts_with("aws_organizations_");
+    let mut scopes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, r) in resources.iter().enumerate().filter(|(_, r)| !shared(r)) {
+        scopes.entry(scope_of(r)).or_default().push(i);
+    }
+    if scopes.len() <= 1 {
+        analyze_scope(resources);
+        return;
+    }
+    let organization: Vec<Resource> = resources.iter().filter(|r| shared(r)).cloned().collect();
+    for idxs in scopes.values() {
+        // Moved out and back rather than copied: a scope's resources are analysed in place.
+        let mut part: Vec<Resource> = idxs
+            .iter()
+            .map(|&i| {
+                std::mem::replace(&mut resources[i], Resource::new("", "", Default::default()))
+            })
+            .collect();
+        part.extend(organization.iter().cloned());
+        analyze_scope(&mut part);
+        for (&i, r) in idxs.iter().zip(part) {
+            resources[i] = r;
+        }
+    }
+}
+
+/// The account a resource is in, or else the Terraform root module it was evaluated in.
+fn scope_of(r: &Resource) -> String {
+    match (&r.account, &r.origin.root) {
+        (Some(a), _) => format!("account {a}"),
+        (None, Some(root)) => format!("root {root}"),
+        (None, None) => String::new(),
+    }
+}
+
+fn analyze_scope(resources: &mut [Resource]) {
     let ps = principals(resources);
     let self_grant = self_grants(&ps);
     let admin: Vec<Option<(String, String, Option<String>)>> = ps
@@ -1048,7 +1121,9 @@ pub fn analyze(resources: &mut [Resource]) {
         let issues: Vec<Json> = p
             .policies
             .iter()
-            .filter(|(n, _)| !n.starts_with("group "))
+            // A group's policies are reported on the group; AWS managed policies are AWS's to
+            // keep (and may name actions newer than the catalog).
+            .filter(|(n, _)| !n.starts_with("group ") && !n.starts_with("aws_managed:"))
             .flat_map(|(name, d)| {
                 let mut v: Vec<Json> = d.issues.iter().map(|is| json!({"policy": name, "kind": is.kind, "statement": is.statement, "detail": is.detail})).collect();
                 if !name.starts_with("aws_managed:") && !name.starts_with("managed:") {
@@ -1086,9 +1161,9 @@ pub fn analyze(resources: &mut [Resource]) {
                 > 0;
         let boundary_only = r.attribute("used_as_boundary_only") == Some(&Json::Bool(true))
             || (!attached
-                && boundaries
-                    .iter()
-                    .any(|b| refers_to(b, &r.uid) || r.origin.arn.as_deref() == Some(b.as_str())));
+                && boundaries.iter().any(|b| {
+                    refers_to(b, r.address()) || r.origin.arn.as_deref() == Some(b.as_str())
+                }));
         let d = r.attribute("document").map(parse).unwrap_or_default();
         let mut v: Vec<Json> = d.issues.iter().map(|is| json!({"policy": r.name, "kind": is.kind, "statement": is.statement, "detail": is.detail})).collect();
         if !boundary_only {

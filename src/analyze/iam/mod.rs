@@ -3,4 +3,5 @@
 
 pub mod analysis;
 pub mod catalog;
+pub mod managed;
 pub mod policy;

@@ -402,6 +402,9 @@ fn resource_match(m: &Matcher, req: &Request) -> ResourceMatch {
                         ResourceMatch::Yes
                     }
                 }
+                // The resource's name is partly unknown (`records-*`): a pattern that may name
+                // it is a grant that may reach it.
+                Some(arn) if arn.contains('*') && globs_intersect(p, arn) => ResourceMatch::Unknown,
                 _ => ResourceMatch::No,
             },
             Value::Unknown(r) => match req.address {
@@ -427,6 +430,30 @@ fn resource_match(m: &Matcher, req: &Request) -> ResourceMatch {
     } else {
         best
     }
+}
+
+/// Whether two patterns (`*` any run of characters, `?` any one) match some string in common.
+pub fn globs_intersect(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // reach[j]: the first i bytes of `a` and the first j of `b` can match the same string.
+    let mut reach = vec![false; b.len() + 1];
+    reach[0] = true;
+    for j in 1..=b.len() {
+        reach[j] = reach[j - 1] && b[j - 1] == b'*';
+    }
+    for i in 1..=a.len() {
+        let mut next = vec![false; b.len() + 1];
+        next[0] = reach[0] && a[i - 1] == b'*';
+        for j in 1..=b.len() {
+            let (x, y) = (a[i - 1], b[j - 1]);
+            // A star on either side matches nothing here, or one more character of the
+            // other side; otherwise the characters must agree.
+            next[j] = ((x == b'*' || y == b'*') && (reach[j] || next[j - 1]))
+                || (reach[j - 1] && (x == y || x == b'?' || y == b'?'));
+        }
+        reach = next;
+    }
+    reach[b.len()]
 }
 
 /// Whether an unknown reference (`module.x.aws_s3_bucket.b.arn`, or a partly rendered template)
@@ -759,6 +786,28 @@ mod tests {
             address: Some("module.data.aws_dynamodb_table.feed"),
         };
         assert!(!decide(&p, &other).allowed());
+    }
+
+    #[test]
+    fn patterns_intersect_when_some_string_matches_both() {
+        for (a, b) in [
+            ("arn:aws:s3:::records-*/*", "arn:aws:s3:::records-prod/*"),
+            ("arn:aws:s3:::*", "arn:aws:s3:::records-*/*"),
+            ("rec*-prod", "records-*"),
+            ("*", ""),
+            ("a?c", "a*"),
+        ] {
+            assert!(globs_intersect(a, b), "{a} {b}");
+            assert!(globs_intersect(b, a), "{b} {a}");
+        }
+        for (a, b) in [
+            ("arn:aws:s3:::logs-*/*", "arn:aws:s3:::records-*/*"),
+            ("records-*-x", "records-*-y"),
+            ("a?c", "abcd"),
+        ] {
+            assert!(!globs_intersect(a, b), "{a} {b}");
+            assert!(!globs_intersect(b, a), "{b} {a}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! account's IAM offline. Policy documents may be URL-encoded strings (the API) or objects
 //! (the CLI); both are read.
 
+use crate::terraform::value::Val;
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 
@@ -138,17 +139,16 @@ pub fn import(doc: &Json) -> Vec<Resource> {
             .flatten()
         {
             let arn = p["PolicyArn"].as_str().unwrap_or_default();
-            let doc = managed
-                .get(arn)
-                .map(|(_, d)| d.clone())
-                .or_else(|| crate::terraform::adapter::aws_managed_document(arn))
-                .unwrap_or(Json::Null);
-            let kind = if arn.starts_with("arn:aws:iam::aws:policy/") {
-                "aws_managed"
-            } else {
-                "managed"
-            };
-            list.push(json!({"name": p["PolicyName"], "kind": kind, "arn": arn, "document": doc}));
+            let mut e = crate::terraform::adapter::managed_entry(&Val::Str(arn.to_string()));
+            e["name"] = p["PolicyName"].clone();
+            if let Some((_, d)) = managed.get(arn) {
+                e["document"] = d.clone();
+            } else if e["kind"] == "managed" {
+                e["document"] = crate::model::unknown(&format!(
+                    "customer managed policy {arn}, whose document the export does not include"
+                ));
+            }
+            list.push(e);
         }
         Json::Array(list)
     };
@@ -243,6 +243,7 @@ fn resource(arn: &str, rtype: &str, name: &str) -> Resource {
             source: "aws".into(),
             span: None,
             address: None,
+            root: None,
             arn: Some(arn.to_string()),
             api_call: Some(API_CALL.into()),
             entry: None,

@@ -74,6 +74,7 @@ pub fn import(text: &str, rel: &str) -> (Vec<Resource>, Vec<Diagnostic>) {
                     end_line: line,
                 }),
                 address: None,
+                root: None,
                 arn: Some(arn.to_string()),
                 api_call: Some(API_CALL.into()),
                 entry: None,

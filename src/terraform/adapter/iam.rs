@@ -5,39 +5,14 @@
 
 use serde_json::{json, Value as Json};
 
-use super::{blocks, folded_meta, normalize_policy, raw, span_for, Adapter, Builder};
+use super::{
+    blocks, folded_meta, normalize_policy, push_folded, push_with_meta, raw, span_for, Adapter,
+    Builder,
+};
+use crate::analyze::iam::managed;
 use crate::model::{AttributeMeta, Provenance, Resource};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
-
-/// AWS managed policies whose documents the first rule pack needs. The full action catalog and
-/// managed policy set come with the least-privilege analysis.
-pub fn aws_managed_document(arn: &str) -> Option<Json> {
-    let name = arn.strip_prefix("arn:aws:iam::aws:policy/")?;
-    let name = name.rsplit('/').next().unwrap_or(name);
-    Some(match name {
-        "AdministratorAccess" => {
-            json!({"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}]})
-        }
-        "PowerUserAccess" => json!({"Statement": [
-            {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": ["*"]},
-            {"Effect": "Allow", "Action": ["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles", "organizations:DescribeOrganization", "account:ListRegions", "account:GetAccountInformation"], "Resource": ["*"]}
-        ]}),
-        "IAMFullAccess" => {
-            json!({"Statement": [{"Effect": "Allow", "Action": ["iam:*", "organizations:DescribeAccount", "organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit", "organizations:DescribePolicy", "organizations:ListChildren", "organizations:ListParents", "organizations:ListPoliciesForTarget", "organizations:ListRoots", "organizations:ListPolicies", "organizations:ListTargetsForPolicy"], "Resource": ["*"]}]})
-        }
-        "AmazonS3FullAccess" => {
-            json!({"Statement": [{"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": ["*"]}]})
-        }
-        "AmazonDynamoDBFullAccess" => {
-            json!({"Statement": [{"Effect": "Allow", "Action": ["dynamodb:*"], "Resource": ["*"]}]})
-        }
-        "AmazonRDSFullAccess" => {
-            json!({"Statement": [{"Effect": "Allow", "Action": ["rds:*"], "Resource": ["*"]}]})
-        }
-        _ => return None,
-    })
-}
 
 fn base<'r>(ri: &'r RawInstance, source: &str, rtype: &str) -> Builder<'r> {
     let mut b = Builder::new(ri, source, rtype);
@@ -58,10 +33,20 @@ fn base<'r>(ri: &'r RawInstance, source: &str, rtype: &str) -> Builder<'r> {
             format!("inline_policy.{i}"),
         ));
     }
-    if let Some(arns) = b.raw("managed_policy_arns").and_then(Val::as_list) {
-        for a in arns {
-            policies.push((managed_entry(a), "managed_policy_arns".to_string()));
+    if let Some(Val::Unknown(r)) = b.raw("inline_policy").map(Val::plain) {
+        policies.push((unknown_policies("inline", r), "inline_policy".to_string()));
+    }
+    match b.raw("managed_policy_arns").map(Val::plain) {
+        Some(Val::List(arns)) => {
+            for a in arns {
+                policies.push((managed_entry(a), "managed_policy_arns".to_string()));
+            }
         }
+        Some(Val::Unknown(r)) => policies.push((
+            unknown_policies("managed", r),
+            "managed_policy_arns".to_string(),
+        )),
+        _ => {}
     }
     for (entry, raw_path) in policies {
         let meta = AttributeMeta {
@@ -74,23 +59,40 @@ fn base<'r>(ri: &'r RawInstance, source: &str, rtype: &str) -> Builder<'r> {
     b
 }
 
-fn managed_entry(arn: &Val) -> Json {
-    let doc = arn.as_str().and_then(aws_managed_document);
+/// Policies of a principal that are known only after apply (`managed_policy_arns = var.x`), as
+/// one entry whose document is unknown: whatever they grant cannot be judged.
+fn unknown_policies(kind: &str, reference: &str) -> Json {
+    json!({"name": reference, "kind": kind, "arn": null, "document": crate::model::unknown(reference)})
+}
+
+/// A managed policy attachment. An AWS managed policy (whatever the partition written) takes its
+/// document from rampart's snapshot of them; a customer managed one is resolved against the
+/// configuration's `aws_iam_policy` resources afterwards ([`derive`]).
+pub fn managed_entry(arn: &Val) -> Json {
+    let text = match arn.plain() {
+        Val::Unknown(r) => Some(r.clone()),
+        other => other.as_string(),
+    };
+    if let Some(canonical) = text.as_deref().and_then(managed::canonical_arn) {
+        let name = canonical.rsplit('/').next().unwrap_or_default().to_string();
+        let document = managed::document(&canonical).unwrap_or_else(|| {
+            crate::model::unknown(&format!(
+                "{canonical}: an AWS managed policy that rampart's snapshot of them does not hold (refresh data/iam/aws-managed-policies.jsonl)"
+            ))
+        });
+        return json!({"name": name, "kind": "aws_managed", "arn": canonical, "document": document});
+    }
     json!({
         "name": arn.as_str().and_then(|a| a.rsplit('/').next()).map(Json::from).unwrap_or(Json::Null),
-        "kind": if arn.as_str().is_some_and(|a| a.starts_with("arn:aws:iam::aws:policy/")) { "aws_managed" } else { "managed" },
+        "kind": "managed",
         "arn": arn.to_json(),
-        "document": doc.unwrap_or(Json::Null),
+        "document": Json::Null,
     })
 }
 
+/// A policy of a principal, where it is written.
 fn push_policy(res: &mut Resource, entry: Json, meta: AttributeMeta) {
-    let list = res.attributes["policies"]
-        .as_array_mut()
-        .expect("policies list");
-    list.push(entry);
-    let path = format!("policies.{}", list.len() - 1);
-    res.attribute_meta.insert(path, meta);
+    push_with_meta(res, "policies", entry, meta);
 }
 
 pub fn role(ri: &RawInstance, source: &str) -> Resource {
@@ -169,11 +171,88 @@ fn principal_type(rtype: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// The principal that `path` of `ri` names: the one declared in this configuration, or else a
+/// principal standing for one declared elsewhere (or whose name is known only after apply),
+/// so that what is attached to it is still judged.
+fn principal(a: &mut Adapter, ri: &RawInstance, path: &str, ptype: &str) -> Option<usize> {
+    if let Some(t) = a.target(ri, path, &[ptype], &["name"]) {
+        return Some(t);
+    }
+    let named = raw(&ri.values, path)?;
+    Some(external_principal(a, ri, ptype, named))
+}
+
+/// A principal named by an attachment but declared elsewhere, or named by a value known only
+/// after apply: one per type and name, carrying what this configuration attaches to it.
+/// `external` tells rules that its own settings (a role's trust policy) are not in the input.
+fn external_principal(a: &mut Adapter, ri: &RawInstance, ptype: &str, named: &Val) -> usize {
+    let name = match named.plain() {
+        Val::Unknown(r) => r.clone(),
+        other => other
+            .as_string()
+            .unwrap_or_else(|| other.to_json().to_string()),
+    };
+    let uid = crate::terraform::eval::uid_in_root(&ri.root, &format!("{ptype}[{name:?}]"));
+    if let Some(&i) = a.index.get(&uid) {
+        return i;
+    }
+    let mut r = Resource::new(
+        uid,
+        ptype,
+        crate::model::Origin {
+            source: a.source.to_string(),
+            span: Some(ri.span.clone()),
+            root: Some(ri.root.clone()),
+            ..Default::default()
+        },
+    );
+    r.name = name.clone();
+    let meta = AttributeMeta {
+        provenance: if named.is_unknown() {
+            Provenance::Unknown
+        } else {
+            Provenance::Explicit
+        },
+        span: Some(ri.span.clone()),
+        from: Some(ri.address.clone()),
+    };
+    r.set_attribute("name", named.to_json(), meta);
+    r.set_attribute("external", json!(true), AttributeMeta::explicit());
+    r.set_attribute("path", json!("/"), AttributeMeta::aws_default());
+    r.set_attribute("policies", json!([]), AttributeMeta::explicit());
+    r.set_attribute(
+        "permissions_boundary",
+        Json::Null,
+        AttributeMeta::aws_default(),
+    );
+    match ptype {
+        "aws_iam_role" => r.set_attribute(
+            "assume_role_policy",
+            crate::model::unknown(&format!(
+                "the trust policy of role {name}, which this configuration does not declare"
+            )),
+            AttributeMeta {
+                provenance: Provenance::Unknown,
+                span: None,
+                from: None,
+            },
+        ),
+        "aws_iam_user" => {
+            r.set_attribute("groups", json!([]), AttributeMeta::explicit());
+            r.set_attribute("console_access", json!(false), AttributeMeta::aws_default());
+            r.set_attribute("access_keys", json!([]), AttributeMeta::explicit());
+        }
+        _ => r.set_attribute("members", json!([]), AttributeMeta::explicit()),
+    }
+    a.push(r);
+    a.resources.len() - 1
+}
+
 pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
     let v = &ri.values;
     let rtype = ri.rtype.as_str();
     if let Some((ptype, arg)) = principal_type(rtype) {
-        let Some(t) = raw(v, arg).and_then(|x| a.find(x, &[ptype], &["name"])) else {
+        let Some(t) = principal(a, ri, arg, ptype) else {
             return false;
         };
         let entry = if rtype.ends_with("_attachment") {
@@ -199,8 +278,9 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
                 ("users", "aws_iam_user"),
                 ("groups", "aws_iam_group"),
             ] {
-                for p in raw(v, arg).and_then(Val::as_list).unwrap_or(&[]) {
-                    if let Some(t) = a.find(p, &[ptype], &["name"]) {
+                let n = raw(v, arg).and_then(Val::as_list).map_or(0, <[Val]>::len);
+                for i in 0..n {
+                    if let Some(t) = principal(a, ri, &format!("{arg}.{i}"), ptype) {
                         let entry = managed_entry(&arn);
                         let meta = folded_meta(ri, arg, &entry);
                         push_policy(a.get_mut(t), entry, meta);
@@ -211,39 +291,46 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             any
         }
         "aws_iam_user_group_membership" => {
-            let Some(u) = raw(v, "user").and_then(|x| a.find(x, &["aws_iam_user"], &["name"]))
-            else {
+            let Some(u) = principal(a, ri, "user", "aws_iam_user") else {
                 return false;
             };
-            for g in raw(v, "groups").and_then(Val::as_list).unwrap_or(&[]) {
-                let name = a
-                    .find(g, &["aws_iam_group"], &["name"])
+            for (i, g) in raw(v, "groups")
+                .and_then(Val::as_list)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
+                let group = a.target(ri, &format!("groups.{i}"), &["aws_iam_group"], &["name"]);
+                let name = group
                     .map(|i| json!(a.resource(i).uid))
                     .unwrap_or_else(|| g.to_json());
-                if let Some(arr) = a.get_mut(u).attributes["groups"].as_array_mut() {
-                    arr.push(name);
+                push_folded(a.get_mut(u), "groups", name, ri);
+                if let Some(gi) = group {
+                    let user_uid = json!(a.resource(u).uid);
+                    push_folded(a.get_mut(gi), "members", user_uid, ri);
                 }
             }
             true
         }
         "aws_iam_group_membership" => {
-            let Some(g) = raw(v, "group").and_then(|x| a.find(x, &["aws_iam_group"], &["name"]))
-            else {
+            let Some(g) = principal(a, ri, "group", "aws_iam_group") else {
                 return false;
             };
             let group_uid = a.resource(g).uid.clone();
-            for u in raw(v, "users").and_then(Val::as_list).unwrap_or(&[]) {
-                if let Some(ui) = a.find(u, &["aws_iam_user"], &["name"]) {
-                    if let Some(arr) = a.get_mut(ui).attributes["groups"].as_array_mut() {
-                        arr.push(json!(group_uid));
-                    }
+            let n = raw(v, "users")
+                .and_then(Val::as_list)
+                .map_or(0, <[Val]>::len);
+            for i in 0..n {
+                if let Some(ui) = principal(a, ri, &format!("users.{i}"), "aws_iam_user") {
+                    push_folded(a.get_mut(ui), "groups", json!(group_uid), ri);
+                    let user_uid = json!(a.resource(ui).uid);
+                    push_folded(a.get_mut(g), "members", user_uid, ri);
                 }
             }
             true
         }
         "aws_iam_user_login_profile" => {
-            let Some(u) = raw(v, "user").and_then(|x| a.find(x, &["aws_iam_user"], &["name"]))
-            else {
+            let Some(u) = principal(a, ri, "user", "aws_iam_user") else {
                 return false;
             };
             let meta = folded_meta(ri, "", &json!(true));
@@ -252,17 +339,14 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_iam_access_key" => {
-            let Some(u) = raw(v, "user").and_then(|x| a.find(x, &["aws_iam_user"], &["name"]))
-            else {
+            let Some(u) = principal(a, ri, "user", "aws_iam_user") else {
                 return false;
             };
             let key = json!({
                 "status": raw(v, "status").map(Val::to_json).unwrap_or(json!("Active")),
                 "address": ri.address,
             });
-            if let Some(arr) = a.get_mut(u).attributes["access_keys"].as_array_mut() {
-                arr.push(key);
-            }
+            push_folded(a.get_mut(u), "access_keys", key, ri);
             true
         }
         _ => false,
@@ -286,14 +370,25 @@ pub fn derive(a: &mut Adapter) {
                 continue;
             }
             let arn = Val::from_json(&entry["arn"]);
-            let by_name = match &arn {
-                Val::Str(s) => s.rsplit('/').next().map(|n| Val::Str(n.to_string())),
-                _ => None,
-            };
+            // `arn:aws:iam::${…account_id}:policy/x` still names the policy `x`.
+            let by_name = crate::model::text_of(&entry["arn"])
+                .rsplit('/')
+                .next()
+                .filter(|n| !n.is_empty() && !n.contains("${"))
+                .map(|n| Val::Str(n.to_string()));
             let found = a
                 .find(&arn, &["aws_iam_policy"], &["arn"])
                 .or_else(|| by_name.and_then(|n| a.find(&n, &["aws_iam_policy"], &["name"])));
-            if let Some(pi) = found {
+            let Some(pi) = found else {
+                // Declared elsewhere: what it grants is not in the input.
+                a.resources[i].attributes["policies"][p]["document"] =
+                    crate::model::unknown(&format!(
+                        "customer managed policy {}, which this configuration does not declare",
+                        crate::model::text_of(&entry["arn"])
+                    ));
+                continue;
+            };
+            {
                 let doc = a.resources[pi]
                     .attribute("document")
                     .cloned()

@@ -20,7 +20,7 @@ use super::eval::RawInstance;
 use super::value::Val;
 use crate::model::{AttributeMeta, Origin, Provenance, Resource, Span};
 
-pub use iam::aws_managed_document;
+pub use iam::managed_entry;
 pub use policy::{normalize_document, normalize_policy};
 
 /// Builds model resources from instances; `source` is `terraform` or `terraform-plan`.
@@ -57,7 +57,10 @@ fn attach_inline_suppressions(resources: &mut [Resource], instances: &[RawInstan
     let by_address: HashMap<&str, &RawInstance> =
         instances.iter().map(|r| (r.address.as_str(), r)).collect();
     for r in resources.iter_mut() {
-        let mut addresses: Vec<&str> = vec![r.uid.as_str()];
+        let Some(own) = r.origin.address.as_deref() else {
+            continue;
+        };
+        let mut addresses: Vec<&str> = vec![own];
         addresses.extend(r.attribute_meta.values().filter_map(|m| m.from.as_deref()));
         addresses.sort_unstable();
         addresses.dedup();
@@ -78,12 +81,14 @@ pub(crate) struct Adapter<'a> {
     instances: &'a [RawInstance],
     source: &'a str,
     resources: Vec<Resource>,
+    /// Resources by Terraform address (within the one root module being adapted).
     index: HashMap<String, usize>,
 }
 
 impl<'a> Adapter<'a> {
     fn push(&mut self, r: Resource) {
-        self.index.insert(r.uid.clone(), self.resources.len());
+        let address = r.origin.address.clone().unwrap_or_else(|| r.uid.clone());
+        self.index.insert(address, self.resources.len());
         self.resources.push(r);
     }
 
@@ -144,16 +149,67 @@ impl<'a> Adapter<'a> {
         }
     }
 
+    /// The resource of `rtype` that the attribute `path` of `ri` points at: the resource its
+    /// expression refers to (`role = aws_iam_role.app.name`), else the one its value names.
+    pub(crate) fn target(
+        &self,
+        ri: &RawInstance,
+        path: &str,
+        rtypes: &[&str],
+        name_attrs: &[&str],
+    ) -> Option<usize> {
+        let by_ref = ri.refs.get(path).and_then(|refs| {
+            let found: Vec<usize> = refs
+                .iter()
+                .filter_map(|a| self.by_address(a, rtypes))
+                .collect();
+            match found.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        });
+        by_ref.or_else(|| self.find(raw(&ri.values, path)?, rtypes, name_attrs))
+    }
+
+    /// The resource of `rtype` at an address (`aws_iam_role.app`, or one instance of it); a
+    /// reference to a block with several instances names none of them.
+    fn by_address(&self, address: &str, rtypes: &[&str]) -> Option<usize> {
+        let of_type = |&i: &usize| rtypes.contains(&self.resources[i].resource_type.as_str());
+        if let Some(i) = self.index.get(address).copied().filter(of_type) {
+            return Some(i);
+        }
+        let mut instances = self.resources.iter().enumerate().filter(|(i, r)| {
+            of_type(i)
+                && r.origin
+                    .address
+                    .as_deref()
+                    .and_then(|a| a.strip_prefix(address))
+                    .is_some_and(|rest| rest.starts_with('['))
+        });
+        match (instances.next(), instances.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    }
+
     /// The resource of `rtype` that a reference or a name points at.
     pub(crate) fn find(&self, v: &Val, rtypes: &[&str], name_attrs: &[&str]) -> Option<usize> {
         match v.plain() {
-            Val::Unknown(r) => {
-                let addr = ref_address(r);
-                self.index
-                    .get(addr)
-                    .copied()
-                    .filter(|&i| rtypes.contains(&self.resources[i].resource_type.as_str()))
-            }
+            Val::Unknown(r) => self.by_address(ref_address(r), rtypes).or_else(|| {
+                // A name known only after apply, written the same way where it is declared.
+                let mut same = self.resources.iter().enumerate().filter(|(_, x)| {
+                    rtypes.contains(&x.resource_type.as_str())
+                        && name_attrs.iter().any(|a| {
+                            x.attribute(a).is_some_and(|n| {
+                                crate::model::is_unknown(n) && crate::model::text_of(n) == *r
+                            })
+                        })
+                });
+                match (same.next(), same.next()) {
+                    (Some((i, _)), None) => Some(i),
+                    _ => None,
+                }
+            }),
             Val::Str(s) => self.resources.iter().position(|r| {
                 rtypes.contains(&r.resource_type.as_str())
                     && (r.name == *s
@@ -163,6 +219,12 @@ impl<'a> Adapter<'a> {
             }),
             _ => None,
         }
+    }
+
+    /// The evaluated instance a resource was built from.
+    pub(crate) fn instance_of(&self, i: usize) -> Option<&'a RawInstance> {
+        let address = self.resources[i].origin.address.as_deref()?;
+        self.instances.iter().find(|ri| ri.address == address)
     }
 
     pub(crate) fn get_mut(&mut self, i: usize) -> &mut Resource {
@@ -239,18 +301,57 @@ impl<'r> Builder<'r> {
             source: source.to_string(),
             span: Some(ri.span.clone()),
             address: Some(ri.address.clone()),
+            root: Some(ri.root.clone()),
             arn: None,
             api_call: None,
             entry: None,
         };
-        let mut res = Resource::new(ri.address.clone(), rtype, origin);
+        let mut res = Resource::new(ri.uid(), rtype, origin);
         res.name = ri.name.clone();
-        let tags = raw(&ri.values, "tags_all").or_else(|| raw(&ri.values, "tags"));
-        if let Some(m) = tags.and_then(Val::as_map) {
-            res.tags = m
-                .iter()
-                .filter_map(|(k, v)| v.as_string().map(|s| (k.clone(), s)))
-                .collect();
+        let (tags_path, tags) = match raw(&ri.values, "tags_all") {
+            Some(t) => ("tags_all", Some(t)),
+            None => ("tags", raw(&ri.values, "tags")),
+        };
+        match tags.map(Val::plain) {
+            Some(Val::Map(m)) => {
+                for (k, v) in m {
+                    // A tag whose value is known only after apply keeps the reference as its
+                    // text, and says so in its meta.
+                    let text = match v {
+                        Val::Sensitive(_) => crate::model::REDACTED.to_string(),
+                        Val::Unknown(r) => r.clone(),
+                        other => match other.as_string() {
+                            Some(s) => s,
+                            None => continue,
+                        },
+                    };
+                    let provenance = if v.is_unknown() {
+                        Provenance::Unknown
+                    } else {
+                        Provenance::Explicit
+                    };
+                    res.attribute_meta.insert(
+                        format!("tags.{k}"),
+                        AttributeMeta {
+                            provenance,
+                            span: span_for(ri, &format!("{tags_path}.{k}")),
+                            from: None,
+                        },
+                    );
+                    res.tags.insert(k.clone(), text);
+                }
+            }
+            Some(Val::Unknown(_)) => {
+                res.attribute_meta.insert(
+                    "tags".into(),
+                    AttributeMeta {
+                        provenance: Provenance::Unknown,
+                        span: span_for(ri, tags_path),
+                        from: None,
+                    },
+                );
+            }
+            _ => {}
         }
         Builder { ri, res }
     }
@@ -380,6 +481,30 @@ pub(crate) fn folded_meta(ri: &RawInstance, raw_path: &str, v: &Json) -> Attribu
         span: span_for(ri, raw_path).or_else(|| Some(ri.span.clone())),
         from: Some(ri.address.clone()),
     }
+}
+
+/// Appends `item` to the list attribute `list` with its meta (for a value folded in from a split
+/// resource, which one: every split resource is accounted for in what it configures). A list
+/// that is itself unknown stays in the list as an unknown element beside what is added.
+pub(crate) fn push_with_meta(res: &mut Resource, list: &str, item: Json, meta: AttributeMeta) {
+    let entry = &mut res.attributes[list];
+    if !entry.is_array() {
+        *entry = match entry.take() {
+            Json::Null => json!([]),
+            unknown if crate::model::is_unknown(&unknown) => json!([unknown]),
+            _ => json!([]),
+        };
+    }
+    let arr = entry.as_array_mut().expect("a list");
+    arr.push(item);
+    let path = format!("{list}.{}", arr.len() - 1);
+    res.attribute_meta.insert(path, meta);
+}
+
+/// Appends a value folded in from the split resource `ri` to the list attribute `list`.
+pub(crate) fn push_folded(res: &mut Resource, list: &str, item: Json, ri: &RawInstance) {
+    let meta = folded_meta(ri, "", &item);
+    push_with_meta(res, list, item, meta);
 }
 
 /// JSON of a raw value at a path, or null.

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value as Json};
 
-use super::{blocks, folded_meta, raw, ref_address, str_list, Adapter, Builder};
+use super::{blocks, folded_meta, push_with_meta, raw, ref_address, str_list, Adapter, Builder};
 use crate::model::{AttributeMeta, Provenance, Resource};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
@@ -163,27 +163,11 @@ pub fn network_acl(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-fn push_to(res: &mut Resource, list: &str, item: Json, meta: AttributeMeta) {
-    let attrs = res
-        .attributes
-        .as_object_mut()
-        .expect("attributes are an object");
-    let entry = attrs.entry(list.to_string()).or_insert_with(|| json!([]));
-    if !entry.is_array() {
-        *entry = json!([]);
-    }
-    let arr = entry.as_array_mut().expect("array");
-    arr.push(item);
-    let path = format!("{list}.{}", arr.len() - 1);
-    res.attribute_meta.insert(path, meta);
-}
-
 pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
     let v = &ri.values;
     match ri.rtype.as_str() {
         "aws_security_group_rule" => {
-            let Some(t) = raw(v, "security_group_id")
-                .and_then(|x| a.find(x, &["aws_security_group"], &["id"]))
+            let Some(t) = a.target(ri, "security_group_id", &["aws_security_group"], &["id"])
             else {
                 return false;
             };
@@ -197,12 +181,11 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
                 rule["security_groups"] = json!([src.to_json()]);
             }
             let meta = folded_meta(ri, "", &rule);
-            push_to(a.get_mut(t), dir, rule, meta);
+            push_with_meta(a.get_mut(t), dir, rule, meta);
             true
         }
         "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
-            let Some(t) = raw(v, "security_group_id")
-                .and_then(|x| a.find(x, &["aws_security_group"], &["id"]))
+            let Some(t) = a.target(ri, "security_group_id", &["aws_security_group"], &["id"])
             else {
                 return false;
             };
@@ -224,11 +207,11 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
                 "description": raw(v, "description").map(Val::to_json).unwrap_or(Json::Null),
             });
             let meta = folded_meta(ri, "", &rule);
-            push_to(a.get_mut(t), dir, rule, meta);
+            push_with_meta(a.get_mut(t), dir, rule, meta);
             true
         }
         "aws_default_security_group" => {
-            let Some(t) = raw(v, "vpc_id").and_then(|x| a.find(x, &["aws_vpc"], &["id"])) else {
+            let Some(t) = a.target(ri, "vpc_id", &["aws_vpc"], &["id"]) else {
                 return false;
             };
             let ingress: Vec<Json> = blocks(v, "ingress").into_iter().map(sg_rule).collect();
@@ -240,7 +223,7 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_flow_log" => {
-            let Some(t) = raw(v, "vpc_id").and_then(|x| a.find(x, &["aws_vpc"], &["id"])) else {
+            let Some(t) = a.target(ri, "vpc_id", &["aws_vpc"], &["id"]) else {
                 return false;
             };
             let item = json!({
@@ -249,29 +232,27 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
                 "address": ri.address,
             });
             let meta = folded_meta(ri, "", &item);
-            push_to(a.get_mut(t), "flow_logs", item, meta);
+            push_with_meta(a.get_mut(t), "flow_logs", item, meta);
             true
         }
         "aws_route" => {
-            let Some(t) =
-                raw(v, "route_table_id").and_then(|x| a.find(x, &["aws_route_table"], &["id"]))
-            else {
+            let Some(t) = a.target(ri, "route_table_id", &["aws_route_table"], &["id"]) else {
                 return false;
             };
             let item = route(v);
             let meta = folded_meta(ri, "", &item);
-            push_to(a.get_mut(t), "routes", item, meta);
+            push_with_meta(a.get_mut(t), "routes", item, meta);
             true
         }
         "aws_route_table_association" => {
-            let (Some(subnet), Some(rt)) = (raw(v, "subnet_id"), raw(v, "route_table_id")) else {
+            let Some(rt) = raw(v, "route_table_id") else {
                 return false;
             };
-            let Some(t) = a.find(subnet, &["aws_subnet"], &["id"]) else {
+            let Some(t) = a.target(ri, "subnet_id", &["aws_subnet"], &["id"]) else {
                 return false;
             };
             let rt_uid = a
-                .find(rt, &["aws_route_table"], &["id"])
+                .target(ri, "route_table_id", &["aws_route_table"], &["id"])
                 .map(|i| a.resource(i).uid.clone());
             let value = rt_uid.map(Json::String).unwrap_or_else(|| rt.to_json());
             let meta = folded_meta(ri, "", &value);
@@ -279,15 +260,13 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_network_acl_rule" => {
-            let Some(t) =
-                raw(v, "network_acl_id").and_then(|x| a.find(x, &["aws_network_acl"], &["id"]))
-            else {
+            let Some(t) = a.target(ri, "network_acl_id", &["aws_network_acl"], &["id"]) else {
                 return false;
             };
             let egress = raw(v, "egress").and_then(Val::as_bool).unwrap_or(false);
             let item = nacl_entry(v, egress);
             let meta = folded_meta(ri, "", &item);
-            push_to(a.get_mut(t), "entries", item, meta);
+            push_with_meta(a.get_mut(t), "entries", item, meta);
             true
         }
         _ => false,

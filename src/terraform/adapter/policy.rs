@@ -54,12 +54,14 @@ fn normalize_statement(st: &Json) -> Json {
     for (k, v) in m {
         let nv = match k.as_str() {
             "Action" | "NotAction" | "Resource" | "NotResource" => as_list(v),
+            // `"*"`, or the shapes AWS rejects (a bare ARN, a list, a number), read as the AWS
+            // principals they name, so that no rule meets a shape it cannot walk.
             "Principal" | "NotPrincipal" => match v {
-                Json::String(s) if s == "*" => json!({"AWS": ["*"]}),
                 Json::Object(p) => {
                     Json::Object(p.iter().map(|(k, v)| (k.clone(), as_list(v))).collect())
                 }
-                other => other.clone(),
+                other if crate::model::is_unknown(other) => other.clone(),
+                other => json!({"AWS": as_list(other)}),
             },
             "Condition" => match v {
                 Json::Object(ops) => Json::Object(
@@ -87,6 +89,27 @@ fn normalize_statement(st: &Json) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn principal_shapes_become_an_object_of_lists() {
+        for (given, want) in [
+            (json!("*"), json!({"AWS": ["*"]})),
+            (
+                json!("arn:aws:iam::1:root"),
+                json!({"AWS": ["arn:aws:iam::1:root"]}),
+            ),
+            (json!(["a", "b"]), json!({"AWS": ["a", "b"]})),
+            (json!(5), json!({"AWS": [5]})),
+            (
+                json!({"Service": "ec2.amazonaws.com"}),
+                json!({"Service": ["ec2.amazonaws.com"]}),
+            ),
+        ] {
+            let doc =
+                normalize_document(&json!({"Statement": {"Effect": "Allow", "Principal": given}}));
+            assert_eq!(doc["Statement"][0]["Principal"], want);
+        }
+    }
 
     #[test]
     fn normalizes_scalars_to_lists() {

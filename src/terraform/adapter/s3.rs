@@ -248,8 +248,7 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
         "aws_s3_bucket_object_lock_configuration" => ("object_lock", json!({"enabled": true}), ""),
         _ => return false,
     };
-    let Some(target) = raw(v, "bucket").and_then(|b| a.find(b, &["aws_s3_bucket"], &["bucket"]))
-    else {
+    let Some(target) = a.target(ri, "bucket", &["aws_s3_bucket"], &["bucket"]) else {
         return false;
     };
     let meta = folded_meta(ri, raw_path, &value);

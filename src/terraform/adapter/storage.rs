@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::{blocks, folded_meta, normalize_policy, raw, Adapter, Builder};
+use super::{blocks, folded_meta, normalize_policy, push_folded, raw, Adapter, Builder};
 use crate::model::{AttributeMeta, Provenance, Resource};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
@@ -155,22 +155,16 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
     let v = &ri.values;
     match ri.rtype.as_str() {
         "aws_kms_alias" => {
-            let Some(t) = raw(v, "target_key_id")
-                .and_then(|x| a.find(x, &["aws_kms_key"], &["key_id", "arn"]))
+            let Some(t) = a.target(ri, "target_key_id", &["aws_kms_key"], &["key_id", "arn"])
             else {
                 return false;
             };
             let name = raw(v, "name").map(Val::to_json).unwrap_or(Json::Null);
-            let res = a.get_mut(t);
-            if let Some(arr) = res.attributes["aliases"].as_array_mut() {
-                arr.push(name);
-            }
+            push_folded(a.get_mut(t), "aliases", name, ri);
             true
         }
         "aws_kms_key_policy" => {
-            let Some(t) =
-                raw(v, "key_id").and_then(|x| a.find(x, &["aws_kms_key"], &["key_id", "arn"]))
-            else {
+            let Some(t) = a.target(ri, "key_id", &["aws_kms_key"], &["key_id", "arn"]) else {
                 return false;
             };
             let doc = raw(v, "policy").map(normalize_policy).unwrap_or(Json::Null);
@@ -179,8 +173,7 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_wafv2_web_acl_association" => {
-            let Some(t) = raw(v, "resource_arn").and_then(|x| a.find(x, &["aws_lb"], &["arn"]))
-            else {
+            let Some(t) = a.target(ri, "resource_arn", &["aws_lb"], &["arn"]) else {
                 return false;
             };
             let acl = raw(v, "web_acl_arn")
@@ -208,10 +201,34 @@ pub fn derive(a: &mut Adapter) {
         } else {
             "aws_rds_cluster_parameter_group"
         };
-        let group = a.resources[i]
+        let ri = a.instance_of(i);
+        let group_name = a.resources[i]
             .attribute("parameter_group_name")
             .cloned()
-            .and_then(|g| a.find(&Val::from_json(&g), &[group_type], &["name"]));
+            .filter(|g| !g.is_null());
+        let group =
+            ri.and_then(|ri| a.target(ri, "parameter_group_name", &[group_type], &["name"]));
+        if group.is_none() {
+            // A group that is not declared here: its parameters are not known, unless it is
+            // one of the default groups AWS provides (`default.postgres16`).
+            if let Some(name) = &group_name {
+                let text = crate::model::text_of(name);
+                if !text.starts_with("default.") {
+                    let meta = AttributeMeta {
+                        provenance: Provenance::Unknown,
+                        span: a.resources[i].span_for("parameter_group_name").cloned(),
+                        from: None,
+                    };
+                    a.resources[i].set_attribute(
+                        "parameters",
+                        crate::model::unknown(&format!(
+                            "parameters of the parameter group {text}, which this configuration does not declare"
+                        )),
+                        meta,
+                    );
+                }
+            }
+        }
         if let Some(g) = group {
             let params = a.resources[g]
                 .attribute("parameters")
@@ -224,19 +241,31 @@ pub fn derive(a: &mut Adapter) {
             };
             a.resources[i].set_attribute("parameters", params, meta);
         }
-        let subnet_group = a.resources[i]
-            .attribute("db_subnet_group_name")
-            .cloned()
-            .and_then(|g| a.find(&Val::from_json(&g), &["aws_db_subnet_group"], &["name"]));
+        let subnet_group = ri.and_then(|ri| {
+            a.target(
+                ri,
+                "db_subnet_group_name",
+                &["aws_db_subnet_group"],
+                &["name"],
+            )
+        });
         if let Some(g) = subnet_group {
             let subnet_ids: Vec<Json> = a.resources[g]
                 .attribute("subnet_ids")
                 .and_then(Json::as_array)
                 .cloned()
                 .unwrap_or_default();
+            let group_ri = a.instance_of(g);
             let public: Vec<String> = subnet_ids
                 .iter()
-                .filter_map(|s| a.find(&Val::from_json(s), &["aws_subnet"], &["id"]))
+                .enumerate()
+                .filter_map(|(k, s)| {
+                    group_ri
+                        .and_then(|gri| {
+                            a.target(gri, &format!("subnet_ids.{k}"), &["aws_subnet"], &["id"])
+                        })
+                        .or_else(|| a.find(&Val::from_json(s), &["aws_subnet"], &["id"]))
+                })
                 .filter(|&s| a.resources[s].derived["routes_to_internet_gateway"] == json!(true))
                 .map(|s| a.resources[s].uid.clone())
                 .collect();
@@ -245,12 +274,15 @@ pub fn derive(a: &mut Adapter) {
         // A replica's storage encryption follows its source.
         if rtype == "aws_db_instance" {
             let src = a.resources[i].attribute("replicate_source_db").cloned();
-            if let Some(s) = src.filter(|s| !s.is_null()) {
-                if let Some(si) = a.find(
-                    &Val::from_json(&s),
-                    &["aws_db_instance"],
-                    &["identifier", "arn"],
-                ) {
+            if src.is_some_and(|s| !s.is_null()) {
+                if let Some(si) = ri.and_then(|ri| {
+                    a.target(
+                        ri,
+                        "replicate_source_db",
+                        &["aws_db_instance"],
+                        &["identifier", "arn"],
+                    )
+                }) {
                     let enc = a.resources[si]
                         .attribute("storage_encrypted")
                         .cloned()

@@ -28,8 +28,8 @@ pub(crate) async fn collect_cloudtrail(ctx: &Ctx, conf: &aws_config::SdkConfig) 
                 let arn = t.trail_arn().unwrap_or_default().to_string();
                 let name = t.name().unwrap_or_default().to_string();
                 let (status, selectors) = futures::join!(
-                    ctx.call(&ops::CLOUDTRAIL_GET_TRAIL_STATUS, &name, ct.get_trail_status().name(&arn).send()),
-                    ctx.call(
+                    ctx.fetch(&ops::CLOUDTRAIL_GET_TRAIL_STATUS, &name, ct.get_trail_status().name(&arn).send()),
+                    ctx.fetch(
                         &ops::CLOUDTRAIL_GET_EVENT_SELECTORS,
                         &name,
                         ct.get_event_selectors().trail_name(&arn).send()
@@ -54,10 +54,15 @@ pub(crate) async fn collect_cloudtrail(ctx: &Ctx, conf: &aws_config::SdkConfig) 
                         ("is_organization_trail", json!(t.is_organization_trail().unwrap_or(false))),
                     ],
                 );
-                if let Some(s) = status {
-                    r.set_attribute("is_logging", json!(s.is_logging().unwrap_or(false)), AttributeMeta::explicit());
+                match status {
+                    Fetch::Got(s) => r.set_attribute("is_logging", json!(s.is_logging()), AttributeMeta::explicit()),
+                    Fetch::Absent => {}
+                    Fetch::Failed(u) => ctx.unread(&mut r, &["is_logging"], &u),
                 }
-                if let Some(s) = selectors {
+                if let Fetch::Failed(u) = &selectors {
+                    ctx.unread(&mut r, &["event_selectors", "advanced_event_selectors"], u);
+                }
+                if let Fetch::Got(s) = selectors {
                     let basic: Vec<Json> = s
                         .event_selectors()
                         .iter()
@@ -120,15 +125,40 @@ pub(crate) async fn collect_eks(ctx: &Ctx, conf: &aws_config::SdkConfig) {
 }
 
 async fn cluster(ctx: &Ctx, eks: &aws_sdk_eks::Client, name: &str) -> Vec<Resource> {
-    let Some(out) = ctx
-        .call(
+    let out = match ctx
+        .fetch(
             &ops::EKS_DESCRIBE_CLUSTER,
             name,
             eks.describe_cluster().name(name).send(),
         )
         .await
-    else {
-        return Vec::new();
+    {
+        Fetch::Got(out) => out,
+        Fetch::Absent => return Vec::new(),
+        // Listed but not described: the cluster is kept, every setting the rules read unread.
+        Fetch::Failed(u) => {
+            let arn = format!(
+                "arn:aws:eks:{}:{}:cluster/{name}",
+                ctx.region.as_deref().unwrap_or_default(),
+                ctx.account
+            );
+            let mut r = ctx.resource(&arn, "aws_eks_cluster", name, &ops::EKS_LIST_CLUSTERS);
+            r.set_attribute("name", json!(name), AttributeMeta::explicit());
+            ctx.unread(
+                &mut r,
+                &[
+                    "endpoint_public_access",
+                    "endpoint_private_access",
+                    "public_access_cidrs",
+                    "enabled_log_types",
+                    "secrets_encryption",
+                    "authentication_mode",
+                    "tags",
+                ],
+                &u,
+            );
+            return vec![r];
+        }
     };
     let Some(c) = out.cluster() else {
         return Vec::new();
@@ -287,7 +317,7 @@ pub(crate) async fn collect_elb(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                     }
                 };
                 let (attrs, listeners, acl) = futures::join!(
-                    ctx.call(
+                    ctx.fetch(
                         &ops::ELB_DESCRIBE_LOAD_BALANCER_ATTRIBUTES,
                         &name,
                         elb.describe_load_balancer_attributes()
@@ -316,7 +346,10 @@ pub(crate) async fn collect_elb(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                         ("load_balancer_type", json!(kind)),
                     ],
                 );
-                if let Some(a) = attrs {
+                if let Fetch::Failed(u) = &attrs {
+                    ctx.unread(&mut r, &["drop_invalid_header_fields"], u);
+                }
+                if let Fetch::Got(a) = attrs {
                     let drop = a
                         .attributes()
                         .iter()
@@ -339,7 +372,7 @@ pub(crate) async fn collect_elb(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                     Fetch::Absent => {
                         r.set_attribute("waf_web_acl", Json::Null, AttributeMeta::explicit())
                     }
-                    Fetch::Failed => {}
+                    Fetch::Failed(u) => ctx.unread(&mut r, &["waf_web_acl"], &u),
                 }
                 let mut out = vec![r];
                 for l in listeners.iter().flat_map(|p| p.listeners()) {

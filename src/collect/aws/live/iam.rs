@@ -246,7 +246,7 @@ async fn credential_report_text(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Option<
                 return Some(String::from_utf8_lossy(&bytes).into_owned());
             }
             Fetch::Absent => tokio::time::sleep(std::time::Duration::from_secs(2)).await,
-            Fetch::Failed => return None,
+            Fetch::Failed(_) => return None,
         }
     }
     ctx.record_failure(
@@ -271,11 +271,14 @@ async fn password_policy(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
         "account password policy",
         &ops::IAM_GET_ACCOUNT_PASSWORD_POLICY,
     );
-    match fetched {
-        Fetch::Got(out) => {
-            let Some(p) = out.password_policy() else {
-                return;
-            };
+    let policy = match fetched {
+        Fetch::Got(out) => out.password_policy().cloned(),
+        Fetch::Absent => None,
+        // Recorded against the type: no password policy resource, IAM-07 reports `error`.
+        Fetch::Failed(_) => return,
+    };
+    match policy {
+        Some(p) => {
             set_all(
                 &mut r,
                 [
@@ -302,7 +305,7 @@ async fn password_policy(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
             );
         }
         // No policy: IAM's defaults apply (8 characters, nothing else required).
-        Fetch::Absent => {
+        None => {
             for (k, v) in [
                 ("minimum_password_length", json!(8)),
                 ("password_reuse_prevention", Json::Null),
@@ -315,7 +318,6 @@ async fn password_policy(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
                 r.set_attribute(k, v, AttributeMeta::aws_default());
             }
         }
-        Fetch::Failed => return,
     }
     ctx.push(r);
 }

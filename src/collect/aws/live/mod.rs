@@ -290,6 +290,9 @@ struct OpRecord {
     calls: usize,
     /// `subject: reason` of each failed call.
     failures: Vec<String>,
+    /// Failures that are recorded on the one resource they concern (its values are marked
+    /// unread), so they need no error for every resource of the types.
+    attributed: usize,
 }
 
 /// Collects coverage from every call; shared by all units.
@@ -324,6 +327,13 @@ impl Recorder {
         rec.calls += 1;
         if let Some(f) = failure {
             rec.failures.push(f);
+        }
+    }
+
+    /// A failure the collector recorded on the resource it concerns.
+    fn attribute(&self, scope: &str) {
+        if let Some(rec) = self.ops.lock().expect("not poisoned").get_mut(scope) {
+            rec.attributed += 1;
         }
     }
 
@@ -379,7 +389,14 @@ impl Recorder {
                                 String::new()
                             }
                         ),
-                        resource_types: rec.types.clone(),
+                        // Failures each recorded on their resource make the rules that read
+                        // those values report `error` there; the others leave every resource
+                        // of the types unassessed.
+                        resource_types: if rec.attributed >= rec.failures.len() {
+                            Vec::new()
+                        } else {
+                            rec.types.clone()
+                        },
                         span: None,
                     }
                 }
@@ -393,8 +410,8 @@ pub(crate) enum Fetch<T> {
     Got(T),
     /// The API said the thing is not configured (`NoSuchBucketPolicy`, …): the AWS default holds.
     Absent,
-    /// Recorded as a coverage error.
-    Failed,
+    /// Recorded as a coverage error; what went wrong, in one line.
+    Failed(Unread),
 }
 
 impl<T> Fetch<T> {
@@ -404,6 +421,13 @@ impl<T> Fetch<T> {
             _ => None,
         }
     }
+}
+
+/// A call that failed for one resource: record it on the resource with [`Ctx::unread`].
+pub(crate) struct Unread {
+    scope: String,
+    /// `s3:GetBucketPolicy: access denied (HTTP 403 AccessDenied)`.
+    pub why: String,
 }
 
 /// One unit's context: where calls are recorded and resources collected.
@@ -484,13 +508,17 @@ impl Ctx {
         };
         let failed = |why: String| {
             tracing::warn!(%scope, subject, error = %why, "call failed");
+            let unread = Unread {
+                scope: scope.clone(),
+                why: format!("{}: {why}", op.action),
+            };
             let what = if subject.is_empty() {
                 why
             } else {
                 format!("{subject}: {why}")
             };
             self.recorder.record(scope.clone(), op, Some(what));
-            Fetch::Failed
+            Fetch::Failed(unread)
         };
         match tokio::time::timeout_at(self.deadline, call).await {
             Err(_) => failed("not read before the overall deadline".into()),
@@ -545,6 +573,51 @@ impl Ctx {
         }
     }
 
+    /// Makes one call whose failure concerns one resource: the caller records it there with
+    /// [`Ctx::unread`].
+    pub async fn fetch<T, E, F>(&self, op: &'static Op, subject: &str, fut: F) -> Fetch<T>
+    where
+        F: std::future::Future<Output = Result<T, SdkError<E>>>,
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        self.call_or_absent(op, subject, &[], fut).await
+    }
+
+    /// Marks the values `paths` of `r` as not read, with why: the rules that need them report
+    /// `error` on this resource, and the failure is not held against the resource type.
+    pub fn unread(&self, r: &mut Resource, paths: &[&str], failure: &Unread) {
+        for p in paths {
+            r.set_unread(p, &failure.why);
+        }
+        self.recorder.attribute(&failure.scope);
+    }
+
+    /// Reads every page of a paginated call about one resource, all or nothing: a failure part
+    /// way leaves the data incomplete, for the caller to record with [`Ctx::unread`].
+    pub async fn fetch_pages<P, E>(
+        &self,
+        op: &'static Op,
+        subject: &str,
+        mut stream: aws_smithy_async::future::pagination_stream::PaginationStream<
+            Result<P, SdkError<E>>,
+        >,
+    ) -> Result<Vec<P>, Unread>
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let mut out = Vec::new();
+        loop {
+            match self
+                .fetch(op, subject, async { stream.next().await.transpose() })
+                .await
+            {
+                Fetch::Got(Some(page)) => out.push(page),
+                Fetch::Got(None) | Fetch::Absent => return Ok(out),
+                Fetch::Failed(u) => return Err(u),
+            }
+        }
+    }
+
     pub fn throttle_watch(&self) -> client::ThrottleWatch {
         client::ThrottleWatch(self.recorder.clone())
     }
@@ -564,6 +637,7 @@ impl Ctx {
                 source: "aws".into(),
                 span: None,
                 address: None,
+                root: None,
                 arn: uid.starts_with("arn:").then(|| uid.to_string()),
                 api_call: Some(op.action.to_string()),
                 entry: None,

@@ -36,7 +36,7 @@ async fn account_block(ctx: &Ctx, sdk: &client::Sdk) {
     let c = match &fetched {
         Fetch::Got(out) => out.public_access_block_configuration(),
         Fetch::Absent => None,
-        Fetch::Failed => return,
+        Fetch::Failed(_) => return,
     };
     let meta = if c.is_some() {
         AttributeMeta::explicit
@@ -155,7 +155,7 @@ async fn bucket(
             &["NoSuchBucketPolicy"],
             s3.get_bucket_policy().bucket(name).send()
         ),
-        ctx.call(
+        ctx.fetch(
             &ops::S3_GET_BUCKET_ACL,
             name,
             s3.get_bucket_acl().bucket(name).send()
@@ -166,12 +166,12 @@ async fn bucket(
             &["OwnershipControlsNotFoundError"],
             s3.get_bucket_ownership_controls().bucket(name).send()
         ),
-        ctx.call(
+        ctx.fetch(
             &ops::S3_GET_BUCKET_VERSIONING,
             name,
             s3.get_bucket_versioning().bucket(name).send()
         ),
-        ctx.call(
+        ctx.fetch(
             &ops::S3_GET_BUCKET_LOGGING,
             name,
             s3.get_bucket_logging().bucket(name).send()
@@ -219,7 +219,7 @@ async fn bucket(
             json!({"sse_algorithm": "AES256", "kms_master_key_id": null, "bucket_key_enabled": false}),
             AttributeMeta::aws_default(),
         ),
-        Fetch::Failed => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["server_side_encryption"], &u),
     }
     match pab {
         Fetch::Got(out) => {
@@ -242,7 +242,7 @@ async fn bucket(
             json!({"block_public_acls": false, "block_public_policy": false, "ignore_public_acls": false, "restrict_public_buckets": false}),
             AttributeMeta::explicit(),
         ),
-        Fetch::Failed => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["public_access_block"], &u),
     }
     match policy {
         Fetch::Got(out) => r.set_attribute(
@@ -251,27 +251,31 @@ async fn bucket(
             AttributeMeta::explicit(),
         ),
         Fetch::Absent => r.set_attribute("policy", Json::Null, AttributeMeta::explicit()),
-        Fetch::Failed => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["policy"], &u),
     }
-    if let Some(out) = acl {
-        let grants: Vec<Json> = out
-            .grants()
-            .iter()
-            .map(|g| {
-                let grantee = g.grantee();
-                json!({
-                    "grantee_type": grantee.map(|x| x.r#type().as_str()),
-                    "grantee_uri": grantee.and_then(|x| x.uri()),
-                    "grantee_id": grantee.and_then(|x| x.id()),
-                    "permission": g.permission().map(|p| p.as_str()),
+    match acl {
+        Fetch::Got(out) => {
+            let grants: Vec<Json> = out
+                .grants()
+                .iter()
+                .map(|g| {
+                    let grantee = g.grantee();
+                    json!({
+                        "grantee_type": grantee.map(|x| x.r#type().as_str()),
+                        "grantee_uri": grantee.and_then(|x| x.uri()),
+                        "grantee_id": grantee.and_then(|x| x.id()),
+                        "permission": g.permission().map(|p| p.as_str()),
+                    })
                 })
-            })
-            .collect();
-        r.set_attribute(
-            "acl",
-            json!({"canned": null, "grants": grants}),
-            AttributeMeta::explicit(),
-        );
+                .collect();
+            r.set_attribute(
+                "acl",
+                json!({"canned": null, "grants": grants}),
+                AttributeMeta::explicit(),
+            );
+        }
+        Fetch::Absent => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["acl"], &u),
     }
     match own {
         Fetch::Got(out) => {
@@ -291,29 +295,35 @@ async fn bucket(
             json!({"object_ownership": "ObjectWriter"}),
             AttributeMeta::aws_default(),
         ),
-        Fetch::Failed => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["ownership_controls"], &u),
     }
-    if let Some(out) = ver {
-        r.set_attribute(
+    match ver {
+        Fetch::Got(out) => r.set_attribute(
             "versioning",
             json!({
                 "status": out.status().map(|s| s.as_str()).unwrap_or("Disabled"),
                 "mfa_delete": out.mfa_delete().is_some_and(|m| m.as_str() == "Enabled"),
             }),
             AttributeMeta::explicit(),
-        );
+        ),
+        Fetch::Absent => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["versioning"], &u),
     }
-    if let Some(out) = log {
-        let l = out.logging_enabled();
-        r.set_attribute(
-            "logging",
-            json!({
-                "enabled": l.is_some(),
-                "target_bucket": l.map(|l| l.target_bucket()),
-                "target_prefix": l.map(|l| l.target_prefix()),
-            }),
-            AttributeMeta::explicit(),
-        );
+    match log {
+        Fetch::Got(out) => {
+            let l = out.logging_enabled();
+            r.set_attribute(
+                "logging",
+                json!({
+                    "enabled": l.is_some(),
+                    "target_bucket": l.map(|l| l.target_bucket()),
+                    "target_prefix": l.map(|l| l.target_prefix()),
+                }),
+                AttributeMeta::explicit(),
+            );
+        }
+        Fetch::Absent => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["logging"], &u),
     }
     match life {
         Fetch::Got(out) => {
@@ -332,7 +342,7 @@ async fn bucket(
             r.set_attribute("lifecycle_rules", json!(rules), AttributeMeta::explicit());
         }
         Fetch::Absent => r.set_attribute("lifecycle_rules", json!([]), AttributeMeta::explicit()),
-        Fetch::Failed => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["lifecycle_rules"], &u),
     }
     match lock {
         Fetch::Got(out) => {
@@ -351,14 +361,19 @@ async fn bucket(
             json!({"enabled": false}),
             AttributeMeta::explicit(),
         ),
-        Fetch::Failed => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["object_lock"], &u),
     }
-    if let Fetch::Got(out) = tags {
-        r.tags = tag_map(
-            out.tag_set()
-                .iter()
-                .map(|t| (Some(t.key()), Some(t.value()))),
-        );
+    match tags {
+        Fetch::Got(out) => {
+            r.tags = tag_map(
+                out.tag_set()
+                    .iter()
+                    .map(|t| (Some(t.key()), Some(t.value()))),
+            )
+        }
+        Fetch::Absent => {}
+        // Unread tags leave the classification unknown: the bucket is judged as FERPA data.
+        Fetch::Failed(u) => ctx.unread(&mut r, &["tags"], &u),
     }
     r
 }

@@ -5,7 +5,7 @@ use futures::stream::{self, StreamExt};
 use serde_json::{json, Map, Value as Json};
 use std::collections::HashMap;
 
-use super::{ops, policy_json, set_all, tag_map, Ctx, Fetch};
+use super::{ops, policy_json, set_all, tag_map, Ctx, Fetch, Unread};
 use crate::model::{AttributeMeta, Resource};
 
 pub(crate) async fn collect_kms(ctx: &Ctx, conf: &aws_config::SdkConfig) {
@@ -99,21 +99,26 @@ async fn key(
     let live = matches!(state, "Enabled" | "Disabled");
     let rotation = async {
         if live && spec == "SYMMETRIC_DEFAULT" {
-            ctx.call(
-                &ops::KMS_GET_KEY_ROTATION_STATUS,
-                id,
-                kms.get_key_rotation_status().key_id(id).send(),
-            )
-            .await
-            .map(|o| o.key_rotation_enabled())
+            match ctx
+                .fetch(
+                    &ops::KMS_GET_KEY_ROTATION_STATUS,
+                    id,
+                    kms.get_key_rotation_status().key_id(id).send(),
+                )
+                .await
+            {
+                Fetch::Got(o) => Ok(Some(o.key_rotation_enabled())),
+                Fetch::Absent => Ok(None),
+                Fetch::Failed(u) => Err(u),
+            }
         } else {
             // Asymmetric and HMAC keys cannot rotate automatically.
-            Some(false)
+            Ok(Some(false))
         }
     };
     let (rotation, policy, tags) = futures::join!(
         rotation,
-        ctx.call(
+        ctx.fetch(
             &ops::KMS_GET_KEY_POLICY,
             id,
             kms.get_key_policy()
@@ -127,11 +132,19 @@ async fn key(
             kms.list_resource_tags().key_id(id).into_paginator().send()
         ),
     );
-    if let Some(on) = rotation {
-        r.set_attribute("key_rotation_enabled", json!(on), AttributeMeta::explicit());
+    match rotation {
+        Ok(Some(on)) => {
+            r.set_attribute("key_rotation_enabled", json!(on), AttributeMeta::explicit())
+        }
+        Ok(None) => {}
+        Err(u) => ctx.unread(&mut r, &["key_rotation_enabled"], &u),
     }
-    if let Some(p) = policy {
-        r.set_attribute("policy", policy_json(p.policy()), AttributeMeta::explicit());
+    match policy {
+        Fetch::Got(p) => {
+            r.set_attribute("policy", policy_json(p.policy()), AttributeMeta::explicit())
+        }
+        Fetch::Absent => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["policy"], &u),
     }
     r.tags = tag_map(
         tags.iter()
@@ -182,7 +195,7 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
         .collect();
     cluster_groups.sort();
     cluster_groups.dedup();
-    let instance_params: HashMap<String, Json> = stream::iter(instance_groups)
+    let instance_params: HashMap<String, Result<Json, Unread>> = stream::iter(instance_groups)
         .map(|g| {
             let rds = rds.clone();
             async move {
@@ -190,21 +203,21 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                     .describe_db_parameters()
                     .db_parameter_group_name(&g)
                     .source("user");
-                let pages = ctx
-                    .pages(
+                let params = ctx
+                    .fetch_pages(
                         &ops::RDS_DESCRIBE_DB_PARAMETERS,
                         &g,
                         request.into_paginator().send(),
                     )
-                    .await;
-                let params = parameters(pages.iter().flat_map(|p| p.parameters()));
+                    .await
+                    .map(|pages| parameters(pages.iter().flat_map(|p| p.parameters())));
                 (g, params)
             }
         })
         .buffer_unordered(ctx.concurrency)
         .collect()
         .await;
-    let cluster_params: HashMap<String, Json> = stream::iter(cluster_groups)
+    let cluster_params: HashMap<String, Result<Json, Unread>> = stream::iter(cluster_groups)
         .map(|g| {
             let rds = rds.clone();
             async move {
@@ -212,14 +225,14 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                     .describe_db_cluster_parameters()
                     .db_cluster_parameter_group_name(&g)
                     .source("user");
-                let pages = ctx
-                    .pages(
+                let params = ctx
+                    .fetch_pages(
                         &ops::RDS_DESCRIBE_DB_CLUSTER_PARAMETERS,
                         &g,
                         request.into_paginator().send(),
                     )
-                    .await;
-                let params = parameters(pages.iter().flat_map(|p| p.parameters()));
+                    .await
+                    .map(|pages| parameters(pages.iter().flat_map(|p| p.parameters())));
                 (g, params)
             }
         })
@@ -276,13 +289,6 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                 ("cluster_identifier", json!(d.db_cluster_identifier())),
                 ("parameter_group_name", json!(group)),
                 (
-                    "parameters",
-                    group
-                        .and_then(|g| instance_params.get(g))
-                        .cloned()
-                        .unwrap_or(json!({})),
-                ),
-                (
                     "db_subnet_group_name",
                     json!(subnet_group.and_then(|g| g.db_subnet_group_name())),
                 ),
@@ -298,6 +304,7 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                 ),
             ],
         );
+        set_parameters(ctx, &mut r, group.and_then(|g| instance_params.get(g)));
         out.push(r);
     }
     // A replica's encryption follows its source: name the source for the rules.
@@ -345,16 +352,10 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                     json!(c.iam_database_authentication_enabled().unwrap_or(false)),
                 ),
                 ("parameter_group_name", json!(group)),
-                (
-                    "parameters",
-                    group
-                        .and_then(|g| cluster_params.get(g))
-                        .cloned()
-                        .unwrap_or(json!({})),
-                ),
                 ("db_subnet_group_name", json!(c.db_subnet_group())),
             ],
         );
+        set_parameters(ctx, &mut r, group.and_then(|g| cluster_params.get(g)));
         out.push(r);
     }
 
@@ -374,7 +375,7 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
             let rds = rds.clone();
             async move {
                 let attrs = ctx
-                    .call(
+                    .fetch(
                         &ops::RDS_DESCRIBE_DB_SNAPSHOT_ATTRIBUTES,
                         &id,
                         rds.describe_db_snapshot_attributes()
@@ -390,7 +391,10 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                     &ops::RDS_DESCRIBE_DB_SNAPSHOTS,
                 );
                 r.set_attribute("encrypted", json!(encrypted), AttributeMeta::explicit());
-                if let Some(a) = attrs {
+                if let Fetch::Failed(u) = &attrs {
+                    ctx.unread(&mut r, &["shared_with", "public"], u);
+                }
+                if let Fetch::Got(a) = attrs {
                     let shared: Vec<&str> = a
                         .db_snapshot_attributes_result()
                         .map(|x| x.db_snapshot_attributes())
@@ -415,6 +419,18 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
         .await;
     out.extend(snaps);
     ctx.push_all(out);
+}
+
+/// A database's parameters: those of its group as read, none set for a database without a
+/// group, or unread when the group's parameters could not be read.
+fn set_parameters(ctx: &Ctx, r: &mut Resource, read: Option<&Result<Json, Unread>>) {
+    match read {
+        Some(Ok(params)) => {
+            r.set_attribute("parameters", params.clone(), AttributeMeta::explicit())
+        }
+        Some(Err(u)) => ctx.unread(r, &["parameters"], u),
+        None => r.set_attribute("parameters", json!({}), AttributeMeta::explicit()),
+    }
 }
 
 /// Parameters set in a group (`Source=user`: those that differ from the engine's defaults),
@@ -456,17 +472,42 @@ pub(crate) async fn collect_dynamodb(ctx: &Ctx, conf: &aws_config::SdkConfig) {
 }
 
 async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, name: &str) -> Option<Resource> {
-    let described = ctx
-        .call(
+    let described = match ctx
+        .fetch(
             &ops::DYNAMODB_DESCRIBE_TABLE,
             name,
             ddb.describe_table().table_name(name).send(),
         )
-        .await?;
+        .await
+    {
+        Fetch::Got(d) => d,
+        Fetch::Absent => return None,
+        // Listed but not described: the table is kept, every setting the rules read unread.
+        Fetch::Failed(u) => {
+            let arn = format!(
+                "arn:aws:dynamodb:{}:{}:table/{name}",
+                ctx.region.as_deref().unwrap_or_default(),
+                ctx.account
+            );
+            let mut r = ctx.resource(&arn, "aws_dynamodb_table", name, &ops::DYNAMODB_LIST_TABLES);
+            r.set_attribute("name", json!(name), AttributeMeta::explicit());
+            ctx.unread(
+                &mut r,
+                &[
+                    "server_side_encryption",
+                    "point_in_time_recovery",
+                    "deletion_protection_enabled",
+                    "tags",
+                ],
+                &u,
+            );
+            return Some(r);
+        }
+    };
     let t = described.table()?;
     let arn = t.table_arn().unwrap_or(name).to_string();
     let (backups, tags) = futures::join!(
-        ctx.call(
+        ctx.fetch(
             &ops::DYNAMODB_DESCRIBE_CONTINUOUS_BACKUPS,
             name,
             ddb.describe_continuous_backups().table_name(name).send()
@@ -504,7 +545,10 @@ async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, name: &str) -> Option<
             ),
         ],
     );
-    if let Some(b) = backups {
+    if let Fetch::Failed(u) = &backups {
+        ctx.unread(&mut r, &["point_in_time_recovery"], u);
+    }
+    if let Fetch::Got(b) = backups {
         let on = b
             .continuous_backups_description()
             .and_then(|d| d.point_in_time_recovery_description())
@@ -516,8 +560,12 @@ async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, name: &str) -> Option<
             AttributeMeta::explicit(),
         );
     }
-    if let Fetch::Got(out) = tags {
-        r.tags = tag_map(out.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
+    match tags {
+        Fetch::Got(out) => {
+            r.tags = tag_map(out.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
+        }
+        Fetch::Absent => {}
+        Fetch::Failed(u) => ctx.unread(&mut r, &["tags"], &u),
     }
     Some(r)
 }
