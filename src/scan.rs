@@ -456,7 +456,7 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
             diags.extend(d);
         } else if k8s {
             read_manifests(&text, &rel, &mut snapshot, &mut diags);
-        } else if is_snapshot(&text) {
+        } else if is_snapshot(&text) || (!k8s && snapshot_document(&text)) {
             let s = match Snapshot::from_json(&text) {
                 Ok(s) => s,
                 Err(e) => {
@@ -620,6 +620,18 @@ fn attach_declarations(live: &mut [Resource], declared: &[Resource]) {
             }
         }
     }
+}
+
+/// A snapshot whose keys are not in rampart's order (rewritten by another tool): told apart
+/// from a plan by its top level, read in full.
+fn snapshot_document(text: &str) -> bool {
+    // A plan says so (and may be large): only what is not one is read in full here.
+    if text.contains("\"planned_values\"") || text.contains("\"resource_changes\"") {
+        return false;
+    }
+    crate::terraform::plan::parse_json_bounded(text).is_ok_and(|v| {
+        v.get("schema_version").is_some() && v.get("tool").is_some() && v.get("resources").is_some()
+    })
 }
 
 fn is_snapshot(text: &str) -> bool {

@@ -8,7 +8,7 @@
 mod common;
 
 use common::moto::{rampart_aws, rampart_aws_ok, Proxy, Server};
-use common::{crate_dir, text};
+use common::{crate_dir, rampart, text};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -850,4 +850,244 @@ fn without_regions_every_region_enabled_for_the_account_is_read() {
         .filter(|r| r["type"] == "aws_kms_key" && r["region"] == "us-east-1")
         .count();
     assert_eq!(keys, 2, "the seeded keys");
+}
+
+/// Each (rule, resource) that passed, with the rule's `reads` from `rampart rules --json`.
+fn passes_on_unread_values(findings: &Value, snapshot: &Value, cwd: &Path) -> Vec<String> {
+    let rules: Value = serde_json::from_slice(&rampart(&["rules", "--json"], cwd).stdout).unwrap();
+    let reads_of = |id: &str| -> Vec<String> {
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .and_then(|r| r["reads"].as_array())
+            .map(|a| a.iter().map(|p| p.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let unread = |uid: &str| -> Vec<String> {
+        snapshot["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["uid"] == uid)
+            .map(|r| {
+                r["attribute_meta"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .filter(|(_, m)| m["provenance"] == "not_read")
+                    .map(|(p, _)| p.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for r in findings["results"].as_array().unwrap() {
+        if r["status"] != "pass" {
+            continue;
+        }
+        let (rule, uid) = (
+            r["rule_id"].as_str().unwrap(),
+            r["resource"]["uid"].as_str().unwrap(),
+        );
+        let reads = reads_of(rule);
+        for path in unread(uid) {
+            let first = path.split('.').next().unwrap();
+            if reads
+                .iter()
+                .any(|read| read.split('.').next() == Some(first))
+            {
+                out.push(format!("{rule} passed {uid} with {path} unread"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_failed_read_is_an_error_on_exactly_the_resource_it_concerns() {
+    let moto = Server::start();
+    moto.seed(&[]);
+    let proxy = Proxy::start(
+        &moto.url,
+        &json!({
+            "GetBucketPolicy": {"kind": "deny", "only": "public-site"},
+            "DescribeDBParameters": "deny",
+        }),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let o = rampart_aws(
+        &proxy.url,
+        &[
+            "scan",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--format",
+            "json",
+            "--snapshot",
+            "s.json",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let findings: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let status = |rule: &str, name: &str| -> String {
+        findings["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule_id"] == rule && r["resource"]["name"] == name)
+            .unwrap_or_else(|| panic!("no {rule} on {name}"))["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // The bucket whose policy could not be read, and only it, is not assessed by the rules that
+    // read the policy; what they judge on the other buckets stands.
+    assert_eq!(status("TLS-01", "public-site"), "error");
+    assert_eq!(status("PUB-03", "public-site"), "error");
+    assert_eq!(status("TLS-01", "student-records"), "fail");
+    assert_eq!(status("PUB-03", "audit-logs"), "pass");
+    assert_eq!(
+        status("ENC-01", "public-site"),
+        "pass",
+        "its encryption was read"
+    );
+    // The database whose parameter group could not be read is not assessed for TLS.
+    assert_eq!(status("TLS-02", "gradebook"), "error");
+    let msg = findings["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule_id"] == "TLS-02" && r["resource"]["name"] == "gradebook")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("rds:DescribeDBParameters")
+            && msg.contains("access denied")
+            && !msg.contains('\n'),
+        "{msg}"
+    );
+    // The failures are recorded on their resources, not held against every bucket.
+    let policy_gap = findings["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["scope"].as_str().unwrap().ends_with("s3/GetBucketPolicy"))
+        .unwrap();
+    assert_eq!(policy_gap["status"], "error");
+    assert!(policy_gap.get("resource_types").is_none(), "{policy_gap}");
+    let snapshot = read_json(&dir.path().join("s.json"));
+    assert_eq!(
+        passes_on_unread_values(&findings, &snapshot, dir.path()),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn an_endpoint_that_goes_away_part_way_leaves_no_pass_on_what_was_not_read() {
+    let moto = Server::start();
+    moto.seed(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    // How many requests a whole collection makes, then an endpoint that stops half way.
+    let counting = Proxy::start(&moto.url, &json!({}));
+    rampart_aws(
+        &counting.url,
+        &[
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "-o",
+            "full.json",
+        ],
+        dir.path(),
+        &[],
+    );
+    let total = counting.stats()["__total__"].as_u64().unwrap();
+    let gone = Proxy::start(&moto.url, &json!({"__gone_after__": total / 2}));
+    let o = rampart_aws(
+        &gone.url,
+        &[
+            "scan",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--format",
+            "json",
+            "--snapshot",
+            "half.json",
+            "--call-timeout",
+            "10",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let findings: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let snapshot = read_json(&dir.path().join("half.json"));
+    assert_eq!(
+        passes_on_unread_values(&findings, &snapshot, dir.path()),
+        Vec::<String>::new()
+    );
+    // Every gap says, in one line, that the endpoint could not be reached: not a credentials
+    // problem.
+    let gaps: Vec<&Value> = findings["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "error")
+        .collect();
+    assert!(!gaps.is_empty());
+    for g in gaps {
+        let d = g["detail"].as_str().unwrap();
+        assert!(!d.contains('\n') && !d.contains("credentials"), "{d}");
+    }
+    assert!(
+        findings["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["status"] == "error"),
+        "what was not read is not assessed"
+    );
+}
+
+#[test]
+fn a_live_scan_written_to_a_directory_keeps_every_finding_in_its_sarif() {
+    let moto = Server::start();
+    moto.seed(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let o = rampart_aws(
+        &moto.url,
+        &["scan", "aws", "--regions", "us-east-1", "-o", "out"],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let findings = read_json(&dir.path().join("out/findings.json"));
+    let sarif = read_json(&dir.path().join("out/results.sarif"));
+    let failing = findings["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "fail" || r["status"] == "waived")
+        .count();
+    let alerts = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(failing > 0);
+    assert_eq!(alerts.len(), failing, "every finding is an alert");
+    for a in alerts {
+        assert_eq!(
+            a["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "out/snapshot.json"
+        );
+    }
+    // The snapshot the alerts point into is the one collected, and judges the same again.
+    let again = scan_file(&dir.path().join("out/snapshot.json"), dir.path(), &[]);
+    assert_eq!(failures(&again), failures(&findings));
 }

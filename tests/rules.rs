@@ -30,7 +30,8 @@ fn builtin_policy_tests_pass() {
     }
 }
 
-fn scan_example(example: &Path, rule_id: &str) -> Vec<rampart::engine::RuleResult> {
+/// An example read into a snapshot, as a scan of it would.
+fn example_snapshot(example: &Path) -> rampart::model::Snapshot {
     let dir = tempfile::tempdir().unwrap();
     // Terraform and manifests are copied as `main.<ext>` so locations are predictable; a
     // snapshot example (`.json`, for rules that need cloud and cluster together) or a credential
@@ -58,6 +59,11 @@ fn scan_example(example: &Path, rule_id: &str) -> Vec<rampart::engine::RuleResul
         example.display(),
         snapshot.diagnostics
     );
+    snapshot
+}
+
+/// One rule's results on a snapshot.
+fn judge(snapshot: rampart::model::Snapshot, rule_id: &str) -> Vec<rampart::engine::RuleResult> {
     let engine = Engine::new(&[]).unwrap();
     let opts = EvalOptions {
         selection: Selection {
@@ -75,6 +81,166 @@ fn scan_example(example: &Path, rule_id: &str) -> Vec<rampart::engine::RuleResul
         .collect()
 }
 
+fn scan_example(example: &Path, rule_id: &str) -> Vec<rampart::engine::RuleResult> {
+    judge(example_snapshot(example), rule_id)
+}
+
+/// An example of a rule, labelled `good` or `bad`, beside the rule's file.
+fn example_of(rule: &rampart::engine::RuleMeta, label: &str) -> PathBuf {
+    let base = crate_dir().join(rule.source.trim_end_matches(".rego"));
+    ["tf", "yaml", "json", "csv"]
+        .iter()
+        .map(|ext| base.with_extension(format!("{label}.{ext}")))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{}: no {label} example beside {}", rule.id, rule.source))
+}
+
+/// The places in a resource a read path names: every existing element for `*`, the path
+/// itself where it is not there yet.
+fn concrete_paths(value: &serde_json::Value, segments: &[String], at: String) -> Vec<String> {
+    let Some((seg, rest)) = segments.split_first() else {
+        return vec![at];
+    };
+    let join = |k: &str| {
+        if at.is_empty() {
+            k.to_string()
+        } else {
+            format!("{at}.{k}")
+        }
+    };
+    match (seg.as_str(), value) {
+        ("*", serde_json::Value::Array(a)) => (0..a.len())
+            .flat_map(|i| concrete_paths(&a[i], rest, join(&i.to_string())))
+            .collect(),
+        ("*", serde_json::Value::Object(m)) => m
+            .iter()
+            .flat_map(|(k, v)| concrete_paths(v, rest, join(k)))
+            .collect(),
+        ("*", _) => Vec::new(),
+        (k, v) => concrete_paths(v.get(k).unwrap_or(&serde_json::Value::Null), rest, join(k)),
+    }
+}
+
+/// The class, for every rule: a value the rule says it reads, once unread or known only after
+/// apply, never leaves a pass behind. Each read of each rule is made unread in turn on each
+/// resource its good example passes.
+#[test]
+fn no_rule_passes_on_a_value_it_did_not_see() {
+    use rampart::model::{ResourcePart, Snapshot};
+    let engine = Engine::new(&[]).unwrap();
+    let mut checked = 0;
+    for rule in engine.rules() {
+        let reads = rule
+            .reads
+            .clone()
+            .expect("every built-in rule declares what it reads");
+        let good = example_snapshot(&example_of(rule, "good"));
+        let passing: Vec<String> = judge(good.clone(), &rule.id)
+            .into_iter()
+            .filter(|r| r.status == Status::Pass)
+            .map(|r| r.resource.uid)
+            .collect();
+        for uid in &passing {
+            for read in &reads {
+                let mut s: Snapshot = good.clone();
+                let res = s.resources.iter_mut().find(|r| &r.uid == uid).unwrap();
+                let paths = match read.part {
+                    ResourcePart::Attributes => {
+                        concrete_paths(&res.attributes, &read.segments, String::new())
+                    }
+                    // Derived facts are computed again on evaluation; tags are one map.
+                    ResourcePart::Derived => continue,
+                    ResourcePart::Tags => vec!["tags".to_string()],
+                };
+                let Some(path) = paths.first() else { continue };
+                res.set_unread(path, "denied in this test");
+                let after = judge(s, &rule.id);
+                let verdict = after.iter().find(|r| &r.resource.uid == uid);
+                assert!(
+                    verdict.is_none_or(|r| r.status != Status::Pass),
+                    "{} passes {uid} with {path} unread: {verdict:#?}",
+                    rule.id
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "{checked} reads checked");
+}
+
+/// What a rule's Rego reads of a resource's attributes is declared in its `reads`, except
+/// where the rule judges an unknown value itself (named here with why).
+#[test]
+fn rules_declare_the_attributes_they_read() {
+    let handled: &[(&str, &str, &str)] = &[
+        (
+            "LOG-02",
+            "kms_key_id",
+            "an unknown key is an error the rule reports (lib.unknown_key)",
+        ),
+        (
+            "ENC-02",
+            "kms_key_id",
+            "an unknown key is an error the rule reports (lib.unknown_key)",
+        ),
+        (
+            "IAM-08",
+            "external",
+            "set by rampart on principals declared elsewhere, never unknown",
+        ),
+        (
+            "LOG-03",
+            "event_selectors",
+            "read on trails; a trail that cannot be read logs nothing, so the bucket fails",
+        ),
+        (
+            "LOG-03",
+            "advanced_event_selectors",
+            "read on trails, as event_selectors",
+        ),
+        (
+            "LOG-04",
+            "bucket",
+            "read to tell trail buckets; an unknown name applies the rule, not less",
+        ),
+        ("LOG-04", "s3_bucket_name", "read on trails, as bucket"),
+        (
+            "K8S-13",
+            "namespace",
+            "manifests and the live API give every object one",
+        ),
+    ];
+    let engine = Engine::new(&[]).unwrap();
+    let re = regex::Regex::new(r#"attributes(?:\.([a-z_0-9]+)|\["([a-z_0-9]+)"\])"#).unwrap();
+    for rule in engine.rules() {
+        let text = std::fs::read_to_string(crate_dir().join(&rule.source)).unwrap();
+        let declared: Vec<String> = rule
+            .reads
+            .iter()
+            .flatten()
+            .map(|r| {
+                r.to_string()
+                    .split('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        for c in re.captures_iter(&text) {
+            let name = c.get(1).or(c.get(2)).unwrap().as_str();
+            let ok = declared.iter().any(|d| d == name)
+                || handled
+                    .iter()
+                    .any(|(id, n, _)| *id == rule.id && *n == name);
+            assert!(
+                ok,
+                "{} reads attributes.{name} without declaring it in reads",
+                rule.id
+            );
+        }
+    }
+}
+
 #[test]
 fn good_and_bad_examples_behave_as_labelled() {
     let engine = Engine::new(&[]).unwrap();
@@ -84,15 +250,7 @@ fn good_and_bad_examples_behave_as_labelled() {
         engine.rules().len()
     );
     for rule in engine.rules() {
-        let base = crate_dir().join(rule.source.trim_end_matches(".rego"));
-        let example = |label: &str| {
-            ["tf", "yaml", "json", "csv"]
-                .iter()
-                .map(|ext| base.with_extension(format!("{label}.{ext}")))
-                .find(|p| p.is_file())
-                .unwrap_or_else(|| panic!("{}: no {label} example beside {}", rule.id, rule.source))
-        };
-        let (good, bad) = (example("good"), example("bad"));
+        let (good, bad) = (example_of(rule, "good"), example_of(rule, "bad"));
 
         let results = scan_example(&good, &rule.id);
         assert!(

@@ -341,7 +341,22 @@ fn unknown_along(v: &Value, segments: &[String], at: String) -> Option<(String, 
     if is_unknown(v) {
         return Some((at, text_of(v)));
     }
-    let (seg, rest) = segments.split_first()?;
+    let Some((seg, rest)) = segments.split_first() else {
+        // A list read is read with its elements (`cidr_blocks = [var.cidr]`); what an object
+        // holds (a policy document) is the rule's to judge.
+        return v.as_array().and_then(|a| {
+            a.iter().enumerate().find_map(|(i, x)| {
+                is_unknown(x).then(|| {
+                    let at = if at.is_empty() {
+                        i.to_string()
+                    } else {
+                        format!("{at}.{i}")
+                    };
+                    (at, text_of(x))
+                })
+            })
+        });
+    };
     let join = |k: &str| {
         if at.is_empty() {
             k.to_string()

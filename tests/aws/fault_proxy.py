@@ -10,6 +10,11 @@ operation name (or `service:Operation`, e.g. `s3control:GetPublicAccessBlock`):
     "throttle"  the service's throttling error, on every attempt
     "500"       500 InternalError, on every attempt
     {"slow": S} wait S seconds, then answer normally
+    {"kind": K, "only": TEXT}  fault K ("deny", "throttle", "500") only for requests that name
+                TEXT (in the path or the body): one bucket, one parameter group
+
+and, as a key of its own, `"__gone_after__": N`: after N requests, every connection is closed
+without an answer (an endpoint that goes away part way through).
 
 `GET /__stats` returns how many requests each operation got (faulted ones included).
 """
@@ -117,7 +122,16 @@ def make_handler(upstream, faults, stats, lock):
             service, op, is_json = operation(self.command, self.path, self.headers, body)
             with lock:
                 stats[op] = stats.get(op, 0) + 1
+                stats["__total__"] = stats.get("__total__", 0) + 1
+                total = stats["__total__"]
+            gone = faults.get("__gone_after__")
+            if gone is not None and total > gone:
+                self.close_connection = True
+                return
             fault = faults.get(f"{service}:{op}", faults.get(op))
+            if isinstance(fault, dict) and "only" in fault:
+                named = fault["only"] in self.path or fault["only"].encode() in body
+                fault = fault["kind"] if named else None
             if isinstance(fault, dict) and "slow" in fault:
                 time.sleep(float(fault["slow"]))
             elif fault:

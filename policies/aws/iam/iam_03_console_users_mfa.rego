@@ -7,7 +7,7 @@
 #   id: IAM-03
 #   severity: high
 #   resource_types: [aws_iam_user_credentials]
-#   reads: [password_enabled, mfa_active]
+#   reads: [root, password_enabled, mfa_active]
 #   remediation: Enable an MFA device for the user, or remove the console password and sign in through IAM Identity Center.
 #   controls:
 #     ferpa: ["99.31(c)", "99.31(a)(1)(ii)"]

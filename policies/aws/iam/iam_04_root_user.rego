@@ -10,7 +10,7 @@
 #   id: IAM-04
 #   severity: critical
 #   resource_types: [aws_iam_user_credentials]
-#   reads: [mfa_active, mfa_virtual, access_keys]
+#   reads: [root, mfa_active, mfa_virtual, access_keys]
 #   remediation: Delete the root access keys, enable (hardware) MFA on root, and do daily work through roles; with AWS Organizations, enable centralized root access management.
 #   controls:
 #     ferpa: ["99.31(c)"]

@@ -11,7 +11,7 @@
 #   id: IAM-06
 #   severity: medium
 #   resource_types: [aws_iam_user_credentials, aws_iam_role, aws_iam_user]
-#   reads: [password_enabled, access_keys, last_used, services_last_accessed]
+#   reads: [root, password_enabled, access_keys, last_used, services_last_accessed]
 #   remediation: Remove the console password or deactivate the key; delete roles nobody assumes; cut policies down to the services in use.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]

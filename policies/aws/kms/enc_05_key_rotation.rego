@@ -7,7 +7,7 @@
 #   id: ENC-05
 #   severity: medium
 #   resource_types: [aws_kms_key]
-#   reads: [key_rotation_enabled]
+#   reads: [key_spec, enabled, key_rotation_enabled]
 #   remediation: Set enable_key_rotation = true on the aws_kms_key.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
@@ -17,11 +17,17 @@ package rampart.aws.kms.enc_05
 
 import data.rampart.lib
 
+# Symmetric keys that are not disabled; a key whose spec is known only after apply may be one
+# (it is then not assessed, never passed).
 applies contains k.uid if {
 	some k in lib.resources("aws_kms_key")
-	k.attributes.key_spec == "SYMMETRIC_DEFAULT"
+	symmetric_or_unknown(k.attributes.key_spec)
 	k.attributes.enabled != false
 }
+
+symmetric_or_unknown(spec) if spec == "SYMMETRIC_DEFAULT"
+
+symmetric_or_unknown(spec) if lib.is_unknown(spec)
 
 deny contains lib.finding(k, "key_rotation_enabled", "automatic key rotation is off") if {
 	some uid in applies

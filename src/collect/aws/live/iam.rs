@@ -7,6 +7,7 @@
 //! so a live account and its recording give the same resources.
 
 use aws_sdk_iam::types::EntityType;
+use futures::stream::StreamExt;
 use serde_json::{json, Value as Json};
 
 use super::{ops, set_all, when, Ctx, Fetch};
@@ -27,8 +28,8 @@ pub(crate) async fn collect(ctx: &Ctx, sdk: &super::client::Sdk) {
 }
 
 async fn authorization(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
-    // AWS managed policies are left out: their documents ship with rampart, and listing them
-    // costs a thousand policies per account. (Emulators that return them anyway are fine.)
+    // AWS managed policies are left out here (a thousand policies per account); the ones
+    // attached in the account are read below, as they are now.
     let pages = ctx
         .pages(
             &ops::IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS,
@@ -93,6 +94,8 @@ async fn authorization(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
             })
         }));
     }
+    let (attached_aws, unread) = attached_aws_managed(ctx, iam).await;
+    policies.extend(attached_aws);
     let doc = json!({
         "UserDetailList": users, "GroupDetailList": groups,
         "RoleDetailList": roles, "Policies": policies,
@@ -100,8 +103,93 @@ async fn authorization(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
     let mut found = authorization_details::import(&doc);
     for r in &mut found {
         r.account = Some(ctx.account.clone());
+        mark_unread_documents(ctx, r, &unread);
     }
     ctx.push_all(found);
+}
+
+/// The AWS managed policies attached in the account, with their default versions' documents as
+/// the account sees them today (`ListPolicies` with `OnlyAttached`, then `GetPolicyVersion`),
+/// in the shape the authorization details give local policies. Those whose document could not
+/// be read are returned apart, with why.
+async fn attached_aws_managed(
+    ctx: &Ctx,
+    iam: &aws_sdk_iam::Client,
+) -> (Vec<Json>, Vec<(String, super::Unread)>) {
+    let listed = match ctx
+        .fetch_pages(
+            &ops::IAM_LIST_POLICIES,
+            "",
+            iam.list_policies()
+                .scope(aws_sdk_iam::types::PolicyScopeType::Aws)
+                .only_attached(true)
+                .into_paginator()
+                .send(),
+        )
+        .await
+    {
+        Ok(pages) => pages,
+        // Recorded against the principal types: their AWS managed policies are not read.
+        Err(_) => return (Vec::new(), Vec::new()),
+    };
+    let wanted: Vec<(String, String)> = listed
+        .iter()
+        .flat_map(|p| p.policies())
+        .filter_map(|p| Some((p.arn()?.to_string(), p.default_version_id()?.to_string())))
+        .collect();
+    let read: Vec<(String, Fetch<_>)> = futures::stream::iter(wanted)
+        .map(|(arn, version)| async move {
+            let out = ctx
+                .fetch(
+                    &ops::IAM_GET_POLICY_VERSION,
+                    &arn,
+                    iam.get_policy_version()
+                        .policy_arn(&arn)
+                        .version_id(&version)
+                        .send(),
+                )
+                .await;
+            (arn, out)
+        })
+        .buffer_unordered(ctx.concurrency)
+        .collect()
+        .await;
+    let mut found = Vec::new();
+    let mut unread = Vec::new();
+    for (arn, out) in read {
+        match out {
+            Fetch::Got(v) => found.push(json!({
+                "PolicyName": arn.rsplit('/').next(),
+                "Arn": arn,
+                "PolicyVersionList": [{
+                    "Document": v.policy_version().and_then(|p| p.document()),
+                    "IsDefaultVersion": true,
+                }],
+            })),
+            Fetch::Absent => {}
+            Fetch::Failed(u) => unread.push((arn, u)),
+        }
+    }
+    (found, unread)
+}
+
+/// A principal's AWS managed policies whose documents could not be read live are unread, not
+/// taken from rampart's snapshot of them: the account's version may differ.
+fn mark_unread_documents(ctx: &Ctx, r: &mut Resource, unread: &[(String, super::Unread)]) {
+    let Some(list) = r.attribute("policies").and_then(Json::as_array) else {
+        return;
+    };
+    let hits: Vec<(usize, usize)> = list
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let arn = p["arn"].as_str()?;
+            unread.iter().position(|(a, _)| a == arn).map(|u| (i, u))
+        })
+        .collect();
+    for (i, u) in hits {
+        ctx.unread(r, &[&format!("policies.{i}.document")], &unread[u].1);
+    }
 }
 
 fn inline(list: &[aws_sdk_iam::types::PolicyDetail]) -> Json {

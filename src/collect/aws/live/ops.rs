@@ -34,6 +34,8 @@ ops! {
     ORG_DESCRIBE_POLICY = "organizations" "DescribePolicy" "organizations:DescribePolicy" ["aws_organizations_policy"];
 
     IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS = "iam" "GetAccountAuthorizationDetails" "iam:GetAccountAuthorizationDetails" ["aws_iam_user", "aws_iam_role", "aws_iam_group", "aws_iam_policy"];
+    IAM_LIST_POLICIES = "iam" "ListPolicies" "iam:ListPolicies" ["aws_iam_user", "aws_iam_role", "aws_iam_group"];
+    IAM_GET_POLICY_VERSION = "iam" "GetPolicyVersion" "iam:GetPolicyVersion" ["aws_iam_user", "aws_iam_role", "aws_iam_group"];
     IAM_GENERATE_CREDENTIAL_REPORT = "iam" "GenerateCredentialReport" "iam:GenerateCredentialReport" ["aws_iam_user_credentials"];
     IAM_GET_CREDENTIAL_REPORT = "iam" "GetCredentialReport" "iam:GetCredentialReport" ["aws_iam_user_credentials"];
     IAM_GET_ACCOUNT_SUMMARY = "iam" "GetAccountSummary" "iam:GetAccountSummary" ["aws_iam_user_credentials"];
