@@ -1010,52 +1010,56 @@ fn an_endpoint_that_goes_away_part_way_leaves_no_pass_on_what_was_not_read() {
         &[],
     );
     let total = counting.stats()["__total__"].as_u64().unwrap();
-    let gone = Proxy::start(&moto.url, &json!({"__gone_after__": total / 2}));
-    let o = rampart_aws(
-        &gone.url,
-        &[
-            "scan",
-            "aws",
-            "--regions",
-            "us-east-1",
-            "--format",
-            "json",
-            "--snapshot",
-            "half.json",
-            "--call-timeout",
-            "10",
-        ],
-        dir.path(),
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    let findings: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let snapshot = read_json(&dir.path().join("half.json"));
-    assert_eq!(
-        passes_on_unread_values(&findings, &snapshot, dir.path()),
-        Vec::<String>::new()
-    );
-    // Every gap says, in one line, that the endpoint could not be reached: not a credentials
-    // problem.
-    let gaps: Vec<&Value> = findings["coverage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["status"] == "error")
-        .collect();
-    assert!(!gaps.is_empty());
-    for g in gaps {
-        let d = g["detail"].as_str().unwrap();
-        assert!(!d.contains('\n') && !d.contains("credentials"), "{d}");
-    }
-    assert!(
-        findings["results"]
+    // Cut at a quarter, half and three quarters: each leaves different calls unanswered.
+    for cut in [total / 4, total / 2, total * 3 / 4] {
+        let gone = Proxy::start(&moto.url, &json!({"__gone_after__": cut}));
+        let o = rampart_aws(
+            &gone.url,
+            &[
+                "scan",
+                "aws",
+                "--regions",
+                "us-east-1",
+                "--format",
+                "json",
+                "--snapshot",
+                "half.json",
+                "--call-timeout",
+                "10",
+            ],
+            dir.path(),
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "cut after {cut}: {}", text(&o));
+        let findings: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let snapshot = read_json(&dir.path().join("half.json"));
+        assert_eq!(
+            passes_on_unread_values(&findings, &snapshot, dir.path()),
+            Vec::<String>::new(),
+            "cut after {cut} of {total} calls"
+        );
+        // Every gap says, in one line, that the endpoint could not be reached: not a
+        // credentials problem.
+        let gaps: Vec<&Value> = findings["coverage"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r["status"] == "error"),
-        "what was not read is not assessed"
-    );
+            .filter(|c| c["status"] == "error")
+            .collect();
+        assert!(!gaps.is_empty());
+        for g in gaps {
+            let d = g["detail"].as_str().unwrap();
+            assert!(!d.contains('\n') && !d.contains("credentials"), "{d}");
+        }
+        assert!(
+            findings["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["status"] == "error"),
+            "what was not read is not assessed"
+        );
+    }
 }
 
 #[test]
@@ -1090,4 +1094,37 @@ fn a_live_scan_written_to_a_directory_keeps_every_finding_in_its_sarif() {
     // The snapshot the alerts point into is the one collected, and judges the same again.
     let again = scan_file(&dir.path().join("out/snapshot.json"), dir.path(), &[]);
     assert_eq!(failures(&again), failures(&findings));
+}
+
+#[test]
+fn a_refused_connection_is_named_as_such_not_as_a_credentials_problem() {
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let o = rampart_aws(
+        &url,
+        &[
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--call-timeout",
+            "3",
+            "-o",
+            "s.json",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("could not connect")
+            && last.contains("refused")
+            && !last.contains("credentials"),
+        "{last}"
+    );
 }

@@ -686,3 +686,32 @@ fn ten_thousand_blocks_in_one_file_are_all_read() {
     assert_eq!(results(&v, "fail").len(), 5_000);
     assert_eq!(results(&v, "pass").len(), 5_000);
 }
+
+#[test]
+fn a_role_holding_an_aws_managed_read_policy_is_in_the_access_map() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"resource "aws_iam_role" "auditor" {
+  name                = "auditor"
+  assume_role_policy  = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "sts:AssumeRole" }] })
+  managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+}
+resource "aws_s3_bucket" "records" {
+  bucket = "student-records"
+  tags   = { "data-classification" = "ferpa" }
+}
+"#,
+    )]);
+    let (_, v) = scan_json_in(&[".", "--select", "IAM-10"], dir.path());
+    let fail = results(&v, "fail")
+        .into_iter()
+        .find(|r| r["resource"]["uid"] == "aws_s3_bucket.records")
+        .unwrap_or_else(|| panic!("{:#}", v["results"]));
+    assert!(
+        fail["message"]
+            .as_str()
+            .unwrap()
+            .contains("aws_iam_role.auditor can read"),
+        "{fail}"
+    );
+}

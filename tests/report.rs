@@ -196,7 +196,7 @@ fn csv_junit_and_prometheus_snapshots() {
     let doc = roxmltree::Document::parse(&junit).expect("JUnit is well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.children().filter(|n| n.is_element()).count(), 56);
+    assert_eq!(root.children().filter(|n| n.is_element()).count(), 58);
     insta::assert_snapshot!("example_junit", junit);
 
     let prom = example_output("--prometheus");
@@ -271,7 +271,21 @@ fn hostile_input_comes_out_escaped() {
     roxmltree::Document::parse(&std::fs::read_to_string(out.path().join("r.xml")).unwrap())
         .expect("JUnit stays well-formed");
     let md = std::fs::read_to_string(out.path().join("r.md")).unwrap();
-    assert!(!md.contains("<img") && !md.contains("<script"), "{md}");
+    assert!(
+        md.contains("evil"),
+        "the hostile pod is in the summary: {md}"
+    );
+    // The footer's `<sub>` and bundle digest are rampart's own; nothing from the pod is active.
+    let from_input: Vec<String> = common::markdown_active_parts(&md)
+        .into_iter()
+        .filter(|p| {
+            ["evil", "bold", "strong", "\"code\"", "col"]
+                .iter()
+                .any(|w| p.contains(w))
+        })
+        .collect();
+    assert_eq!(from_input, Vec::<String>::new(), "{md}");
+    hostile_names_reach_no_terminal(&dir);
     for line in std::fs::read_to_string(out.path().join("r.prom"))
         .unwrap()
         .lines()
@@ -341,4 +355,45 @@ fn metrics_are_pushed_to_a_pushgateway() {
         request.contains("rampart_results{rule=\"IAM-01\",severity=\"critical\",status=\"fail\""),
         "{request}"
     );
+}
+
+/// Directory and file names and manifest strings with escape and OSC sequences, and a file named
+/// like a GitHub Actions workflow command, printed with colours forced on: the colours are
+/// rampart's, nothing from the input controls the terminal or the runner.
+fn hostile_names_reach_no_terminal(fixture: &Path) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp
+        .path()
+        .join("dir\u{1b}]8;;https://evil.example\u{7}link\u{1b}]8;;\u{7}\u{1b}[2J");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["main.tf", "pod.yaml"] {
+        std::fs::copy(fixture.join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.join("::error title=pwned::x.tf"),
+        "resource \"aws_security_group\" \"open\" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\nbroken {\n",
+    )
+    .unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["scan", "."])
+        .current_dir(tmp.path())
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    let all = text(&o);
+    assert!(
+        all.contains("evil.example") && all.contains("x.tf"),
+        "{all}"
+    );
+    assert!(all.contains("\u{1b}[1m"), "colours are forced on: {all}");
+    for raw in ["\u{1b}]", "\u{7}", "\u{1b}[2J", "\u{1b}[31mred", "\u{9b}"] {
+        assert!(!all.contains(raw), "{raw:?} reaches the terminal: {all}");
+    }
+    for line in all.lines() {
+        assert!(
+            !line.trim_start().starts_with("::"),
+            "a workflow command: {line:?}"
+        );
+    }
 }

@@ -48,7 +48,7 @@ fn sarif_results_carry_what_code_scanning_needs() {
     assert_eq!(doc["version"], "2.1.0");
     assert_eq!(run["automationDetails"]["id"], "rampart/example/");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 56);
+    assert_eq!(rules.len(), 58);
     for r in rules {
         assert!(r["properties"]["security-severity"]
             .as_str()
@@ -160,4 +160,76 @@ fn parse_errors_become_notifications_and_exit_2() {
         .unwrap()
         .iter()
         .any(|r| r["resource"]["uid"] == "aws_s3_bucket.ok"));
+}
+
+/// A module reached outside `--root` holds findings: they are not written as machine paths
+/// (the multitool and code scanning reject those) nor dropped, but counted in a notification.
+#[test]
+fn findings_outside_the_repository_are_counted_not_pointed_at() {
+    let dir = tree(&[
+        (
+            "repo/main.tf",
+            "module \"shared\" {\n  source = \"../shared\"\n}\n\nresource \"aws_s3_bucket\" \"here\" {\n  bucket = \"here\"\n}\n\nresource \"aws_s3_bucket_acl\" \"here\" {\n  bucket = aws_s3_bucket.here.id\n  acl    = \"public-read\"\n}\n",
+        ),
+        (
+            "shared/main.tf",
+            "resource \"aws_s3_bucket\" \"there\" {\n  bucket = \"there\"\n}\n\nresource \"aws_s3_bucket_acl\" \"there\" {\n  bucket = aws_s3_bucket.there.id\n  acl    = \"public-read\"\n}\n",
+        ),
+    ]);
+    let repo = dir.path().join("repo");
+    let sarif = dir.path().join("out.sarif");
+    let o = rampart(
+        &[
+            "scan",
+            ".",
+            "--sarif",
+            sarif.to_str().unwrap(),
+            "--fail-on",
+            "never",
+        ],
+        &repo,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let run = &doc["runs"][0];
+    let uris: Vec<&str> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["locations"].as_array().unwrap())
+        .map(|l| {
+            l["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(uris.contains(&"main.tf"), "{uris:?}");
+    assert!(
+        uris.iter()
+            .all(|u| !u.contains("..") && !u.starts_with('/')),
+        "{uris:?}"
+    );
+    let note = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["descriptor"]["id"] == "unplaced")
+        .expect("the findings of the outside module are counted");
+    assert!(
+        note["message"]["text"].as_str().unwrap().contains("PUB-02"),
+        "{note}"
+    );
+    let problems = sarif_multitool_problems(&sarif);
+    assert!(
+        problems.iter().all(|p| p["ruleId"] == "SARIF2005"),
+        "{problems:#?}"
+    );
+    // Elsewhere the module is named relative to the root, not by the machine's directories.
+    let (_, findings) = scan_json_in(&["."], &repo);
+    let outside = dir.path().to_string_lossy().into_owned();
+    assert!(!findings.to_string().contains(&outside), "{findings}");
+    assert!(
+        findings.to_string().contains("../shared/main.tf"),
+        "{findings}"
+    );
 }

@@ -114,6 +114,130 @@ fn pod_spec(kind: &str, v: &Json) -> Option<Json> {
     Some(spec.clone())
 }
 
+/// Container fields that hold secrets in practice: an environment variable's literal `value`,
+/// and `command` and `args` (passwords and tokens are passed on command lines). Their values
+/// are never kept; that one is there is (`{"__redacted__": "literal"}`), so rules can report a
+/// credential written into a manifest. Variables from a Secret (`valueFrom`) stay as they are.
+fn redact_container_secrets(v: &mut Json) {
+    match v {
+        Json::Object(m) => {
+            for kind in ["containers", "initContainers", "ephemeralContainers"] {
+                for c in m
+                    .get_mut(kind)
+                    .and_then(Json::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    redact_container(c);
+                }
+            }
+            m.values_mut().for_each(redact_container_secrets);
+        }
+        Json::Array(a) => a.iter_mut().for_each(redact_container_secrets),
+        _ => {}
+    }
+}
+
+/// Credentials kept in a ConfigMap (readable by anyone who may read ConfigMaps, and mounted or
+/// exported unencrypted): a `data` key named like a credential, or a value that carries one.
+/// Their values are replaced with `{"__redacted__": "literal"}` as they are found.
+fn config_map_credentials(attrs: &mut Json) -> Vec<Json> {
+    let mut out = Vec::new();
+    for (key, value) in attrs
+        .get_mut("data")
+        .and_then(Json::as_object_mut)
+        .into_iter()
+        .flatten()
+    {
+        let Some(text) = value.as_str().filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        let why = if crate::credentials::is_credential_name(key) {
+            Some("a credential written into the manifest")
+        } else {
+            crate::credentials::credential_in_text(text)
+        };
+        if let Some(why) = why {
+            out.push(crate::credentials::finding(&format!("data.{key}"), why));
+            *value = crate::model::redacted("literal");
+        }
+    }
+    out
+}
+
+/// Credentials written into a pod template, found before it is redacted: a literal `env`
+/// value of a variable named like a credential, or a command line that carries one.
+fn container_credentials(pod_spec: &Json) -> Vec<Json> {
+    let mut out = Vec::new();
+    for kind in ["initContainers", "containers", "ephemeralContainers"] {
+        for (i, c) in pod_spec
+            .get(kind)
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let at = format!("pod_spec.{kind}.{i}");
+            for (j, e) in c
+                .get("env")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let literal = e
+                    .get("value")
+                    .and_then(Json::as_str)
+                    .is_some_and(|v| !v.is_empty());
+                let name = e.get("name").and_then(Json::as_str).unwrap_or_default();
+                if literal && crate::credentials::is_credential_name(name) {
+                    out.push(crate::credentials::finding(
+                        &format!("{at}.env.{j}.value"),
+                        "a credential written into the manifest",
+                    ));
+                }
+            }
+            for field in ["command", "args"] {
+                let line: Vec<&str> = c
+                    .get(field)
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Json::as_str)
+                    .collect();
+                if let Some(why) = crate::credentials::credential_in_text(&line.join(" ")) {
+                    out.push(crate::credentials::finding(&format!("{at}.{field}"), why));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn redact_container(c: &mut Json) {
+    let secret = || crate::model::redacted("literal");
+    for e in c
+        .get_mut("env")
+        .and_then(Json::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(value) = e.get_mut("value").filter(|x| !x.is_null()) {
+            *value = secret();
+        }
+    }
+    for field in ["command", "args"] {
+        for a in c
+            .get_mut(field)
+            .and_then(Json::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            *a = secret();
+        }
+    }
+}
+
 /// Builds a resource from an object. `source` is `manifest` or `kubernetes`; `place` (the
 /// cluster's context for live objects, the file for manifests) prefixes uids, so that the same
 /// namespace, kind and name in two clusters or two files stay two resources.
@@ -168,6 +292,7 @@ pub fn adapt(
     );
     r.name = name.to_string();
     let mut attrs = v.clone();
+    redact_container_secrets(&mut attrs);
     if let Some(m) = attrs.as_object_mut() {
         m.remove("status");
         if kind == "Secret" {
@@ -188,8 +313,17 @@ pub fn adapt(
             ann.remove("kubectl.kubernetes.io/last-applied-configuration");
         }
     }
-    if let Some(ps) = pod_spec(kind, v) {
+    if let Some(ps) = pod_spec(kind, &attrs) {
         attrs["pod_spec"] = ps;
+    }
+    let mut found = pod_spec(kind, v)
+        .map(|ps| container_credentials(&ps))
+        .unwrap_or_default();
+    if kind == "ConfigMap" {
+        found.extend(config_map_credentials(&mut attrs));
+    }
+    if !found.is_empty() {
+        r.derived["hardcoded_secrets"] = Json::Array(found);
     }
     attrs["kind_name"] = json!(kind);
     attrs["namespace"] = json!(namespace);
@@ -224,6 +358,24 @@ mod tests {
         assert_eq!(r.attributes["data_keys"], json!(["password", "token"]));
         assert_eq!(r.uid, "k8s:app/Secret/db");
         assert_eq!(r.resource_type, "k8s_secret");
+    }
+
+    #[test]
+    fn container_env_values_and_command_lines_are_not_kept() {
+        let v = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "db", "namespace": "app"},
+            "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "mysql",
+                "command": ["sh", "-c", "mysqld --password=hunter2"], "args": ["--token=t0ps3cret"],
+                "env": [{"name": "MYSQL_ROOT_PASSWORD", "value": "supersecret"},
+                        {"name": "FROM_SECRET", "valueFrom": {"secretKeyRef": {"name": "db", "key": "pw"}}}]}]}}}});
+        let r = adapt(&v, "manifest", None, None, None);
+        let text = serde_json::to_string(&r).unwrap();
+        for secret in ["hunter2", "t0ps3cret", "supersecret"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        let env = &r.attributes["pod_spec"]["containers"][0]["env"];
+        assert_eq!(env[0]["name"], "MYSQL_ROOT_PASSWORD");
+        assert_eq!(env[0]["value"], json!({"__redacted__": "literal"}));
+        assert_eq!(env[1]["valueFrom"]["secretKeyRef"]["key"], "pw");
     }
 
     #[test]

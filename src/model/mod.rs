@@ -15,8 +15,25 @@ pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
 /// unknown came from (e.g. `aws_kms_key.records.arn`), so a rule can still tell what it points at.
 pub const UNKNOWN_KEY: &str = "__unknown__";
 
-/// Placeholder written instead of any secret value.
+/// Placeholder written instead of a secret value where a value must be text (a tag, a name).
 pub const REDACTED: &str = "<redacted>";
+
+/// Marker key for a secret value: the value is never kept, only that one is there. The marker's
+/// value says how it came: `sensitive` (marked sensitive in Terraform, or in a secret-bearing
+/// attribute), `literal` (written as a constant in the configuration).
+pub const REDACTED_KEY: &str = "__redacted__";
+
+/// The marker written instead of a secret value.
+pub fn redacted(how: &str) -> Value {
+    let mut m = Map::new();
+    m.insert(REDACTED_KEY.into(), Value::String(how.into()));
+    Value::Object(m)
+}
+
+/// Whether a JSON value is the marker of a secret value.
+pub fn is_redacted(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| m.contains_key(REDACTED_KEY))
+}
 
 /// A line range in a file, relative to the scan root (the repository root for SARIF).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -256,6 +273,9 @@ impl Resource {
 
     /// Why the unknown value at `path` is unknown, in words for a finding.
     fn why_unknown(&self, path: &str, marker: &str) -> String {
+        if marker == REDACTED_TEXT {
+            return "it is a secret, whose value rampart does not keep".into();
+        }
         match marker.strip_prefix(NOT_READ_PREFIX) {
             Some(reason) => format!("it could not be read: {reason}"),
             None if self
@@ -338,7 +358,7 @@ pub const NOT_READ_PREFIX: &str = "not read: ";
 /// Follows `segments` (`*` for every element) from `v`, and returns the first unknown marker met
 /// on the way or at the end, with its path and text.
 fn unknown_along(v: &Value, segments: &[String], at: String) -> Option<(String, String)> {
-    if is_unknown(v) {
+    if is_unknown(v) || is_redacted(v) {
         return Some((at, text_of(v)));
     }
     let Some((seg, rest)) = segments.split_first() else {
@@ -346,7 +366,7 @@ fn unknown_along(v: &Value, segments: &[String], at: String) -> Option<(String, 
         // holds (a policy document) is the rule's to judge.
         return v.as_array().and_then(|a| {
             a.iter().enumerate().find_map(|(i, x)| {
-                is_unknown(x).then(|| {
+                (is_unknown(x) || is_redacted(x)).then(|| {
                     let at = if at.is_empty() {
                         i.to_string()
                     } else {
@@ -381,6 +401,7 @@ fn unknown_along(v: &Value, segments: &[String], at: String) -> Option<(String, 
 }
 
 /// The first unknown marker anywhere within `v`.
+/// (A secret is a known value rampart does not keep; a rule that needs it names it in `reads`.)
 fn first_unknown_within(v: &Value, at: String) -> Option<(String, String)> {
     if is_unknown(v) {
         return Some((at, text_of(v)));
@@ -423,11 +444,26 @@ fn set_path(root: &mut Value, path: &str, value: Value) {
     let mut cur = root;
     let mut segs = path.split('.').peekable();
     while let Some(seg) = segs.next() {
+        let last = segs.peek().is_none();
+        // A numeric segment into a list is an element of it: the list stays a list.
+        let index = seg.parse::<usize>().ok().filter(|_| cur.is_array());
+        if let Some(i) = index {
+            let items = cur.as_array_mut().expect("checked to be a list");
+            if items.len() <= i {
+                items.resize(i + 1, Value::Null);
+            }
+            if last {
+                items[i] = value;
+                return;
+            }
+            cur = &mut items[i];
+            continue;
+        }
         if !cur.is_object() {
             *cur = Value::Object(Map::new());
         }
         let map = cur.as_object_mut().expect("just made an object");
-        if segs.peek().is_none() {
+        if last {
             map.insert(seg.to_string(), value);
             return;
         }
@@ -447,11 +483,16 @@ pub fn parse_date(s: &str) -> Result<time::Date, time::error::Parse> {
     )
 }
 
-/// A value as text: a string as is, an unknown value as its reference, anything else as JSON.
+/// How a secret value reads as text.
+const REDACTED_TEXT: &str = REDACTED;
+
+/// A value as text: a string as is, an unknown value as its reference, a secret as
+/// `<redacted>`, anything else as JSON.
 pub fn text_of(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         _ if is_unknown(v) => v[UNKNOWN_KEY].as_str().unwrap_or_default().to_string(),
+        _ if is_redacted(v) => REDACTED_TEXT.to_string(),
         _ => v.to_string(),
     }
 }
@@ -581,14 +622,23 @@ impl Snapshot {
     /// and named in a diagnostic.
     pub fn normalize(&mut self) {
         self.resources.sort_by(|a, b| a.uid.cmp(&b.uid));
-        self.resources.dedup();
         let mut i = 0;
         while i < self.resources.len() {
             let uid = self.resources[i].uid.clone();
-            let run = self.resources[i..]
+            let mut run = self.resources[i..]
                 .iter()
                 .take_while(|r| r.uid == uid)
                 .count();
+            // The same resource read twice is one; runs are short, so pairwise is cheap.
+            let mut j = i + 1;
+            while j < i + run {
+                if self.resources[i..j].contains(&self.resources[j]) {
+                    self.resources.remove(j);
+                    run -= 1;
+                } else {
+                    j += 1;
+                }
+            }
             for (n, r) in self.resources[i + 1..i + run].iter_mut().enumerate() {
                 r.uid = format!("{uid}#{}", n + 2);
                 let span = r.location().cloned();
@@ -688,13 +738,27 @@ impl Snapshot {
 /// not read through this, never at length: a file rampart was pointed at may be a secret.
 pub fn excerpt(text: &str) -> String {
     const MAX: usize = 80;
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
+    let mut out = printable(&text.chars().take(MAX).collect::<String>());
+    if text.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Text from the input, safe to print on a terminal: control characters (escape sequences,
+/// carriage returns, new lines) written as escapes, so that nothing read can move the cursor,
+/// recolour the screen or make a link.
+pub fn printable(text: &str) -> String {
+    // Bidirectional overrides and isolates reorder what follows them on screen ("Trojan
+    // Source"): escaped like control characters.
+    let hidden =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if hidden(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -767,6 +831,45 @@ mod tests {
         );
         assert_eq!(r.span_for("versioning.status"), Some(&line));
         assert_eq!(r.span_for("logging"), Some(&block));
+    }
+
+    #[test]
+    fn an_unread_element_of_a_list_leaves_it_a_list() {
+        let mut r = Resource::new("u", "aws_iam_user", Origin::default());
+        r.attributes = serde_json::json!({"policies": [{"name": "a", "document": {}}]});
+        r.set_unread("policies.0.document", "denied");
+        r.set_unread("policies.2.document", "denied");
+        let list = r.attributes["policies"].as_array().expect("still a list");
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[0]["name"], "a");
+        assert!(is_unknown(&list[0]["document"]) && is_unknown(&list[2]["document"]));
+    }
+
+    #[test]
+    fn normalize_keeps_different_resources_that_share_an_identity() {
+        let a = Resource::new("x", "aws_s3_bucket", Origin::default());
+        let mut b = a.clone();
+        b.name = "other".into();
+        let mut s = Snapshot::new(Vec::new());
+        s.resources = vec![a.clone(), b, a];
+        s.normalize();
+        let uids: Vec<&str> = s.resources.iter().map(|r| r.uid.as_str()).collect();
+        assert_eq!(uids, vec!["x", "x#2"], "the same resource twice is one");
+        assert_eq!(s.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn merging_shards_keeps_and_reports_a_resource_that_differs() {
+        let a = Resource::new("x", "aws_s3_bucket", Origin::default());
+        let mut b = a.clone();
+        b.name = "changed".into();
+        let mut one = Snapshot::new(vec!["aws:1".into()]);
+        one.resources = vec![a.clone()];
+        let mut two = Snapshot::new(vec!["aws:1".into()]);
+        two.resources = vec![b, a];
+        let merged = Snapshot::merge(vec![one, two]);
+        assert_eq!(merged.resources.len(), 2);
+        assert!(merged.is_incomplete());
     }
 
     #[test]

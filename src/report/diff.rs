@@ -2,6 +2,7 @@
 //! unchanged (matched by fingerprint). A failure that is gone because its rule could not assess
 //! the data this time is "not assessed", never "resolved".
 
+use super::markdown_text as md;
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -176,14 +177,6 @@ impl Diff {
     }
 }
 
-/// Text safe inside a Markdown table cell.
-fn md(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('<', "&lt;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +218,6 @@ mod tests {
 
     #[test]
     fn markdown_cells_cannot_break_the_table() {
-        assert_eq!(md("a|b\nc<script>"), "a\\|b c&lt;script>");
+        assert_eq!(md("a|b\nc<script>"), "a\\|b c\\<script\\>");
     }
 }

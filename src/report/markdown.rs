@@ -2,19 +2,10 @@
 
 use std::io;
 
-use super::{Report, Writer};
+use super::{markdown_text as cell, Report, Writer};
 use crate::engine::{Severity, Status};
 
 pub struct MarkdownWriter;
-
-/// Escapes text for a Markdown table cell.
-fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace(['\n', '\r'], " ")
-}
 
 /// At most this many failures are listed (a step summary is limited to 1 MiB).
 const MAX_ROWS: usize = 200;
@@ -73,7 +64,7 @@ impl Writer for MarkdownWriter {
                 let loc = r
                     .location
                     .as_ref()
-                    .map(|l| format!("`{}:{}`", cell(&l.file), l.start_line))
+                    .map(|l| format!("{}:{}", cell(&l.file), l.start_line))
                     .unwrap_or_default();
                 let base = match r.baseline {
                     Some(crate::engine::BaselineState::New) => "new",
@@ -82,7 +73,7 @@ impl Writer for MarkdownWriter {
                 };
                 write!(
                     out,
-                    "| {} | {} | `{}` | {} | {} |",
+                    "| {} | {} | {} | {} | {} |",
                     r.severity,
                     cell(&r.rule_id),
                     cell(&r.resource.uid),
@@ -113,7 +104,7 @@ impl Writer for MarkdownWriter {
                 let sup = r.suppression.as_ref();
                 writeln!(
                     out,
-                    "| {} | `{}` | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} |",
                     cell(&r.rule_id),
                     cell(&r.resource.uid),
                     cell(sup.map(|s| s.reason.as_str()).unwrap_or("")),
@@ -135,13 +126,13 @@ impl Writer for MarkdownWriter {
                 let at = d
                     .span
                     .as_ref()
-                    .map(|s| format!("`{}:{}` ", cell(&s.file), s.start_line))
+                    .map(|s| format!("{}:{} ", cell(&s.file), s.start_line))
                     .unwrap_or_default();
                 format!("- {at}{}", cell(&d.message))
             })
             .chain(errors.iter().map(|r| {
                 format!(
-                    "- {} not assessed on `{}`: {}",
+                    "- {} not assessed on {}: {}",
                     cell(&r.rule_id),
                     cell(&r.resource.uid),
                     cell(&r.message)
@@ -152,7 +143,7 @@ impl Writer for MarkdownWriter {
                     .coverage
                     .iter()
                     .filter(|c| c.status != crate::model::CoverageStatus::Ok)
-                    .map(|c| format!("- `{}`: {}", cell(&c.scope), cell(&c.detail))),
+                    .map(|c| format!("- {}: {}", cell(&c.scope), cell(&c.detail))),
             )
             .collect();
         if !problems.is_empty() {

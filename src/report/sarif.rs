@@ -218,8 +218,22 @@ fn percent_encode_path(p: &str) -> String {
     out
 }
 
-fn location(span: &Span, logical: Option<String>) -> Location {
-    Location {
+/// Whether a file is inside the repository (a relative path that does not climb out): only
+/// those are places code scanning can show.
+fn in_repository(file: &str) -> bool {
+    !file.starts_with('/')
+        && !file.contains(':')
+        && !file.split('/').any(|part| part == "..")
+        && !file.is_empty()
+}
+
+/// A location in the repository; `None` for a file outside it (a module reached outside
+/// `--root`), which is counted in a notification rather than written as a machine path.
+fn location(span: &Span, logical: Option<String>) -> Option<Location> {
+    if !in_repository(&span.file) {
+        return None;
+    }
+    Some(Location {
         physical_location: PhysicalLocation {
             artifact_location: ArtifactLocation {
                 uri: percent_encode_path(&span.file),
@@ -238,7 +252,7 @@ fn location(span: &Span, logical: Option<String>) -> Location {
                 }]
             })
             .unwrap_or_default(),
-    }
+    })
 }
 
 fn rule(m: &RuleMeta) -> Rule {
@@ -332,7 +346,7 @@ fn result<'a>(r: &'a RuleResult, rule_index: usize) -> Option<SResult<'a>> {
         message: Text {
             text: sentence(&format!("{}: {}", r.resource.name, r.message)),
         },
-        locations: vec![location(span, logical)],
+        locations: vec![location(span, logical)?],
         partial_fingerprints: BTreeMap::from([("rampart/v1", r.fingerprint.as_str())]),
         suppressions,
         baseline_state: r.baseline.map(|b| match b {
@@ -368,7 +382,7 @@ impl Writer for SarifWriter {
                 message: Text {
                     text: sentence(&d.message),
                 },
-                locations: d.span.iter().map(|s| location(s, None)).collect(),
+                locations: d.span.iter().filter_map(|s| location(s, None)).collect(),
                 descriptor: Some(Descriptor { id: "input".into() }),
             })
             .collect();
@@ -388,7 +402,7 @@ impl Writer for SarifWriter {
                     message: Text {
                         text: sentence(&format!("Coverage gap in {}: {}", c.scope, c.detail)),
                     },
-                    locations: c.span.iter().map(|s| location(s, None)).collect(),
+                    locations: c.span.iter().filter_map(|s| location(s, None)).collect(),
                     descriptor: Some(Descriptor {
                         id: "coverage".into(),
                     }),
@@ -411,7 +425,7 @@ impl Writer for SarifWriter {
                     locations: r
                         .location
                         .iter()
-                        .map(|s| location(s, r.resource.address.clone()))
+                        .filter_map(|s| location(s, r.resource.address.clone()))
                         .collect(),
                     descriptor: Some(Descriptor {
                         id: r.rule_id.clone(),
@@ -423,14 +437,17 @@ impl Writer for SarifWriter {
             .iter()
             .filter(|r| matches!(r.status, Status::Fail | Status::Waived))
             .collect();
-        let results: Vec<SResult> = findings
-            .iter()
-            .filter_map(|r| result(r, *index.get(r.rule_id.as_str())?))
-            .collect();
-        // Code scanning needs a place in a file for every alert: findings with none are not
-        // dropped in silence, they are counted here (findings.json has each of them).
-        let unplaced: Vec<&&RuleResult> =
-            findings.iter().filter(|r| r.location.is_none()).collect();
+        // Code scanning needs a place in a file of the repository for every alert: findings
+        // with none (live resources, modules outside --root) are not dropped in silence, they
+        // are counted here (findings.json has each of them).
+        let mut results: Vec<SResult> = Vec::with_capacity(findings.len());
+        let mut unplaced: Vec<&RuleResult> = Vec::new();
+        for r in &findings {
+            match index.get(r.rule_id.as_str()).and_then(|i| result(r, *i)) {
+                Some(placed) => results.push(placed),
+                None => unplaced.push(r),
+            }
+        }
         if !unplaced.is_empty() {
             let mut rules: Vec<&str> = unplaced.iter().map(|r| r.rule_id.as_str()).collect();
             rules.dedup();
@@ -438,7 +455,7 @@ impl Writer for SarifWriter {
                 level: "error",
                 message: Text {
                     text: sentence(&format!(
-                        "{} finding(s) have no file to point at and are not alerts here ({}); keep the snapshot with --snapshot FILE or --source DIR, and see the findings JSON",
+                        "{} finding(s) have no file in the repository to point at and are not alerts here ({}): keep the snapshot with --snapshot FILE or give --source DIR for live resources, scan from the directory that holds every module, and see the findings JSON",
                         unplaced.len(),
                         rules.join(", ")
                     )),

@@ -5,8 +5,9 @@ use anstyle::{AnsiColor, Style};
 use std::collections::BTreeMap;
 use std::io;
 
-use super::{Report, Writer};
+use super::{masked_source_lines, Report, Writer};
 use crate::engine::{Severity, Status};
+use crate::model::printable;
 
 pub struct TerminalWriter;
 
@@ -18,6 +19,18 @@ fn style(sev: Severity) -> Style {
         Severity::Low | Severity::Info => AnsiColor::Cyan,
     };
     Style::new().fg_color(Some(c.into())).bold()
+}
+
+/// Text from the input that starts a line: printable, and never a GitHub Actions workflow command
+/// (the runner acts on any output line that starts with `::` after its indentation, e.g. a file
+/// named `::add-mask::x.tf` or `::stop-commands::t.tf`), which a zero-width space defuses.
+fn line_start(text: &str) -> String {
+    let p = printable(text);
+    if p.trim_start().starts_with("::") {
+        format!("\u{200B}{p}")
+    } else {
+        p
+    }
 }
 
 /// Lines shown around a finding at most.
@@ -48,14 +61,16 @@ impl Writer for TerminalWriter {
                 writeln!(out, "\n{st}{}{st:#}", sev.0.as_str().to_uppercase())?;
                 last_sev = Some(sev.0);
             }
-            writeln!(out, "  {bold}{file}{bold:#}")?;
+            writeln!(out, "  {bold}{}{bold:#}", line_start(file))?;
             for r in results {
                 let st = style(r.severity);
                 let line = r.location.as_ref().map(|l| l.start_line).unwrap_or(0);
                 writeln!(
                     out,
                     "    {st}{}{st:#} {}:{line} {}",
-                    r.rule_id, r.resource.uid, r.message
+                    r.rule_id,
+                    printable(&r.resource.uid),
+                    printable(&r.message)
                 )?;
                 let Some(loc) = &r.location else { continue };
                 let lines = file_cache.entry(loc.file.clone()).or_insert_with(|| {
@@ -65,10 +80,12 @@ impl Writer for TerminalWriter {
                 });
                 if let Some(lines) = lines {
                     let end = loc.end_line.min(loc.start_line + MAX_SNIPPET - 1);
-                    for n in loc.start_line..=end {
-                        if let Some(text) = lines.get(n as usize - 1) {
-                            writeln!(out, "      {dim}{n:>5} |{dim:#} {text}")?;
-                        }
+                    let frame: Vec<&str> = (loc.start_line..=end)
+                        .filter_map(|n| lines.get(n as usize - 1).map(String::as_str))
+                        .collect();
+                    for (i, text) in masked_source_lines(&frame).iter().enumerate() {
+                        let n = loc.start_line as usize + i;
+                        writeln!(out, "      {dim}{n:>5} |{dim:#} {text}")?;
                     }
                 }
             }
@@ -84,7 +101,13 @@ impl Writer for TerminalWriter {
                 .bold();
             writeln!(out, "\n{st}NOT ASSESSED{st:#}")?;
             for r in errors {
-                writeln!(out, "    {} {}: {}", r.rule_id, r.resource.uid, r.message)?;
+                writeln!(
+                    out,
+                    "    {} {}: {}",
+                    r.rule_id,
+                    printable(&r.resource.uid),
+                    printable(&r.message)
+                )?;
             }
         }
         if !o.snapshot.diagnostics.is_empty() {
@@ -99,13 +122,17 @@ impl Writer for TerminalWriter {
                     .map(|s| {
                         format!(
                             "{}:{}{}: ",
-                            s.file,
+                            line_start(&s.file),
                             s.start_line,
                             d.column.map(|c| format!(":{c}")).unwrap_or_default()
                         )
                     })
                     .unwrap_or_default();
-                writeln!(out, "    {at}{}", d.message)?;
+                let message = match at.is_empty() {
+                    true => line_start(&d.message),
+                    false => printable(&d.message),
+                };
+                writeln!(out, "    {at}{message}")?;
             }
         }
         let s = report.summary();

@@ -107,6 +107,21 @@ pub struct VariableDecl {
     pub sensitive: bool,
 }
 
+/// An `output` block: its value, and whether it is declared `sensitive`.
+#[derive(Debug)]
+pub struct OutputDecl {
+    pub value: Expression,
+    pub sensitive: bool,
+}
+
+/// A `provider "aws"` block.
+#[derive(Debug)]
+pub struct ProviderBlock {
+    pub body: Body,
+    pub file: FileId,
+    pub range: Option<Range<usize>>,
+}
+
 #[derive(Debug)]
 pub struct ModuleCall {
     pub name: String,
@@ -125,9 +140,10 @@ pub struct ModuleConfig {
     pub locals: BTreeMap<String, (Expression, FileId)>,
     pub resources: Vec<ResourceBlock>,
     pub modules: Vec<ModuleCall>,
-    pub outputs: BTreeMap<String, (Expression, FileId)>,
-    /// `provider "aws"` blocks (aliases included), for the account they are pinned to.
-    pub aws_providers: Vec<Body>,
+    pub outputs: BTreeMap<String, OutputDecl>,
+    /// `provider "aws"` blocks (aliases included): the account they are pinned to, and the
+    /// credentials a configuration should never hold.
+    pub aws_providers: Vec<ProviderBlock>,
 }
 
 impl ModuleConfig {
@@ -144,17 +160,23 @@ impl ModuleConfig {
     }
 }
 
-/// Relative path with `/` separators for reports; `root` is the scan root. A path outside the
-/// root is shown as it is.
+/// Relative path with `/` separators for reports; `root` is the scan root.
 pub fn rel_path(root: &Path, path: &Path) -> String {
-    match path.strip_prefix(root) {
-        Ok(p) if p.as_os_str().is_empty() => ".".to_string(),
-        Ok(p) => p
-            .components()
+    let joined = |p: &Path| {
+        p.components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
-            .join("/"),
-        Err(_) => path.to_string_lossy().replace('\\', "/"),
+            .join("/")
+    };
+    match path.strip_prefix(root) {
+        Ok(p) if p.as_os_str().is_empty() => ".".to_string(),
+        Ok(p) => joined(p),
+        // Outside the root (a module in `../shared`): relative still, so no output carries the
+        // machine's directory layout.
+        Err(_) => match pathdiff::diff_paths(path, root) {
+            Some(p) => joined(&p),
+            None => path.to_string_lossy().replace('\\', "/"),
+        },
     }
 }
 
@@ -413,11 +435,20 @@ fn add_body(
             "output" => {
                 if let (Some(name), Some(a)) = (label(&block, 0), block.body.get_attribute("value"))
                 {
-                    cfg.outputs.insert(name, (a.value.clone(), file));
+                    let sensitive = matches!(
+                        block.body.get_attribute("sensitive").map(|a| &a.value),
+                        Some(Expression::Bool(b)) if *b.value()
+                    );
+                    let value = a.value.clone();
+                    cfg.outputs.insert(name, OutputDecl { value, sensitive });
                 }
             }
             "provider" if label(&block, 0).as_deref() == Some("aws") => {
-                cfg.aws_providers.push(block.body);
+                cfg.aws_providers.push(ProviderBlock {
+                    body: block.body,
+                    file,
+                    range,
+                });
             }
             "module" => {
                 let Some(name) = label(&block, 0) else {

@@ -57,6 +57,10 @@ pub struct RawInstance {
     /// The root module the instance was evaluated in, relative to the scan root (`.` for the scan
     /// root itself), or the plan file it was read from.
     pub root: String,
+    /// Attributes (`name`, `block.N.name`) whose value is written in the configuration itself:
+    /// a constant, or a variable whose value is its default (in the root module, or passed a
+    /// constant by the module call). A secret there is a secret kept in the repository.
+    pub literals: std::collections::BTreeSet<String>,
 }
 
 impl RawInstance {
@@ -78,7 +82,13 @@ pub fn uid_in_root(root: &str, address: &str) -> String {
 }
 
 /// Values for the root module's variables, in Terraform's precedence order already applied.
-pub type RootVars = BTreeMap<String, Val>;
+#[derive(Debug, Default)]
+pub struct RootVars {
+    pub values: BTreeMap<String, Val>,
+    /// The variables whose value came from a `.tfvars` file: written in the configuration, as
+    /// opposed to `--var` and `TF_VAR_` values given when the scan runs.
+    pub from_files: std::collections::BTreeSet<String>,
+}
 
 pub struct Evaluation {
     pub instances: Vec<RawInstance>,
@@ -114,6 +124,7 @@ pub fn evaluate(root_dir: &Path, scan_root: &Path, root_vars: RootVars) -> Evalu
             instances.extend(found.iter().cloned());
         }
     }
+    instances.extend(ev.provider_instances());
     let account = ev.pinned_account();
     Evaluation {
         instances,
@@ -128,7 +139,12 @@ type Instances = Rc<Vec<RawInstance>>;
 
 /// Evaluates an expression that may not refer to anything (a `.tfvars` value, a `--var`).
 pub fn evaluate_constant(e: &Expression) -> Val {
-    let ev = Evaluator::new(Rc::default(), Path::new(""), Path::new(""), RootVars::new());
+    let ev = Evaluator::new(
+        Rc::default(),
+        Path::new(""),
+        Path::new(""),
+        RootVars::default(),
+    );
     ev.eval(e, &Scope::module(0))
 }
 
@@ -206,6 +222,8 @@ struct Evaluator {
     diags: RefCell<Vec<Diagnostic>>,
     coverage: RefCell<Vec<CoverageEntry>>,
     depth: Cell<u32>,
+    /// Whether the expression being evaluated has read a secret (see [`Evaluator::eval`]).
+    tainted: Cell<bool>,
     /// While a resource attribute is evaluated: the resources its expression names directly.
     refs: RefCell<Option<Vec<String>>>,
 }
@@ -254,6 +272,7 @@ impl Evaluator {
             diags: RefCell::new(Vec::new()),
             coverage: RefCell::new(Vec::new()),
             depth: Cell::new(0),
+            tainted: Cell::new(false),
             refs: RefCell::new(None),
         }
     }
@@ -439,12 +458,61 @@ impl Evaluator {
         });
     }
 
+    /// The root module's `provider "aws"` blocks as instances of `aws_provider`
+    /// (`provider.aws`, `provider.aws.<alias>`), so rules can judge what they hold (credentials
+    /// written in the configuration).
+    fn provider_instances(&self) -> Vec<RawInstance> {
+        let cfg = &self.insts[0].cfg;
+        let scope = Scope::module(0);
+        cfg.aws_providers
+            .iter()
+            .map(|p| {
+                let span = cfg.span(p.file, &p.range);
+                let mut attr_spans = BTreeMap::new();
+                let mut refs = BTreeMap::new();
+                let mut values = Val::Map(self.eval_body(
+                    &p.body,
+                    &scope,
+                    cfg,
+                    p.file,
+                    "",
+                    &mut attr_spans,
+                    Some(&mut refs),
+                ));
+                super::secrets::mark("aws_provider", &mut values);
+                let alias = values
+                    .as_map()
+                    .and_then(|m| m.get("alias"))
+                    .and_then(Val::as_label);
+                let address = match &alias {
+                    Some(a) => format!("provider.aws.{a}"),
+                    None => "provider.aws".to_string(),
+                };
+                RawInstance {
+                    address,
+                    module_address: String::new(),
+                    mode: Mode::Managed,
+                    rtype: "aws_provider".into(),
+                    name: alias.unwrap_or_else(|| "aws".into()),
+                    key: None,
+                    values,
+                    attr_spans,
+                    directives: directives_in(cfg, p.file, &span),
+                    span,
+                    refs,
+                    root: String::new(),
+                    literals: self.literal_paths(&p.body, &scope),
+                }
+            })
+            .collect()
+    }
+
     /// The one account every `provider "aws"` block of the root module allows, if they agree.
     fn pinned_account(&self) -> Option<String> {
         let root = &self.insts[0].cfg;
         let mut accounts = root.aws_providers.iter().map(|body| {
             let ids = self.eval(
-                &body.get_attribute("allowed_account_ids")?.value,
+                &body.body.get_attribute("allowed_account_ids")?.value,
                 &Scope::module(0),
             );
             match ids.as_list()? {
@@ -490,6 +558,16 @@ impl Evaluator {
         }
         if let Some(a) = body.get_attribute("for_each") {
             let v = self.eval(&a.value, scope);
+            if matches!(v, Val::Sensitive(_)) {
+                // Its keys would be in addresses: Terraform refuses this, and rampart does not
+                // write a secret into an address.
+                self.diag(
+                    DiagnosticLevel::Error,
+                    format!("{addr}: for_each is sensitive, which Terraform refuses; scanned as one instance"),
+                    Some(span.clone()),
+                );
+                return Expansion::ForEach(None);
+            }
             let items: Option<Vec<(String, Val)>> = match v.plain() {
                 Val::Map(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
                 Val::List(l) => l
@@ -530,8 +608,11 @@ impl Evaluator {
             None => {}
         }
         self.memo.borrow_mut().insert((m, key.clone()), None);
-        // What a variable or local refers to is not what the expression reading it names.
+        // What a variable or local refers to is not what the expression reading it names, and
+        // its value carries its own mark if it is a secret.
+        let outer = self.tainted.replace(false);
         let (v, _) = self.with_refs(false, f);
+        self.tainted.set(outer);
         self.memo.borrow_mut().insert((m, key), Some(v.clone()));
         v
     }
@@ -541,7 +622,7 @@ impl Evaluator {
             let inst = &self.insts[m];
             let decl = inst.cfg.variables.get(name);
             let given = match &inst.call {
-                None => self.root_vars.get(name).cloned(),
+                None => self.root_vars.values.get(name).cloned(),
                 Some(call) => {
                     let parent = &self.insts[call.parent];
                     let body = &parent.cfg.modules[call.call_idx].body;
@@ -682,7 +763,10 @@ impl Evaluator {
     fn output(&self, m: usize, name: &str) -> Val {
         self.memoized(m, format!("output.{name}"), || {
             match self.insts[m].cfg.outputs.get(name) {
-                Some((e, _)) => self.eval(e, &Scope::module(m)),
+                Some(o) if o.sensitive => {
+                    Val::Sensitive(Box::new(self.eval(&o.value, &Scope::module(m))))
+                }
+                Some(o) => self.eval(&o.value, &Scope::module(m)),
                 None => err(format!("output {name:?} is not declared")),
             }
         })
@@ -716,7 +800,9 @@ impl Evaluator {
             None => {}
         }
         self.res_memo.borrow_mut().insert((m, idx), None);
+        let outer = self.tainted.replace(false);
         let (insts, _) = self.with_refs(false, || Rc::new(self.expand_resource(m, idx)));
+        self.tainted.set(outer);
         self.res_memo
             .borrow_mut()
             .insert((m, idx), Some(insts.clone()));
@@ -765,7 +851,7 @@ impl Evaluator {
                 let address = format!("{base}{}", key.as_ref().map(key_suffix).unwrap_or_default());
                 let mut attr_spans = BTreeMap::new();
                 let mut refs = BTreeMap::new();
-                let values = self.eval_body(
+                let mut values = Val::Map(self.eval_body(
                     &block.body,
                     &scope,
                     cfg,
@@ -773,7 +859,8 @@ impl Evaluator {
                     "",
                     &mut attr_spans,
                     Some(&mut refs),
-                );
+                ));
+                super::secrets::mark(&block.rtype, &mut values);
                 RawInstance {
                     address,
                     module_address: inst.address.clone(),
@@ -781,15 +868,122 @@ impl Evaluator {
                     rtype: block.rtype.clone(),
                     name: block.name.clone(),
                     key,
-                    values: Val::Map(values),
+                    values,
                     attr_spans,
                     span: span.clone(),
                     directives: directives.clone(),
                     refs,
                     root: String::new(),
+                    literals: self.literal_paths(&block.body, &scope),
                 }
             })
             .collect()
+    }
+
+    /// The attributes of a body (nested blocks included, as `block.N.attribute`) whose values
+    /// are written in the configuration itself.
+    fn literal_paths(&self, body: &Body, scope: &Scope) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        self.collect_literals(body, scope, "", &mut out);
+        out
+    }
+
+    fn collect_literals(
+        &self,
+        body: &Body,
+        scope: &Scope,
+        prefix: &str,
+        out: &mut std::collections::BTreeSet<String>,
+    ) {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => self.collect_written(
+                    &a.value,
+                    scope,
+                    &format!("{prefix}{}", a.key.as_str()),
+                    out,
+                ),
+                Structure::Block(b) if b.ident.as_str() != "dynamic" => {
+                    let name = b.ident.as_str();
+                    let i = seen.entry(name).or_default();
+                    self.collect_literals(&b.body, scope, &format!("{prefix}{name}.{i}."), out);
+                    *i += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `path` when the value is written here, else the keys of an object constructor that are
+    /// (`variables = { TOKEN = "…", URL = local.url }` writes `variables.TOKEN`).
+    fn collect_written(
+        &self,
+        e: &Expression,
+        scope: &Scope,
+        path: &str,
+        out: &mut std::collections::BTreeSet<String>,
+    ) {
+        if self.written_here(e, scope) {
+            out.insert(path.to_string());
+        } else if let Expression::Object(o) = e {
+            for (k, v) in o.iter() {
+                let key = match k {
+                    ObjectKey::Ident(id) | ObjectKey::Expression(Expression::Variable(id)) => {
+                        id.as_str().to_string()
+                    }
+                    ObjectKey::Expression(Expression::String(s)) => s.as_str().to_string(),
+                    ObjectKey::Expression(_) => continue,
+                };
+                self.collect_written(v.expr(), scope, &format!("{path}.{key}"), out);
+            }
+        }
+    }
+
+    /// Whether an expression's value is written in the configuration: a constant, or a
+    /// variable whose default (or the constant a module call passes it) is its value.
+    fn written_here(&self, e: &Expression, scope: &Scope) -> bool {
+        if is_constant(e) {
+            return true;
+        }
+        let Expression::Traversal(t) = e else {
+            return false;
+        };
+        let (Expression::Variable(root), [op]) = (&t.expr, t.operators.as_slice()) else {
+            return false;
+        };
+        let TraversalOperator::GetAttr(name) = op.value() else {
+            return false;
+        };
+        if root.as_str() != "var" {
+            return false;
+        }
+        let inst = &self.insts[scope.m];
+        // Unset, the variable takes its default: a value written in the configuration when
+        // there is one; without one the value arrives at apply time.
+        let has_default = || {
+            inst.cfg.variables.get(name.as_str()).is_some_and(|v| {
+                v.default
+                    .as_ref()
+                    .is_some_and(|d| !matches!(d, Expression::Null(_)))
+            })
+        };
+        match &inst.call {
+            None => match self.root_vars.values.contains_key(name.as_str()) {
+                true => self.root_vars.from_files.contains(name.as_str()),
+                false => has_default(),
+            },
+            Some(call) => {
+                let parent = &self.insts[call.parent];
+                match parent.cfg.modules[call.call_idx]
+                    .body
+                    .get_attribute(name.as_str())
+                {
+                    None => has_default(),
+                    Some(a) => self.written_here(&a.value, &Scope::module(call.parent)),
+                }
+            }
+        }
     }
 
     /// The value a reference to a resource block evaluates to: one object, a list (count) or a
@@ -1002,15 +1196,28 @@ impl Evaluator {
 
     // ---------------------------------------------------------------- expressions
 
+    /// Evaluates an expression. A value computed from a secret is a secret (Terraform's rule):
+    /// whatever read a sensitive value on the way makes the result sensitive, except object and
+    /// list constructors, whose elements carry their own marks, and `nonsensitive()`.
     pub(crate) fn eval(&self, e: &Expression, scope: &Scope) -> Val {
         let d = self.depth.get();
         if d > MAX_DEPTH {
             return err("expression nests too deeply");
         }
         self.depth.set(d + 1);
+        let outer = self.tainted.replace(false);
         let v = self.eval_inner(e, scope);
+        let tainted = self.tainted.get() || matches!(v, Val::Sensitive(_));
         self.depth.set(d);
-        v
+        let declassified =
+            matches!(e, Expression::FuncCall(f) if f.name.name.as_str() == "nonsensitive");
+        self.tainted.set(outer || (tainted && !declassified));
+        match v {
+            Val::Sensitive(_) | Val::Unknown(_) => v,
+            _ if !tainted || declassified => v,
+            _ if matches!(e, Expression::Object(_) | Expression::Array(_)) => v,
+            other => Val::Sensitive(Box::new(other)),
+        }
     }
 
     fn eval_inner(&self, e: &Expression, scope: &Scope) -> Val {
@@ -1527,6 +1734,31 @@ fn installed_modules(root_dir: &Path) -> HashMap<String, PathBuf> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Whether an expression refers to nothing: its value is what is written.
+fn is_constant(e: &Expression) -> bool {
+    match e {
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_) => true,
+        Expression::Array(a) => a.iter().all(is_constant),
+        Expression::Object(o) => o.iter().all(|(_, v)| is_constant(v.expr())),
+        Expression::Parenthesis(p) => is_constant(p.inner()),
+        Expression::StringTemplate(t) => template_is_constant(t),
+        Expression::HeredocTemplate(h) => template_is_constant(&h.template),
+        Expression::FuncCall(f) => f.args.iter().all(is_constant),
+        _ => false,
+    }
+}
+
+fn template_is_constant(t: &Template) -> bool {
+    t.iter().all(|el| match el {
+        Element::Literal(_) => true,
+        Element::Interpolation(i) => is_constant(&i.expr),
+        Element::Directive(_) => false,
+    })
 }
 
 /// Whether a known `count` or `for_each` gives no instance.

@@ -7,8 +7,10 @@ pub mod functions;
 pub mod json_config;
 pub mod plan;
 pub mod policy_document;
+pub mod secrets;
 pub mod value;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Diagnostic, DiagnosticLevel};
@@ -49,11 +51,11 @@ fn root_vars(
     inputs: &VarInputs,
     diags: &mut Vec<Diagnostic>,
 ) -> RootVars {
-    let mut vars = RootVars::new();
+    let mut vars = RootVars::default();
     if inputs.use_env {
         for (k, v) in std::env::vars() {
             if let Some(name) = k.strip_prefix("TF_VAR_") {
-                vars.insert(name.to_string(), parse_cli_value(&v));
+                vars.values.insert(name.to_string(), parse_cli_value(&v));
             }
         }
     }
@@ -84,14 +86,18 @@ fn root_vars(
     for f in files {
         let rel = config::rel_path(scan_root, &f);
         match read_tfvars(&f, &rel) {
-            Ok(v) => vars.extend(v),
+            Ok(v) => {
+                vars.from_files.extend(v.keys().cloned());
+                vars.values.extend(v);
+            }
             Err(d) => diags.push(d),
         }
     }
     for kv in &inputs.vars {
         match kv.split_once('=') {
             Some((k, v)) => {
-                vars.insert(k.trim().to_string(), parse_cli_value(v));
+                vars.from_files.remove(k.trim());
+                vars.values.insert(k.trim().to_string(), parse_cli_value(v));
             }
             None => diags.push(Diagnostic {
                 level: DiagnosticLevel::Error,
@@ -120,7 +126,7 @@ fn literal(e: &hcl_edit::expr::Expression) -> Val {
     eval::evaluate_constant(e)
 }
 
-fn read_tfvars(path: &Path, rel: &str) -> Result<RootVars, Diagnostic> {
+fn read_tfvars(path: &Path, rel: &str) -> Result<BTreeMap<String, Val>, Diagnostic> {
     let text = config::read_text(path, rel)?;
     if rel.ends_with(".json") {
         let j: serde_json::Value = serde_json::from_str(&text).map_err(|e| Diagnostic {

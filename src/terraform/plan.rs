@@ -159,6 +159,9 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
         if let Some(sensitive) = r.get("sensitive_values") {
             mark_sensitive(&mut values, sensitive, 0);
         }
+        // Plans from before Terraform 0.15 have no sensitive_values: the attributes known to
+        // hold secrets are secrets whatever the plan says.
+        super::secrets::mark(&rtype, &mut values);
         let declared = by_address
             .get(address)
             .or_else(|| by_address.get(strip_index(address)))
@@ -195,6 +198,7 @@ pub fn load_plan(path: &Path, rel: &str, source: Option<&[RawInstance]>) -> Plan
             directives,
             refs,
             root: String::new(),
+            literals: declared.map(|d| d.literals.clone()).unwrap_or_default(),
         });
     }
     out

@@ -5,7 +5,7 @@
 use serde_json::{Map as JsonMap, Number, Value as Json};
 use std::collections::BTreeMap;
 
-use crate::model::{REDACTED, UNKNOWN_KEY};
+use crate::model::UNKNOWN_KEY;
 
 /// Hidden key on a resource instance object: lets attribute lookups that miss produce an unknown
 /// naming `address.attribute`. Never leaves the evaluator.
@@ -21,7 +21,9 @@ pub enum Val {
     Map(BTreeMap<String, Val>),
     /// Known only after apply (or not evaluable); the string is the reference or a reason.
     Unknown(String),
-    /// A value from a sensitive variable: usable for control flow, never written out.
+    /// A secret: from a sensitive variable, output or `sensitive()`, a plan's
+    /// `sensitive_values`, or a secret-bearing attribute, or computed from one. Usable for
+    /// control flow, never written out.
     Sensitive(Box<Val>),
 }
 
@@ -52,6 +54,24 @@ impl Val {
             Val::Map(_) => "map",
             Val::Unknown(_) => "unknown",
             Val::Sensitive(_) => unreachable!("plain() unwraps"),
+        }
+    }
+
+    /// The value as text for a name or a label: a secret as `<redacted>`.
+    pub fn as_label(&self) -> Option<String> {
+        match self {
+            Val::Sensitive(_) => Some(crate::model::REDACTED.to_string()),
+            v => v.as_string(),
+        }
+    }
+
+    /// Whether the value is, or holds, a secret.
+    pub fn contains_sensitive(&self) -> bool {
+        match self {
+            Val::Sensitive(_) => true,
+            Val::List(l) => l.iter().any(Val::contains_sensitive),
+            Val::Map(m) => m.values().any(Val::contains_sensitive),
+            _ => false,
         }
     }
 
@@ -144,7 +164,7 @@ impl Val {
                 m.insert(UNKNOWN_KEY.into(), Json::String(r.clone()));
                 Json::Object(m)
             }
-            Val::Sensitive(_) => Json::String(REDACTED.into()),
+            Val::Sensitive(_) => crate::model::redacted("sensitive"),
         }
     }
 
@@ -199,7 +219,7 @@ mod tests {
     #[test]
     fn sensitive_values_never_serialize() {
         let v = Val::Sensitive(Box::new(Val::Str("hunter2".into())));
-        assert_eq!(v.to_json(), json!(REDACTED));
+        assert_eq!(v.to_json(), json!({"__redacted__": "sensitive"}));
         assert_eq!(v.as_str(), Some("hunter2"));
     }
 

@@ -139,3 +139,27 @@ pub fn sarif_multitool_problems(sarif: &Path) -> Vec<Value> {
     assert!(errors.is_empty(), "SARIF validation errors: {errors:#?}");
     problems
 }
+
+/// What a GitHub-flavoured Markdown renderer would make active in `md`: links, images, HTML,
+/// code spans and autolinks. rampart's own Markdown has none, so any found came from the input.
+pub fn markdown_active_parts(md: &str) -> Vec<String> {
+    use comrak::nodes::NodeValue;
+    let mut options = comrak::Options::default();
+    let ext = &mut options.extension;
+    (ext.strikethrough, ext.table, ext.autolink, ext.tasklist) = (true, true, true, true);
+    (ext.footnotes, ext.math_dollars) = (true, true);
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, md, &options);
+    root.descendants()
+        .filter_map(|node| match &node.data().value {
+            v @ (NodeValue::Link(_)
+            | NodeValue::Image(_)
+            | NodeValue::HtmlInline(_)
+            | NodeValue::HtmlBlock(_)
+            | NodeValue::Code(_)
+            | NodeValue::Math(_)
+            | NodeValue::FootnoteReference(_)) => Some(format!("{v:?}")),
+            _ => None,
+        })
+        .collect()
+}

@@ -186,10 +186,10 @@ fn principal(a: &mut Adapter, ri: &RawInstance, path: &str, ptype: &str) -> Opti
 /// after apply: one per type and name, carrying what this configuration attaches to it.
 /// `external` tells rules that its own settings (a role's trust policy) are not in the input.
 fn external_principal(a: &mut Adapter, ri: &RawInstance, ptype: &str, named: &Val) -> usize {
-    let name = match named.plain() {
+    let name = match named {
         Val::Unknown(r) => r.clone(),
         other => other
-            .as_string()
+            .as_label()
             .unwrap_or_else(|| other.to_json().to_string()),
     };
     let uid = crate::terraform::eval::uid_in_root(&ri.root, &format!("{ptype}[{name:?}]"));

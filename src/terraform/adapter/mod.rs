@@ -358,7 +358,7 @@ impl<'r> Builder<'r> {
 
     /// Uses the value at `name_path` as the resource's human name when it is known.
     pub fn name_from(&mut self, name_path: &str) -> &mut Self {
-        if let Some(n) = self.raw(name_path).and_then(Val::as_string) {
+        if let Some(n) = self.raw(name_path).and_then(Val::as_label) {
             self.res.name = n;
         }
         self
@@ -439,8 +439,55 @@ impl<'r> Builder<'r> {
         }
     }
 
-    pub fn finish(self) -> Resource {
+    /// The resource, with its secret-bearing attributes there as secrets (so a rule can tell a
+    /// secret is set), each written in the configuration itself marked `literal`.
+    pub fn finish(mut self) -> Resource {
+        for key in crate::terraform::secrets::secret_attributes(&self.ri.rtype) {
+            if self.res.attributes.get(key).is_none() {
+                if let Some(v) = self.raw(key) {
+                    let meta = meta_for(self.ri, key, v);
+                    self.res.set_attribute(key, v.to_json(), meta);
+                }
+            }
+        }
+        for path in &self.ri.literals {
+            if let Some(v) = value_at_mut(&mut self.res.attributes, path) {
+                mark_literal_secrets(v);
+            }
+        }
+        let found = crate::terraform::secrets::hardcoded(
+            &self.ri.rtype,
+            &self.ri.values,
+            &self.ri.literals,
+        );
+        if !found.is_empty() {
+            self.res.derived["hardcoded_secrets"] = Json::Array(found);
+        }
         self.res
+    }
+}
+
+/// The value at a dotted path (`environment.0.variables`), where a numeric segment of a block
+/// written as an object (JSON syntax) reads the object itself.
+fn value_at_mut<'v>(v: &'v mut Json, path: &str) -> Option<&'v mut Json> {
+    path.split('.').try_fold(v, |v, seg| match v {
+        Json::Object(m) if seg.parse::<usize>().is_ok() && !m.contains_key(seg) => Some(v),
+        Json::Object(m) => m.get_mut(seg),
+        Json::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get_mut(i)),
+        _ => None,
+    })
+}
+
+/// Marks the secrets within a value written in the configuration as `literal`.
+fn mark_literal_secrets(v: &mut Json) {
+    if crate::model::is_redacted(v) {
+        *v = crate::model::redacted("literal");
+        return;
+    }
+    match v {
+        Json::Array(a) => a.iter_mut().for_each(mark_literal_secrets),
+        Json::Object(m) => m.values_mut().for_each(mark_literal_secrets),
+        _ => {}
     }
 }
 

@@ -78,6 +78,14 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for ThrottleWatch {
         cfg: &mut aws_smithy_types::config_bag::ConfigBag,
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
         let Some(response) = context.response() else {
+            // No answer at all (refused, reset, no route): kept, so that a call retried until
+            // its time ran out says why it never got through.
+            if let (Some(Err(e)), Some(meta)) = (
+                context.output_or_error(),
+                cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>(),
+            ) {
+                self.0.saw_transport_error(meta.name(), &transport_error(e));
+            }
             return Ok(());
         };
         let body = response
@@ -95,6 +103,15 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for ThrottleWatch {
         }
         Ok(())
     }
+}
+
+/// Why an attempt got no answer, in one line: the innermost cause (`Connection refused`).
+fn transport_error(e: &dyn std::error::Error) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    crate::model::excerpt(&cause.to_string())
 }
 
 impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
@@ -241,7 +258,7 @@ pub(crate) async fn targets(
             .await
             .ok_or_else(|| {
                 let why = recorder.failures(&caller.scope(&ops::STS_GET_CALLER_IDENTITY));
-                LiveError::Credentials(format!("sts:GetCallerIdentity failed: {why}"))
+                LiveError::Identity(format!("sts:GetCallerIdentity failed: {why}"))
             })?;
         out.push(Arc::new(Sdk {
             account: who.account().unwrap_or("unknown").to_string(),

@@ -132,6 +132,8 @@ pub struct Collected {
 pub enum LiveError {
     #[error("AWS credentials: {0}")]
     Credentials(String),
+    #[error("cannot tell which AWS account is being read: {0}")]
+    Identity(String),
     #[error("{0}")]
     Options(String),
     #[error("could not start the async runtime: {0}")]
@@ -301,6 +303,8 @@ pub(crate) struct Recorder {
     ops: Mutex<BTreeMap<String, OpRecord>>,
     /// Operations throttled on some attempt.
     throttled: Mutex<std::collections::HashSet<String>>,
+    /// Per operation, why its last attempt that got no answer got none.
+    transport: Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl Recorder {
@@ -309,6 +313,21 @@ impl Recorder {
             .lock()
             .expect("not poisoned")
             .insert(operation.to_string());
+    }
+
+    pub(crate) fn saw_transport_error(&self, operation: &str, why: &str) {
+        self.transport
+            .lock()
+            .expect("not poisoned")
+            .insert(operation.to_string(), why.to_string());
+    }
+
+    fn transport_error(&self, operation: &str) -> Option<String> {
+        self.transport
+            .lock()
+            .expect("not poisoned")
+            .get(operation)
+            .cloned()
     }
 
     fn was_throttled(&self, operation: &str) -> bool {
@@ -535,6 +554,13 @@ impl Ctx {
                 }
                 if timed_out(&e) && self.recorder.was_throttled(op.name) {
                     return failed("throttled until the call timed out".into());
+                }
+                if timed_out(&e) {
+                    if let Some(why) = self.recorder.transport_error(op.name) {
+                        return failed(format!(
+                            "could not connect until the call timed out ({why})"
+                        ));
+                    }
                 }
                 failed(describe(&e))
             }
