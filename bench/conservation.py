@@ -192,7 +192,7 @@ def main():
         expected = len(seen)
         manifests = [f for ext in ("yaml", "yml") for f in glob.glob(os.path.join(d, "**", f"*.{ext}"), recursive=True)]
         k8s_expected = sum(manifest_objects(f) for f in manifests)
-        k8s_read = sum(1 for r in snap["resources"] if r["origin"].get("source") == "manifest")
+        k8s_read = sum(1 for r in snap["resources"] if r["origin"].get("source") == "manifest" and not r["attributes"].get("implied"))
         k8s_gaps = sum(1 for c in snap["coverage"] if c["status"] == "error" and "Helm" in c["detail"])
         k8s_errors = sum(1 for x in snap["diagnostics"] if x["level"] == "error")
         print(f"{os.path.basename(d)}: {len(roots)} root module(s), {n_dirs} directories with .tf files")

@@ -371,6 +371,20 @@ struct ScanArgs {
     /// What an untagged data store is treated as (default: ferpa).
     #[arg(long = "classification-default", value_name = "LEVEL")]
     classification_default: Option<String>,
+    /// What an unlabelled Kubernetes namespace is treated as (default: as an untagged data
+    /// store, so ferpa): a FERPA namespace needs a default-deny NetworkPolicy and Pod Security
+    /// labels.
+    #[arg(long = "namespace-classification-default", value_name = "LEVEL")]
+    namespace_classification_default: Option<String>,
+    /// Where workloads may take credentials from: `kubernetes` (Secrets are accepted) or `csi`
+    /// (the platform's external store through the Secrets Store CSI driver; a workload that
+    /// reads a Kubernetes Secret fails K8S-17).
+    #[arg(
+        long = "kubernetes-secrets",
+        value_name = "SOURCE",
+        default_value = "kubernetes"
+    )]
+    kubernetes_secrets: rampart::scan::SecretsSource,
     /// An AWS account id of your organization (trust in it is not cross-account); repeatable.
     #[arg(long = "trusted-account", value_name = "ACCOUNT_ID")]
     trusted_accounts: Vec<String>,
@@ -819,15 +833,26 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
     if let Some(d) = &args.classification_default {
         classification.default_level = d.trim().to_ascii_lowercase();
     }
-    if !classification
-        .levels
-        .contains(&classification.default_level)
-    {
-        bail!(
-            "--classification-default {:?} is not one of the levels ({})",
-            classification.default_level,
-            classification.levels.join(", ")
-        );
+    classification.namespace_default_level = args
+        .namespace_classification_default
+        .as_ref()
+        .map(|d| d.trim().to_ascii_lowercase());
+    for (option, level) in [
+        (
+            "--classification-default",
+            Some(&classification.default_level),
+        ),
+        (
+            "--namespace-classification-default",
+            classification.namespace_default_level.as_ref(),
+        ),
+    ] {
+        if let Some(level) = level.filter(|l| !classification.levels.contains(l)) {
+            bail!(
+                "{option} {level:?} is not one of the levels ({})",
+                classification.levels.join(", ")
+            );
+        }
     }
     let opts = EvalOptions {
         selection: Selection {
@@ -843,6 +868,7 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
             .transpose()?,
         trusted_accounts: args.trusted_accounts.clone(),
         as_of: args.as_of,
+        kubernetes_secrets: args.kubernetes_secrets,
     };
     if let Some(bad) = opts
         .trusted_accounts

@@ -517,6 +517,8 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, ScanError> {
     for c in charts {
         read_chart(&c, root, &mut snapshot, &mut diags);
     }
+    let implied = crate::kubernetes::adapter::implied_namespaces(&snapshot.resources);
+    snapshot.resources.extend(implied);
     diags.extend(crate::kubernetes::adapter::aws_auth_problems(
         &snapshot.resources,
     ));
@@ -653,6 +655,30 @@ pub struct EvalOptions {
     /// The date the evaluation is as of (waiver expiry, credential ages); today (UTC) when unset.
     /// Re-judging an evidence snapshot as of the night it was taken gives that night's results.
     pub as_of: Option<time::Date>,
+    /// Where the platform's policy says workloads take their credentials from (K8S-17).
+    pub kubernetes_secrets: SecretsSource,
+}
+
+/// Where workloads may take credentials from. Kubernetes Secrets are accepted unless the
+/// platform keeps its credentials in an external store mounted through the Secrets Store CSI
+/// driver; then reading a Kubernetes Secret is a finding (K8S-17).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretsSource {
+    #[default]
+    Kubernetes,
+    Csi,
+}
+
+impl std::str::FromStr for SecretsSource {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "kubernetes" => Ok(Self::Kubernetes),
+            "csi" => Ok(Self::Csi),
+            other => Err(format!("{other:?} is not kubernetes or csi")),
+        }
+    }
 }
 
 /// The outcome of a scan, everything the writers need.
@@ -700,6 +726,7 @@ pub fn evaluate(
         "classification": opts.classification,
         "today": today.to_string(),
         "trusted_accounts": opts.trusted_accounts,
+        "kubernetes_secrets": opts.kubernetes_secrets,
     });
     let mut results = engine.evaluate(&snapshot, &opts.selection, &config)?;
     let known = |id: &str| engine.rule(id).is_some();

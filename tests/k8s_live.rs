@@ -168,14 +168,20 @@ fn handle(
 
 /// Serves a scenario on a loopback port from a background thread.
 fn serve(scenario: &str) -> Served {
+    serve_with(scenario, Vec::new())
+}
+
+/// Serves a scenario with `extra` faults (`("403", path)`) besides those of its `faults.txt`.
+fn serve_with(scenario: &str, extra: Vec<(String, String)>) -> Served {
     let dir = crate_dir().join("tests/fixtures/k8s").join(scenario);
     // `faults.txt`: one `<403|truncate> <path>` per line.
-    let faults: Vec<(String, String)> = std::fs::read_to_string(dir.join("faults.txt"))
+    let mut faults: Vec<(String, String)> = std::fs::read_to_string(dir.join("faults.txt"))
         .unwrap_or_default()
         .lines()
         .filter_map(|l| l.split_once(' '))
         .map(|(k, p)| (k.to_string(), p.to_string()))
         .collect();
+    faults.extend(extra);
     // A scenario without its own API files is served from the eks one.
     let fixtures = if dir.join("api").is_dir() {
         dir
@@ -431,5 +437,110 @@ fn a_truncated_response_is_a_coverage_error_not_a_crash() {
             .iter()
             .any(|r| r["rule_id"] == "K8S-03" && r["status"] == "error"),
         "workload rules say Deployments could not be assessed"
+    );
+}
+
+/// Losing data never turns a failure into a pass. Each list of the recorded cluster is made
+/// forbidden in turn: every result of that scan is the verdict of the full scan or `error`,
+/// and every rule that judged objects of the lost kind reports that it could not.
+#[test]
+fn a_forbidden_list_never_turns_a_failure_into_a_pass() {
+    let verdicts = |v: &Value| -> std::collections::BTreeMap<(String, String, String), String> {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let key = (
+                    r["rule_id"].as_str().unwrap().to_string(),
+                    r["resource"]["uid"].as_str().unwrap_or("").to_string(),
+                    r["fingerprint"].as_str().unwrap_or("").to_string(),
+                );
+                (key, r["status"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let full = {
+        let served = serve("eks");
+        let dir = tempfile::tempdir().unwrap();
+        let (o, v) = scan(&kubeconfig(dir.path(), served.addr, TOKEN), &[]);
+        assert!(o.status.success(), "{}", text(&o));
+        v
+    };
+    let full_verdicts = verdicts(&full);
+    let fixtures = crate_dir().join("tests/fixtures/k8s/eks");
+    let mut lists: Vec<String> = Vec::new();
+    for top in ["api", "apis"] {
+        let mut stack = vec![fixtures.join(top)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if !p.to_string_lossy().contains("/namespaces/") {
+                    let rel = p
+                        .strip_prefix(&fixtures)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    lists.push(format!("/{}", rel.trim_end_matches(".json")));
+                }
+            }
+        }
+    }
+    lists.sort();
+    assert!(lists.len() >= 14, "{lists:?}");
+    let (mut compared, mut kinds_judged) = (0, 0);
+    for list in &lists {
+        let served = serve_with("eks", vec![("403".into(), list.clone())]);
+        let dir = tempfile::tempdir().unwrap();
+        let (o, v) = scan(&kubeconfig(dir.path(), served.addr, TOKEN), &[]);
+        assert_eq!(o.status.code(), Some(2), "{list}: {}", text(&o));
+        for (key, status) in verdicts(&v) {
+            if status == "error" {
+                continue;
+            }
+            if let Some(before) = full_verdicts.get(&key) {
+                assert_eq!(&status, before, "{list} forbidden: {key:?} changed");
+            }
+        }
+        // The kind that was lost: every rule that judged one of its objects says so.
+        let kind = list.rsplit('/').next().unwrap();
+        let lost: std::collections::BTreeSet<&str> = full["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| {
+                r["resource"]["type"].as_str().is_some_and(|t| {
+                    let singular = t.trim_start_matches("k8s_").replace('_', "");
+                    let plural = match singular.strip_suffix('y') {
+                        Some(stem) => format!("{stem}ies"),
+                        None => format!("{singular}s"),
+                    };
+                    plural == kind
+                })
+            })
+            .filter_map(|r| r["rule_id"].as_str())
+            .collect();
+        let errors: std::collections::BTreeSet<&str> = v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == "error")
+            .filter_map(|r| r["rule_id"].as_str())
+            .collect();
+        for rule in &lost {
+            assert!(
+                errors.contains(rule),
+                "{list} forbidden: {rule} does not say it could not judge"
+            );
+        }
+        compared += v["results"].as_array().unwrap().len();
+        kinds_judged += usize::from(!lost.is_empty());
+    }
+    // Not vacuous: results were compared, and most lost kinds had been judged.
+    assert!(
+        compared > 100 && kinds_judged >= 5,
+        "{compared} {kinds_judged}"
     );
 }

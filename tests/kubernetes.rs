@@ -78,6 +78,8 @@ fn bad_yaml_is_reported_and_the_rest_is_scanned() {
     assert_eq!(
         uids,
         vec![
+            // The namespace `a` the objects use, which no file declares.
+            "k8s:(implied):Namespace/a",
             "k8s:crd.yaml:a/Widget/w",
             "k8s:obj.json:a/ServiceAccount/sa",
             "k8s:ok.yaml:Namespace/fine"
@@ -191,4 +193,145 @@ fn an_unreadable_aws_auth_mapping_is_reported() {
         .unwrap_or_else(|| panic!("{:#}", v["diagnostics"]));
     assert_eq!(d["span"]["file"], "k8s/aws-auth.yaml");
     assert_eq!(d["span"]["start_line"], 6);
+}
+
+/// Objects with a pod template, found without rampart's reader: every document of every file
+/// (List items included) with a `template.spec.containers` list anywhere under `spec` (or at the
+/// top, for a PodTemplate), or a Pod's own `spec.containers`; less those a controller in the
+/// corpus made. Keyed `namespace/Kind/name`.
+fn workloads_in(dir: &std::path::Path) -> std::collections::BTreeSet<String> {
+    fn has_template(v: &serde_json::Value) -> bool {
+        match v {
+            Value::Object(m) => {
+                m.get("template")
+                    .and_then(|t| t.pointer("/spec/containers"))
+                    .is_some_and(Value::is_array)
+                    || m.values().any(has_template)
+            }
+            _ => false,
+        }
+    }
+    let mut objects: Vec<Value> = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for doc in serde_yaml_ng::Deserializer::from_str(&text) {
+            let v: Value = serde::Deserialize::deserialize(doc).unwrap();
+            match v["kind"].as_str() {
+                Some("List") => objects.extend(v["items"].as_array().unwrap().iter().cloned()),
+                _ => objects.push(v),
+            }
+        }
+    }
+    let key = |ns: &str, kind: &str, name: &str| format!("{ns}/{kind}/{name}");
+    let of = |v: &Value| {
+        key(
+            v.pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("default"),
+            v["kind"].as_str().unwrap(),
+            v.pointer("/metadata/name").and_then(Value::as_str).unwrap(),
+        )
+    };
+    let all: std::collections::BTreeSet<String> = objects.iter().map(of).collect();
+    objects
+        .iter()
+        .filter(|v| {
+            v.pointer("/spec/containers").is_some_and(Value::is_array) && v["kind"] == "Pod"
+                || v.get("spec").is_some_and(has_template)
+                || v["kind"] == "PodTemplate" && has_template(v)
+        })
+        .filter(|v| {
+            let ns = v
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("default");
+            !v.pointer("/metadata/ownerReferences")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|o| {
+                    o["controller"] == true
+                        && all.contains(&key(
+                            ns,
+                            o["kind"].as_str().unwrap(),
+                            o["name"].as_str().unwrap(),
+                        ))
+                })
+        })
+        .map(of)
+        .collect()
+}
+
+/// Every workload kind (and custom resources with a pod template) is judged by every container
+/// rule; nothing else is.
+#[test]
+fn every_workload_is_judged_by_every_container_rule() {
+    let dir = crate_dir().join("tests/fixtures/k8s-workloads");
+    let expected = workloads_in(&dir);
+    assert_eq!(expected.len(), 13, "{expected:#?}");
+    let rules: Value = serde_json::from_slice(&rampart(&["rules", "--json"], &dir).stdout).unwrap();
+    let container_rules: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["resource_types"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t == "k8s_pod")
+                && r["id"] != "K8S-13"
+        })
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(container_rules.len() >= 11, "{container_rules:?}");
+    // Under the CSI policy K8S-17 judges every workload too.
+    let (_, v) = scan_json_in(
+        &[".", "--fail-on", "never", "--kubernetes-secrets", "csi"],
+        &dir,
+    );
+    let mut judged: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> =
+        Default::default();
+    for r in v["results"].as_array().unwrap() {
+        let rule = r["rule_id"].as_str().unwrap();
+        if container_rules.contains(&rule) {
+            assert_ne!(r["status"], "error", "{r:#}");
+            // `k8s:<file>:<namespace>/<Kind>/<name>`
+            let uid = r["resource"]["uid"].as_str().unwrap();
+            let tail = uid.splitn(3, ':').nth(2).unwrap().to_string();
+            judged.entry(rule).or_default().insert(tail);
+        }
+    }
+    for rule in &container_rules {
+        let got = judged.remove(rule).unwrap_or_default();
+        // SEC-02 judges ConfigMaps too.
+        let got: std::collections::BTreeSet<String> = got
+            .into_iter()
+            .filter(|k| !k.contains("/ConfigMap/"))
+            .collect();
+        assert_eq!(got, expected, "{rule}");
+    }
+    // The privileged container of every one is found.
+    let privileged = results(&v, "fail")
+        .iter()
+        .filter(|r| {
+            r["rule_id"] == "K8S-03" && r["message"].as_str().unwrap().contains("privileged")
+        })
+        .count();
+    assert_eq!(
+        privileged,
+        expected.len(),
+        "each workload's template runs a privileged container"
+    );
+    // A container with no name fails every container rule: no message may need the name.
+    for rule in &container_rules {
+        assert!(
+            results(&v, "fail").iter().any(|r| r["rule_id"] == *rule
+                && r["resource"]["uid"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("/Deployment/nameless-workload")),
+            "{rule} does not fail the nameless container"
+        );
+    }
 }

@@ -2,7 +2,7 @@
 //! that behave as labelled when scanned through the whole pipeline.
 
 use rampart::engine::{builtin_files, policy_test, Engine, Selection, Status};
-use rampart::scan::{build_snapshot, evaluate, EvalOptions, Sources};
+use rampart::scan::{build_snapshot, evaluate, EvalOptions, SecretsSource, Sources};
 use std::path::{Path, PathBuf};
 
 /// Examples with dates in them (credential reports) are written as of this day.
@@ -71,6 +71,8 @@ fn judge(snapshot: rampart::model::Snapshot, rule_id: &str) -> Vec<rampart::engi
             ignore: vec![],
         },
         as_of: Some(EXAMPLES_AS_OF),
+        // K8S-17 judges only under the CSI policy; no other rule reads it.
+        kubernetes_secrets: SecretsSource::Csi,
         ..Default::default()
     };
     evaluate(&engine, snapshot, &opts)

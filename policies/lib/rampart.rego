@@ -119,22 +119,25 @@ condition_keys(st) := {lower(k) | some op, kv in object.get(st, "Condition", {})
 # Principals of a statement, flattened ("*" for everyone).
 principal_values(st) := {v | some _, vs in object.get(st, "Principal", {}); some v in vs}
 
-# Kubernetes workloads: every object that runs pods, with its pod template in attributes.pod_spec.
-workload_types := ["k8s_pod", "k8s_deployment", "k8s_stateful_set", "k8s_daemon_set", "k8s_replica_set", "k8s_job", "k8s_cron_job"]
+# Kubernetes workloads: every object with a pod template (Pods, Deployments, ReplicaSets,
+# ReplicationControllers, StatefulSets, DaemonSets, Jobs, CronJobs, PodTemplates, and any other
+# kind whose template lists containers), with the template in attributes.pod_spec. A pod or
+# ReplicaSet made by a controller that is in the input too is judged through that controller
+# (derived.controlled_by, set in Rust); one whose controller is not in the input is judged itself.
+workloads := [w |
+	some t, rs in input.resources_by_type
+	startswith(t, "k8s_")
+	some w in rs
+	is_object(object.get(w.attributes, "pod_spec", null))
+	object.get(object.get(w, "derived", {}), "controlled_by", null) == null
+]
 
-# Pods and ReplicaSets made by a controller rampart also reads are judged through that controller.
-controllers := {"ReplicaSet", "Deployment", "DaemonSet", "StatefulSet", "Job", "CronJob"}
+# The uids of the workloads: what every container rule judges.
+workload_uids contains w.uid if some w in workloads
 
-controlled(w) if {
-	some o in object.get(object.get(w.attributes, "metadata", {}), "ownerReferences", [])
-	o.kind in controllers
-	o.controller == true
-}
-
-workloads := [w | some t in workload_types; some w in resources(t); not controlled(w)]
-
-# Containers of a workload (init and ephemeral included), with their index path.
-containers(w) := [{"path": sprintf("pod_spec.%s.%d", [kind, i]), "c": c} |
+# Containers of a workload (init and ephemeral included), with their index path and a name to
+# show (its own, or its place when the manifest gives none: a message must never need it).
+containers(w) := [{"path": sprintf("pod_spec.%s.%d", [kind, i]), "name": object.get(c, "name", sprintf("%s[%d]", [kind, i])), "c": c} |
 	some kind in ["initContainers", "containers", "ephemeralContainers"]
 	some i, c in object.get(w.attributes.pod_spec, kind, [])
 ]

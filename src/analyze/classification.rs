@@ -29,6 +29,11 @@ pub struct ClassificationConfig {
     pub levels: Vec<String>,
     /// What an untagged data store is treated as.
     pub default_level: String,
+    /// What an unlabelled Kubernetes namespace is treated as (`None`: as `default_level`), for
+    /// what is asked of a FERPA namespace (default-deny NetworkPolicies, Pod Security labels).
+    /// Its workloads are in a FERPA namespace only when it is labelled so (K8S-13).
+    #[serde(default)]
+    pub namespace_default_level: Option<String>,
 }
 
 impl Default for ClassificationConfig {
@@ -42,6 +47,7 @@ impl Default for ClassificationConfig {
                 "public".into(),
             ],
             default_level: "ferpa".into(),
+            namespace_default_level: None,
         }
     }
 }
@@ -94,6 +100,14 @@ pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
                 (json!(l), "tag", valid)
             }
             None if data_store => (json!(cfg.default_level), "default", true),
+            None if r.resource_type == "k8s_namespace" => (
+                json!(cfg
+                    .namespace_default_level
+                    .as_ref()
+                    .unwrap_or(&cfg.default_level)),
+                "default",
+                true,
+            ),
             None => (Json::Null, "none", true),
         };
         if !r.derived.is_object() {

@@ -7,23 +7,35 @@
 //!   subjects;
 //! - service accounts: `derived.rbac`, every grant of every binding naming them (effective RBAC
 //!   per subject);
-//! - workloads: `derived.service_account`, `derived.iam_role` (IRSA annotation) and
-//!   `derived.reaches`, the FERPA stores that role can read or write (from the access map).
+//! - workloads (every object with a pod template): `derived.workload`, `derived.controlled_by`
+//!   (the controller in the input that made it), `derived.service_account`, `derived.iam_role`
+//!   (IRSA annotation) and `derived.reaches`, the FERPA stores that role can read or write
+//!   (from the access map).
 
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::Resource;
 
-const WORKLOADS: [&str; 7] = [
-    "k8s_pod",
-    "k8s_deployment",
-    "k8s_stateful_set",
-    "k8s_daemon_set",
-    "k8s_replica_set",
-    "k8s_job",
-    "k8s_cron_job",
-];
+/// The cluster an object is in, for the joins between objects (a binding and its role, a
+/// workload and its service account): the kubeconfig context of a live object; every manifest
+/// of a scan counts as one cluster ("").
+fn cluster(r: &Resource) -> &str {
+    if r.origin.source != "kubernetes" {
+        return "";
+    }
+    // `k8s:<context>:[<namespace>/]<Kind>/<name>`; contexts (EKS ARNs) and names
+    // (`system:…` roles) may both hold colons, so the known tail is taken off.
+    let kind = r.attributes["kind_name"].as_str().unwrap_or_default();
+    let tail = match ns(r) {
+        Some(n) => format!(":{n}/{kind}/{}", r.name),
+        None => format!(":{kind}/{}", r.name),
+    };
+    r.uid
+        .strip_prefix("k8s:")
+        .and_then(|rest| rest.strip_suffix(tail.as_str()))
+        .unwrap_or_default()
+}
 
 fn ns(r: &Resource) -> Option<&str> {
     r.attributes.get("namespace").and_then(Json::as_str)
@@ -129,37 +141,100 @@ fn strings(v: Option<&Json>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// What a set of RBAC rules allows, as named capabilities.
+/// The RBAC API group.
+const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+
+/// Each capability the rules judge: the verbs that give it, on which API group and resources
+/// (`*` in a rule expands to these; `resource/*` to the subresources). A rule reaches a
+/// capability only when its groups, resources and verbs all do, so a wildcard on
+/// `custom.metrics.k8s.io` reads no Secrets.
+const CAPABILITIES: [(&str, &[&str], &str, &[&str]); 6] = [
+    ("read_secrets", &["get", "list", "watch"], "", &["secrets"]),
+    // `get` on pods/exec is what kubectl used before 1.30 (websocket upgrades).
+    ("pods_exec", &["create", "get"], "", &["pods/exec"]),
+    ("create_pods", &["create"], "", &["pods"]),
+    (
+        "escalate",
+        &["escalate"],
+        RBAC_GROUP,
+        &["roles", "clusterroles"],
+    ),
+    ("bind", &["bind"], RBAC_GROUP, &["roles", "clusterroles"]),
+    (
+        "impersonate",
+        &["impersonate"],
+        "",
+        &["users", "groups", "serviceaccounts"],
+    ),
+];
+
+/// Whether an RBAC resource pattern (`*`, `pods`, `pods/*`, `pods/exec`) covers `resource`.
+fn resource_matches(pattern: &str, resource: &str) -> bool {
+    pattern == "*"
+        || pattern == resource
+        || pattern
+            .strip_suffix("/*")
+            .is_some_and(|parent| resource.split_once('/').is_some_and(|(p, _)| p == parent))
+}
+
+/// What a set of RBAC rules allows, as named capabilities. A rule limited to `resourceNames`
+/// reaches only those objects: it does not read Secrets or exec into pods in general (creating
+/// pods cannot be limited by name, so that still counts), and `impersonate` of named users is
+/// still impersonation.
 fn capabilities(rules: &[Json]) -> BTreeSet<&'static str> {
     let mut caps = BTreeSet::new();
     for r in rules {
         let verbs = strings(r.get("verbs"));
+        let groups = strings(r.get("apiGroups"));
         let resources = strings(r.get("resources"));
-        let has = |v: &str| verbs.iter().any(|x| x == "*" || x == v);
-        let on = |res: &str| resources.iter().any(|x| x == "*" || x == res);
+        let named = !strings(r.get("resourceNames")).is_empty();
+        if resources.is_empty() {
+            continue; // nonResourceURLs: no object
+        }
         if verbs.iter().any(|v| v == "*") || resources.iter().any(|r| r == "*") {
             caps.insert("wildcard");
         }
-        if on("secrets") && (has("get") || has("list") || has("watch")) {
-            caps.insert("read_secrets");
-        }
-        if on("pods/exec") && (has("create") || has("get")) {
-            caps.insert("pods_exec");
-        }
-        if on("pods") && has("create") {
-            caps.insert("create_pods");
-        }
-        if has("escalate") {
-            caps.insert("escalate");
-        }
-        if has("bind") {
-            caps.insert("bind");
-        }
-        if has("impersonate") {
-            caps.insert("impersonate");
+        for (cap, cap_verbs, group, cap_resources) in CAPABILITIES {
+            let by_name_is_enough =
+                matches!(cap, "create_pods" | "impersonate" | "escalate" | "bind");
+            if named && !by_name_is_enough {
+                continue;
+            }
+            let verb = verbs
+                .iter()
+                .any(|v| v == "*" || cap_verbs.contains(&v.as_str()));
+            let group = groups.iter().any(|g| g == "*" || g == group);
+            let resource = resources
+                .iter()
+                .any(|p| cap_resources.iter().any(|c| resource_matches(p, c)));
+            if verb && group && resource {
+                caps.insert(cap);
+            }
         }
     }
     caps
+}
+
+/// The default ClusterRoles of every cluster, for manifests that bind them without declaring
+/// them: what they allow (kubernetes.io "User-facing roles"). `system:` roles are Kubernetes'
+/// own and judged through K8S-01.
+fn builtin_capabilities(role: &str) -> Option<BTreeSet<&'static str>> {
+    let all = || {
+        CAPABILITIES
+            .iter()
+            .map(|c| c.0)
+            .chain(["wildcard", "cluster_admin"])
+            .collect()
+    };
+    match role {
+        "cluster-admin" => Some(all()),
+        "admin" | "edit" => {
+            Some(["read_secrets", "pods_exec", "create_pods", "impersonate"].into())
+        }
+        "view" => Some(BTreeSet::new()),
+        r if r.starts_with("system:") => Some(BTreeSet::new()),
+        _ => None,
+    }
 }
 
 /// Attaches the Kubernetes facts. Runs after the IAM analysis (it reads the access map).
@@ -171,13 +246,16 @@ pub fn analyze(resources: &mut [Resource]) {
 
 /// Per namespace: whether NetworkPolicies deny ingress and egress by default.
 fn network_policy_facts(resources: &mut [Resource]) {
-    let mut coverage: HashMap<String, (bool, bool, usize)> = HashMap::new();
+    let mut coverage: HashMap<(String, String), (bool, bool, usize)> = HashMap::new();
     for np in resources
         .iter()
         .filter(|r| r.resource_type == "k8s_network_policy")
     {
         let e = coverage
-            .entry(ns(np).unwrap_or("default").to_string())
+            .entry((
+                cluster(np).to_string(),
+                ns(np).unwrap_or("default").to_string(),
+            ))
             .or_default();
         e.0 |= default_deny(np, "Ingress");
         e.1 |= default_deny(np, "Egress");
@@ -187,34 +265,28 @@ fn network_policy_facts(resources: &mut [Resource]) {
         .iter_mut()
         .filter(|r| r.resource_type == "k8s_namespace")
     {
-        let (ingress, egress, n) = coverage.get(&r.name).copied().unwrap_or_default();
+        let key = (cluster(r).to_string(), r.name.clone());
+        let (ingress, egress, n) = coverage.get(&key).copied().unwrap_or_default();
         r.derived["network_policy"] =
             json!({"default_deny_ingress": ingress, "default_deny_egress": egress, "policies": n});
     }
 }
 
 /// Per binding, the rules it grants and what they allow, and the IAM identities behind its
-/// subjects; per service account, every grant naming it.
+/// subjects; per service account, every grant naming it. Roles resolve within one cluster. A
+/// role that is in neither the input nor Kubernetes' defaults grants what cannot be told: its
+/// capabilities are unknown, so the rules on the binding report `error`, not a pass.
 fn rbac_facts(resources: &mut [Resource]) {
     let cluster_roles: Vec<&Resource> = resources
         .iter()
         .filter(|r| r.resource_type == "k8s_cluster_role")
         .collect();
-    let roles: HashMap<(Option<&str>, &str), &Resource> = resources
+    let roles: HashMap<(&str, Option<&str>, &str), &Resource> = resources
         .iter()
         .filter(|r| r.resource_type == "k8s_role" || r.resource_type == "k8s_cluster_role")
         .map(|r| {
-            (
-                (
-                    if r.resource_type == "k8s_role" {
-                        ns(r)
-                    } else {
-                        None
-                    },
-                    r.name.as_str(),
-                ),
-                r,
-            )
+            let namespace = (r.resource_type == "k8s_role").then(|| ns(r)).flatten();
+            ((cluster(r), namespace, r.name.as_str()), r)
         })
         .collect();
     let mut rbac: Vec<(usize, Json)> = Vec::new();
@@ -225,39 +297,47 @@ fn rbac_facts(resources: &mut [Resource]) {
         let role_ref = &b.attributes["roleRef"];
         let role_name = role_ref["name"].as_str().unwrap_or("");
         let role_kind = role_ref["kind"].as_str().unwrap_or("ClusterRole");
-        let role = if role_kind == "Role" {
-            roles.get(&(ns(b), role_name))
-        } else {
-            roles.get(&(None, role_name))
+        let namespace = (role_kind == "Role").then(|| ns(b)).flatten();
+        let role = roles.get(&(cluster(b), namespace, role_name));
+        let builtin = (role_kind == "ClusterRole")
+            .then(|| builtin_capabilities(role_name))
+            .flatten();
+        let role_found = role.is_some() || builtin.is_some();
+        let capabilities = match (role, builtin) {
+            (Some(r), _) => {
+                let mut caps = capabilities(&rules_of(r, &cluster_roles));
+                if role_name == "cluster-admin" {
+                    caps.extend(["cluster_admin", "wildcard"]);
+                }
+                json!(caps)
+            }
+            (None, Some(caps)) => json!(caps),
+            (None, None) => crate::model::unknown(&format!(
+                "the {role_kind} {role_name} is not in the input, so what it grants is not known"
+            )),
         };
-        let rules = role
-            .map(|r| rules_of(r, &cluster_roles))
-            .unwrap_or_default();
-        let mut caps: BTreeSet<&str> = capabilities(&rules);
-        if role_name == "cluster-admin" {
-            caps.insert("cluster_admin");
-            caps.insert("wildcard");
-        }
         rbac.push((
             i,
             json!({
                 "role": role_name,
                 "role_kind": role_kind,
-                "role_found": role.is_some() || role_name == "cluster-admin",
+                "role_found": role_found,
                 "scope": if b.resource_type == "k8s_cluster_role_binding" { "cluster".to_string() } else { format!("namespace {}", ns(b).unwrap_or("default")) },
                 "subjects": b.attributes.get("subjects").cloned().unwrap_or(json!([])),
-                "capabilities": caps,
+                "capabilities": capabilities,
+                "cluster": cluster(b),
             }),
         ));
     }
-    // Per subject: what every binding naming it grants, and where.
-    let mut by_subject: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+    // Per subject and cluster: what every binding naming it grants, and where.
+    let mut by_subject: BTreeMap<(String, String), Vec<Json>> = BTreeMap::new();
     for (_, v) in &rbac {
+        let place = v["cluster"].as_str().unwrap_or("").to_string();
         for subj in v["subjects"].as_array().into_iter().flatten() {
             let Some(key) = subject_key(subj) else {
                 continue;
             };
-            by_subject.entry(key).or_default().push(
+            by_subject.entry((place.clone(), key)).or_default().push(
                 json!({"role": v["role"], "scope": v["scope"], "capabilities": v["capabilities"]}),
             );
         }
@@ -273,6 +353,7 @@ fn rbac_facts(resources: &mut [Resource]) {
             .cloned()
             .collect();
         v["iam_identities"] = json!(iam);
+        v.as_object_mut().map(|m| m.remove("cluster"));
     }
     for (i, v) in rbac {
         resources[i].derived["rbac"] = v;
@@ -282,24 +363,42 @@ fn rbac_facts(resources: &mut [Resource]) {
         .filter(|r| r.resource_type == "k8s_service_account")
     {
         let key = format!("ServiceAccount:{}/{}", ns(r).unwrap_or("default"), r.name);
-        let grants = by_subject.get(&key).cloned().unwrap_or_default();
-        let caps: BTreeSet<String> = grants
-            .iter()
-            .flat_map(|g| g["capabilities"].as_array().cloned().unwrap_or_default())
-            .filter_map(|c| c.as_str().map(str::to_string))
-            .collect();
+        let grants = by_subject
+            .get(&(cluster(r).to_string(), key))
+            .cloned()
+            .unwrap_or_default();
+        let mut caps: BTreeSet<String> = BTreeSet::new();
+        let mut unknown = None;
+        for c in grants.iter().map(|g| &g["capabilities"]) {
+            match c.as_array() {
+                Some(list) => {
+                    caps.extend(list.iter().filter_map(|c| c.as_str().map(str::to_string)))
+                }
+                None => unknown = Some(c.clone()),
+            }
+        }
+        let caps = unknown.unwrap_or_else(|| json!(caps));
         r.derived["rbac"] = json!({"grants": grants, "capabilities": caps});
     }
 }
 
+/// A service account by (cluster, namespace, name).
+type AccountKey = (String, String, String);
+/// What a service account says: its IRSA role ARN and `automountServiceAccountToken`.
+type AccountFacts = (Option<String>, Option<bool>);
+
 /// Workload → service account → IAM role (IRSA or Pod Identity) → FERPA stores.
 fn workload_facts(resources: &mut [Resource]) {
-    let accounts: HashMap<(String, String), (Option<String>, Option<bool>)> = resources
+    let accounts: HashMap<AccountKey, AccountFacts> = resources
         .iter()
         .filter(|r| r.resource_type == "k8s_service_account")
         .map(|r| {
             (
-                (ns(r).unwrap_or("default").to_string(), r.name.clone()),
+                (
+                    cluster(r).to_string(),
+                    ns(r).unwrap_or("default").to_string(),
+                    r.name.clone(),
+                ),
                 (
                     r.attributes
                         .pointer("/metadata/annotations/eks.amazonaws.com~1role-arn")
@@ -360,10 +459,49 @@ fn workload_facts(resources: &mut [Resource]) {
             }
         }
     }
-    for r in resources
-        .iter_mut()
-        .filter(|r| WORKLOADS.contains(&r.resource_type.as_str()))
-    {
+    // Owners, to judge a pod or ReplicaSet through the controller that made it, when that
+    // controller is in the input too (otherwise the object itself is judged).
+    let owners: HashMap<(&str, &str, &str, &str), String> = resources
+        .iter()
+        .filter(|r| r.attributes.get("pod_spec").is_some())
+        .map(|r| {
+            let kind = r.attributes["kind_name"].as_str().unwrap_or_default();
+            (
+                (
+                    cluster(r),
+                    ns(r).unwrap_or("default"),
+                    kind,
+                    r.name.as_str(),
+                ),
+                r.uid.clone(),
+            )
+        })
+        .collect();
+    let controllers: Vec<Option<String>> = resources
+        .iter()
+        .map(|r| {
+            let refs = r
+                .attributes
+                .pointer("/metadata/ownerReferences")?
+                .as_array()?;
+            let owner = refs.iter().find(|o| o["controller"] == json!(true))?;
+            let key = (
+                cluster(r),
+                ns(r).unwrap_or("default"),
+                owner["kind"].as_str()?,
+                owner["name"].as_str()?,
+            );
+            owners.get(&key).cloned()
+        })
+        .collect();
+    for (r, controller) in resources.iter_mut().zip(controllers) {
+        if !r.resource_type.starts_with("k8s_") || r.attributes.get("pod_spec").is_none() {
+            continue;
+        }
+        r.derived["workload"] = json!(true);
+        if let Some(owner) = controller {
+            r.derived["controlled_by"] = json!(owner);
+        }
         let namespace = ns(r).unwrap_or("default").to_string();
         let sa = r
             .attributes
@@ -372,7 +510,10 @@ fn workload_facts(resources: &mut [Resource]) {
             .unwrap_or("default")
             .to_string();
         let key = (namespace.clone(), sa.clone());
-        let (irsa, sa_automount) = accounts.get(&key).cloned().unwrap_or((None, None));
+        let (irsa, sa_automount) = accounts
+            .get(&(cluster(r).to_string(), namespace.clone(), sa.clone()))
+            .cloned()
+            .unwrap_or((None, None));
         let (role, role_root, role_via) = match (irsa, pod_identity.get(&key)) {
             (Some(arn), _) => (Some(Json::String(arn)), None, "irsa"),
             (None, Some((r, root))) => (Some(r.clone()), root.clone(), "pod_identity"),
@@ -484,6 +625,91 @@ mod tests {
 
     fn obj(v: Json) -> Resource {
         adapt(&v, "manifest", None, None, None)
+    }
+
+    fn caps(rules: Json) -> Vec<&'static str> {
+        capabilities(rules.as_array().unwrap())
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn capabilities_follow_api_groups_resources_and_names() {
+        // Each capability, reached exactly, by a wildcard, and by a subresource wildcard.
+        let all = json!([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}]);
+        assert_eq!(
+            caps(all),
+            [
+                "bind",
+                "create_pods",
+                "escalate",
+                "impersonate",
+                "pods_exec",
+                "read_secrets",
+                "wildcard"
+            ]
+        );
+        let exec = json!([{"apiGroups": [""], "resources": ["pods/*"], "verbs": ["create"]}]);
+        assert_eq!(caps(exec), ["pods_exec"]);
+        // Look-alikes that reach nothing: another API group, another resource, a subresource
+        // that is not exec, names that limit a read.
+        for rules in [
+            json!([{"apiGroups": ["custom.metrics.k8s.io"], "resources": ["*"], "verbs": ["*"]}]),
+            json!([{"apiGroups": ["argoproj.io"], "resources": ["roles"], "verbs": ["bind", "escalate"]}]),
+            json!([{"apiGroups": ["apps"], "resources": ["secrets"], "verbs": ["get"]}]),
+            json!([{"apiGroups": [""], "resources": ["pods/log", "pods/status"], "verbs": ["create", "get"]}]),
+            json!([{"apiGroups": [""], "resources": ["secrets"], "resourceNames": ["tls"], "verbs": ["get"]}]),
+            json!([{"apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["impersonate"]}]),
+            json!([{"nonResourceURLs": ["/metrics"], "verbs": ["*"]}]),
+        ] {
+            let found: Vec<&str> = caps(rules.clone())
+                .into_iter()
+                .filter(|c| *c != "wildcard")
+                .collect();
+            assert!(found.is_empty(), "{rules} reaches {found:?}");
+        }
+        // Names do not limit what creating pods or impersonating can do.
+        let named = json!([{"apiGroups": [""], "resources": ["users"], "resourceNames": ["alice"], "verbs": ["impersonate"]}]);
+        assert_eq!(caps(named), ["impersonate"]);
+    }
+
+    #[test]
+    fn a_role_that_is_not_in_the_input_grants_what_cannot_be_told() {
+        let mut rs = vec![
+            obj(
+                json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                "metadata": {"name": "elsewhere", "namespace": "a"},
+                "roleRef": {"kind": "ClusterRole", "name": "defined-elsewhere"}, "subjects": []}),
+            ),
+            obj(
+                json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                "metadata": {"name": "viewers", "namespace": "a"},
+                "roleRef": {"kind": "ClusterRole", "name": "view"}, "subjects": []}),
+            ),
+        ];
+        analyze(&mut rs);
+        assert!(crate::model::is_unknown(
+            &rs[0].derived["rbac"]["capabilities"]
+        ));
+        assert_eq!(rs[1].derived["rbac"]["capabilities"], json!([]));
+    }
+
+    #[test]
+    fn objects_of_two_clusters_do_not_join() {
+        let live = |context: &str, v: Json| adapt(&v, "kubernetes", Some(context), None, None);
+        let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+            "metadata": {"name": "exec"}, "rules": [{"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]}]});
+        let binding = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "metadata": {"name": "exec"}, "roleRef": {"kind": "ClusterRole", "name": "exec"}, "subjects": []});
+        let ctx = "arn:aws:eks:us-east-1:111111111111:cluster/prod";
+        let mut rs = vec![live(ctx, role), live("staging", binding)];
+        analyze(&mut rs);
+        assert!(
+            crate::model::is_unknown(&rs[1].derived["rbac"]["capabilities"]),
+            "{}",
+            rs[1].derived
+        );
+        assert_eq!(cluster(&rs[0]), ctx);
     }
 
     #[test]

@@ -16,9 +16,16 @@ use crate::model::{CoverageEntry, CoverageStatus, Resource};
 const PAGE: u32 = 500;
 
 /// (group, version, kind, plural, namespaced)
-const KINDS: [(&str, &str, &str, &str, bool); 16] = [
+const KINDS: [(&str, &str, &str, &str, bool); 17] = [
     ("", "v1", "Namespace", "namespaces", false),
     ("", "v1", "Pod", "pods", true),
+    (
+        "",
+        "v1",
+        "ReplicationController",
+        "replicationcontrollers",
+        true,
+    ),
     ("apps", "v1", "Deployment", "deployments", true),
     ("apps", "v1", "StatefulSet", "statefulsets", true),
     ("apps", "v1", "DaemonSet", "daemonsets", true),

@@ -69,15 +69,17 @@ pub fn resource_type(kind: &str) -> String {
 }
 
 /// Kinds rampart knows; anything else (CRDs included) is kept as a generic `k8s_object`.
-const KNOWN: [&str; 18] = [
+const KNOWN: [&str; 20] = [
     "Namespace",
     "Pod",
     "Deployment",
     "StatefulSet",
     "DaemonSet",
     "ReplicaSet",
+    "ReplicationController",
     "Job",
     "CronJob",
+    "PodTemplate",
     "ServiceAccount",
     "Role",
     "ClusterRole",
@@ -101,17 +103,45 @@ pub fn all_types() -> Vec<String> {
 /// Kinds without a namespace.
 const CLUSTER_SCOPED: [&str; 4] = ["Namespace", "ClusterRole", "ClusterRoleBinding", "Node"];
 
-/// The pod template of a workload.
+/// The pod template of a workload: of the kinds that run pods, and of any other object (an Argo
+/// Rollout, a Knative Service, a KEDA ScaledJob) with a `template` whose spec lists containers,
+/// of which a controller makes pods all the same.
 fn pod_spec(kind: &str, v: &Json) -> Option<Json> {
     let spec = match kind {
         "Pod" => v.get("spec"),
+        "PodTemplate" => v.pointer("/template/spec"),
         "CronJob" => v.pointer("/spec/jobTemplate/spec/template/spec"),
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => {
-            v.pointer("/spec/template/spec")
-        }
-        _ => None,
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job" => v.pointer("/spec/template/spec"),
+        _ => find_template(v.get("spec")?, 4),
     }?;
     Some(spec.clone())
+}
+
+/// The nearest `template.spec` below `v` (breadth first, at most `depth` objects down) that lists
+/// containers: `spec.template.spec`, `spec.jobTemplate.spec.template.spec`,
+/// `spec.jobTargetRef.template.spec`.
+fn find_template(v: &Json, depth: usize) -> Option<&Json> {
+    let mut level = vec![v];
+    for _ in 0..depth {
+        let mut next = Vec::new();
+        for o in level.iter().filter_map(|o| o.as_object()) {
+            let found = o
+                .get("template")
+                .and_then(|t| t.get("spec"))
+                .filter(|s| s.get("containers").is_some_and(Json::is_array));
+            if found.is_some() {
+                return found;
+            }
+            next.extend(o.values().filter(|x| x.is_object()));
+        }
+        level = next;
+    }
+    None
 }
 
 /// Container fields that hold secrets in practice: an environment variable's literal `value`,
@@ -236,6 +266,49 @@ fn redact_container(c: &mut Json) {
             *a = secret();
         }
     }
+}
+
+/// The namespaces manifests put objects in without declaring them (a repository of manifests
+/// rarely holds its Namespace objects): each becomes a `k8s_namespace` marked `implied`, placed
+/// at the first object in it, so that what is asked of a namespace (a default-deny
+/// NetworkPolicy, Pod Security labels) is judged for it too. Live clusters list their
+/// namespaces, so this is for manifests only.
+pub fn implied_namespaces(resources: &[Resource]) -> Vec<Resource> {
+    let declared: std::collections::HashSet<&str> = resources
+        .iter()
+        .filter(|r| r.resource_type == "k8s_namespace" && r.origin.source == "manifest")
+        .map(|r| r.name.as_str())
+        .collect();
+    let mut implied: std::collections::BTreeMap<&str, &Resource> =
+        std::collections::BTreeMap::new();
+    for r in resources.iter().filter(|r| r.origin.source == "manifest") {
+        // Only a namespace the object names: one without decides its namespace when applied
+        // (`kubectl -n`), and a tool's file (a Kustomization) is applied nowhere.
+        if let Some(ns) = r
+            .attributes
+            .pointer("/metadata/namespace")
+            .and_then(Json::as_str)
+        {
+            if !declared.contains(ns) {
+                implied.entry(ns).or_insert(r);
+            }
+        }
+    }
+    implied
+        .into_iter()
+        .map(|(ns, first)| {
+            let v = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            let mut r = adapt(
+                &v,
+                "manifest",
+                Some("(implied)"),
+                first.origin.span.clone(),
+                None,
+            );
+            r.attributes["implied"] = json!(true);
+            r
+        })
+        .collect()
 }
 
 /// Builds a resource from an object. `source` is `manifest` or `kubernetes`; `place` (the

@@ -9,7 +9,7 @@
 #   id: K8S-12
 #   severity: medium
 #   resource_types: [k8s_namespace]
-#   reads: [tags]
+#   reads: [tags, implied]
 #   remediation: Label the namespace pod-security.kubernetes.io/enforce=restricted (baseline where a workload cannot yet comply, with a waiver).
 #   controls:
 #     cis_k8s: ["5.2.1"]
@@ -18,9 +18,12 @@ package rampart.k8s.network.k8s_12
 
 import data.rampart.lib
 
+# A namespace the manifests only name, without declaring it, is not judged here: its labels are
+# wherever it is declared (a live scan of the cluster judges it).
 applies contains n.uid if {
 	some n in lib.resources("k8s_namespace")
 	not startswith(n.name, "kube-")
+	not n.attributes.implied
 }
 
 level(n) := object.get(n.tags, "pod-security.kubernetes.io/enforce", "")

@@ -14,3 +14,9 @@ test_ferpa_baseline_fails_and_restricted_passes if {
 	count(k8s_12.deny) == 1 with input as inp(ns({"pod-security.kubernetes.io/enforce": "baseline"}, "ferpa"))
 	count(k8s_12.deny) == 0 with input as inp(ns({"pod-security.kubernetes.io/enforce": "restricted"}, "ferpa"))
 }
+
+test_an_implied_namespace_is_not_judged if {
+	n := object.union(ns({}, "ferpa"), {"attributes": {"implied": true}})
+	count(k8s_12.deny) == 0 with input as inp(n)
+	count(k8s_12.applies) == 0 with input as inp(n)
+}

@@ -9,7 +9,7 @@
 # custom:
 #   id: SEC-02
 #   severity: high
-#   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_job, k8s_cron_job, k8s_config_map]
+#   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_replication_controller, k8s_job, k8s_cron_job, k8s_pod_template, k8s_object, k8s_config_map]
 #   reads: []
 #   remediation: Put the credential in a Secret (or an external secret store through the Secrets Store CSI driver) and reference it with valueFrom.secretKeyRef or a mounted volume; rotate the credential that was committed.
 #   controls:
@@ -26,3 +26,6 @@ deny contains {"uid": w.uid, "key": s.path, "path": s.path, "msg": sprintf("%s h
 
 # The objects a credential can be written into: workloads' pod templates and ConfigMaps.
 holders := array.concat(lib.workloads, lib.resources("k8s_config_map"))
+
+# Every workload and ConfigMap is judged, those with no credential pass.
+applies contains h.uid if some h in holders

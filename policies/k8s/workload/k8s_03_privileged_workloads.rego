@@ -8,7 +8,7 @@
 # custom:
 #   id: K8S-03
 #   severity: high
-#   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_job, k8s_cron_job]
+#   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_replication_controller, k8s_job, k8s_cron_job, k8s_pod_template, k8s_object]
 #   reads: [pod_spec]
 #   remediation: Remove privileged and hostNetwork/hostPID/hostIPC, replace hostPath volumes (use persistent volumes or CSI), and set allowPrivilegeEscalation false in every container's securityContext.
 #   controls:
@@ -20,7 +20,7 @@ package rampart.k8s.workload.k8s_03
 
 import data.rampart.lib
 
-deny contains {"uid": w.uid, "key": c.path, "path": c.path, "msg": sprintf("container %s is privileged", [c.c.name])} if {
+deny contains {"uid": w.uid, "key": c.path, "path": c.path, "msg": sprintf("container %s is privileged", [c.name])} if {
 	some w in lib.workloads
 	some c in lib.containers(w)
 	c.c.securityContext.privileged == true
@@ -30,7 +30,7 @@ deny contains {"uid": w.uid, "key": sprintf("%s.ape", [c.path]), "path": c.path,
 	some w in lib.workloads
 	some c in lib.containers(w)
 	object.get(object.get(c.c, "securityContext", {}), "allowPrivilegeEscalation", null) != false
-	msg := sprintf("container %s may gain privileges (allowPrivilegeEscalation is not false)", [c.c.name])
+	msg := sprintf("container %s may gain privileges (allowPrivilegeEscalation is not false)", [c.name])
 }
 
 deny contains {"uid": w.uid, "key": field, "path": sprintf("pod_spec.%s", [field]), "msg": sprintf("pod shares the node's %s", [field])} if {
@@ -44,3 +44,6 @@ deny contains {"uid": w.uid, "key": v.name, "path": "pod_spec.volumes", "msg": s
 	some v in object.get(w.attributes.pod_spec, "volumes", [])
 	v.hostPath
 }
+
+# Every workload is judged (a pod or ReplicaSet through the controller in the input that made it).
+applies contains uid if some uid in lib.workload_uids

@@ -8,7 +8,7 @@
 # custom:
 #   id: K8S-06
 #   severity: medium
-#   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_job, k8s_cron_job]
+#   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_replication_controller, k8s_job, k8s_cron_job, k8s_pod_template, k8s_object]
 #   reads: [pod_spec, derived.service_account]
 #   remediation: Set automountServiceAccountToken false on the pod spec or the service account, and serviceAccountName to a dedicated account.
 #   controls:
@@ -36,3 +36,6 @@ deny contains {"uid": w.uid, "key": "default", "path": "pod_spec", "msg": "the p
 	some w in lib.workloads
 	object.get(w.attributes.pod_spec, "serviceAccountName", "default") == "default"
 }
+
+# Every workload is judged (a pod or ReplicaSet through the controller in the input that made it).
+applies contains uid if some uid in lib.workload_uids

@@ -19,3 +19,8 @@ test_version_tag_fails_softly if {
 	some f in k8s_10.deny with input as inp("nginx:1.27.0")
 	contains(f.msg, "can be moved")
 }
+
+test_missing_or_odd_image_fails if {
+	count(k8s_10.deny) == 1 with input as {"resources_by_type": {"k8s_pod": [{"uid": "p", "attributes": {"pod_spec": {"containers": [{"name": "a"}]}}}]}}
+	count(k8s_10.deny) == 1 with input as inp(7)
+}

@@ -8,7 +8,7 @@
 # custom:
 #   id: K8S-13
 #   severity: high
-#   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_job, k8s_cron_job]
+#   resource_types: [k8s_pod, k8s_deployment, k8s_stateful_set, k8s_daemon_set, k8s_replica_set, k8s_replication_controller, k8s_job, k8s_cron_job, k8s_pod_template, k8s_object]
 #   reads: [derived.iam_role, derived.reaches]
 #   remediation: Move the workload into a namespace labelled data-classification=ferpa, or give its service account a role without access to the student data.
 #   controls:
