@@ -720,7 +720,7 @@ pub fn evaluate(
     let today = opts.as_of.unwrap_or_else(suppress::today);
     classify(&mut snapshot.resources, &opts.classification);
     crate::analyze::ages::derive(&mut snapshot.resources, today);
-    crate::analyze::iam::analysis::analyze(&mut snapshot.resources);
+    crate::analyze::iam::analysis::analyze(&mut snapshot.resources, today);
     crate::analyze::kubernetes::analyze(&mut snapshot.resources);
     let config = serde_json::json!({
         "classification": opts.classification,

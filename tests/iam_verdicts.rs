@@ -212,3 +212,88 @@ fn service_control_policies_close_escalation_paths() {
     assert!(!with.contains(&"alice".to_string()), "{with:?}");
     assert!(with.contains(&"carol".to_string()), "{with:?}");
 }
+
+/// The escalation catalog, method by method (tests/fixtures/iam/escalation): every method of
+/// data/iam/escalation.yaml has a principal that can use it, found and named by the method it
+/// uses, and look-alikes (another resource, a role it cannot assume or pass, a policy it does
+/// not hold or AWS manages, a Deny, a condition that can no longer hold, a role changing users)
+/// are not reported.
+#[test]
+fn every_escalation_method_is_found_and_no_look_alike_is() {
+    let v = scan_json(&["tests/fixtures/iam/escalation", "--select", "IAM-01,IAM-09"]);
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+    let flagged = |name: &str| -> Vec<String> {
+        results(&v, "fail")
+            .into_iter()
+            .filter(|r| r["resource"]["name"] == name)
+            .map(|r| r["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let methods = rampart::analyze::iam::escalation::methods();
+    // A method the catalog names by id, or by its first action when it changes a principal.
+    let expected: Vec<(String, String)> = methods
+        .pass_role
+        .iter()
+        .map(|m| (m.id.clone(), format!("[{}]", m.id)))
+        .chain(
+            methods
+                .existing_resource
+                .iter()
+                .map(|m| (m.id.clone(), format!("[{}]", m.id))),
+        )
+        .chain(
+            methods
+                .modify_principal
+                .iter()
+                .map(|m| (m.id.clone(), m.actions[0].name.clone())),
+        )
+        .collect();
+    let mut wrong = Vec::new();
+    for (id, needle) in &expected {
+        let got = flagged(&format!("esc__{id}"));
+        if !got.iter().any(|m| m.contains(needle.as_str())) {
+            wrong.push(format!("esc__{id}: expected {needle} in {got:?}"));
+        }
+    }
+    let mut principals: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["resource"]["name"].as_str())
+        .filter(|n| n.starts_with("safe__") || n.starts_with("esc__"))
+        .collect();
+    principals.sort();
+    principals.dedup();
+    let safe: Vec<&&str> = principals
+        .iter()
+        .filter(|n| n.starts_with("safe__"))
+        .collect();
+    assert!(safe.len() >= 14, "{safe:?}");
+    for name in safe {
+        let got = flagged(name);
+        if !got.is_empty() {
+            wrong.push(format!("{name}: expected no escalation, got {got:?}"));
+        }
+    }
+    // Attaching a policy leaves an explicit Deny in place; putting the inline policy lifts it.
+    let kept = flagged("deny__kept");
+    assert!(
+        kept.iter()
+            .any(|m| m.contains("(the Deny in inline:keeps-a-deny stays)")),
+        "{kept:?}"
+    );
+    let lifted = flagged("deny__lifted");
+    assert!(
+        lifted.iter().any(
+            |m| m.contains("after iam:PutUserPolicy lifts the Deny in inline:replaceable-deny")
+        ),
+        "{lifted:?}"
+    );
+    // No principal in the fixture that the catalog does not explain.
+    for name in principals.iter().filter_map(|n| n.strip_prefix("esc__")) {
+        if !expected.iter().any(|(id, _)| id == name) {
+            wrong.push(format!("esc__{name} is not a method of the catalog"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

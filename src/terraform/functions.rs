@@ -67,6 +67,15 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
         "timestamp" | "uuid" | "bcrypt" | "plantimestamp" => {
             return Val::unknown(format!("{name}()"))
         }
+        // Like a template: known parts stay readable around `${reference}`, so
+        // format("arn:aws:iam::%s:role/x", account) keeps the role's name.
+        "format" => {
+            return match args.first() {
+                Some(Val::Str(spec)) => format_spec(spec, &args[1..]),
+                Some(u @ Val::Unknown(_)) => u.clone(),
+                _ => err("format takes a format string"),
+            }
+        }
         _ => {}
     }
     // Every other function is strict in unknowns, except collection builders where an unknown
@@ -143,10 +152,6 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
                 .or_else(|| args.get(2).cloned())
                 .unwrap_or_else(|| err(format!("lookup: no key {k:?}"))),
             _ => err("lookup takes a map and a key"),
-        },
-        "format" => match s(0) {
-            Some(spec) => format_spec(&spec, &args[1..]),
-            None => err("format takes a format string"),
         },
         "formatlist" => match s(0) {
             Some(spec) => {
@@ -589,6 +594,7 @@ fn go_to_rust_replacement(s: &str) -> String {
 
 fn format_spec(spec: &str, args: &[Val]) -> Val {
     let mut out = String::new();
+    let mut unknown = false;
     let mut chars = spec.chars().peekable();
     let mut i = 0;
     while let Some(c) = chars.next() {
@@ -619,6 +625,21 @@ fn format_spec(spec: &str, args: &[Val]) -> Val {
         i += 1;
         let text = match verb {
             _ if matches!(arg, Val::Sensitive(_)) => crate::model::REDACTED.to_string(),
+            // An error stays an error; an unknown inside a list or map makes it all unknown.
+            _ if arg.first_unknown().is_some_and(|r| r.starts_with("error:"))
+                || (arg.contains_unknown() && !arg.is_unknown()) =>
+            {
+                return Val::unknown(arg.first_unknown().unwrap_or("format()"));
+            }
+            _ if arg.is_unknown() => {
+                unknown = true;
+                let r = arg.first_unknown().unwrap_or("unknown");
+                if r.contains("${") {
+                    r.to_string()
+                } else {
+                    format!("${{{r}}}")
+                }
+            }
             's' | 'v' => match arg.plain() {
                 Val::List(_) | Val::Map(_) => {
                     serde_json::to_string(&arg.to_json()).unwrap_or_default()
@@ -660,7 +681,11 @@ fn format_spec(spec: &str, args: &[Val]) -> Val {
             out.push_str(&format!("{text:>width$}"));
         }
     }
-    Val::Str(out)
+    if unknown {
+        Val::Unknown(out)
+    } else {
+        Val::Str(out)
+    }
 }
 
 fn cidrsubnet(prefix: &str, newbits: u32, num: u128) -> Val {
@@ -782,6 +807,24 @@ mod tests {
                 ]
             ),
             st("fd00:fd12:3456:7800:a200::/72")
+        );
+    }
+
+    #[test]
+    fn format_keeps_the_known_parts_around_an_unknown() {
+        assert_eq!(
+            run(
+                "format",
+                vec![
+                    st("arn:aws:iam::%s:role/x"),
+                    Val::unknown("data.aws_caller_identity.current.account_id")
+                ]
+            ),
+            Val::unknown("arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/x")
+        );
+        assert_eq!(
+            run("format", vec![st("%s"), Val::unknown("error: boom")]),
+            Val::unknown("error: boom")
         );
     }
 

@@ -95,7 +95,11 @@ fn statement(st: &Val) -> Json {
     }
     out.insert(
         "Effect".into(),
-        m.get("effect").map(Val::to_json).unwrap_or(json!("Allow")),
+        // Absent or null, the provider writes Allow.
+        m.get("effect")
+            .map(Val::to_json)
+            .filter(|v| !v.is_null())
+            .unwrap_or(json!("Allow")),
     );
     for (tf, aws) in [
         ("actions", "Action"),

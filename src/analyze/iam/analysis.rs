@@ -14,6 +14,7 @@ use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use super::catalog::{catalog, AccessLevel};
+use super::escalation::{self, methods};
 use super::policy::{
     action_matches, apply_guards, decide_statements, parse, refers_to, Condition, Decision,
     Document, Effect, Named, Request, Statement, Value, Via,
@@ -40,6 +41,13 @@ struct Principal {
     /// OU, the account), when the Organizations data is there.
     scps: Vec<(String, Document)>,
     trust: Option<Document>,
+    /// The customer managed policies that apply to it (its own and its groups'), as (ARN,
+    /// Terraform address): a new default version of one changes its permissions. AWS managed
+    /// policies are left out: nobody but AWS can change them.
+    managed: Vec<(String, String)>,
+    /// The principals (groups) whose policies are its own too, by index, filled after all
+    /// principals are known.
+    groups: Vec<usize>,
     /// `:kind/name`, the tail of ARNs that name this principal.
     arn_tail: String,
     /// Per action the analysis asks about: the (policy, statement) pairs whose Action/NotAction
@@ -83,7 +91,11 @@ impl Principal {
     }
 
     fn index_actions(&mut self) {
-        for &action in ANALYSED_ACTIONS.iter() {
+        for action in ANALYSED_ACTIONS
+            .iter()
+            .copied()
+            .chain(escalation::actions())
+        {
             let mut v = Vec::new();
             for (pi, (_, d)) in self.policies.iter().enumerate() {
                 for (si, st) in d.statements.iter().enumerate() {
@@ -176,7 +188,7 @@ fn managed_document(resources: &[Resource], arn: &Json) -> Option<(String, Docum
     ))
 }
 
-fn principals(resources: &[Resource]) -> Vec<Principal> {
+fn principals(resources: &[Resource], today: time::Date) -> Vec<Principal> {
     let mut out = Vec::new();
     let scps = scp_levels(resources);
     let groups: HashMap<&str, &Resource> = resources
@@ -208,7 +220,11 @@ fn principals(resources: &[Resource]) -> Vec<Principal> {
                 })
                 .collect()
         };
-        let own = policy_docs(r, "");
+        let own: Vec<_> = policy_docs(r, "")
+            .into_iter()
+            .map(|(n, d, i)| (n, never_again(d, today), i))
+            .collect();
+        let mut managed = customer_managed(r);
         let paths: HashMap<String, String> = own
             .iter()
             .map(|(n, _, i)| (n.clone(), format!("policies.{i}")))
@@ -223,10 +239,11 @@ fn principals(resources: &[Resource]) -> Vec<Principal> {
                 .flatten()
             {
                 if let Some(group) = g.as_str().and_then(|g| groups.get(g)) {
+                    managed.extend(customer_managed(group));
                     policies.extend(
                         policy_docs(group, &format!("group {}: ", group.name))
                             .into_iter()
-                            .map(|(n, d, _)| (n, d)),
+                            .map(|(n, d, _)| (n, never_again(d, today))),
                     );
                 }
             }
@@ -274,10 +291,72 @@ fn principals(resources: &[Resource]) -> Vec<Principal> {
             }),
             arn_tail: format!(":{kind}/{}", r.name),
             relevant: HashMap::new(),
+            managed,
+            groups: Vec::new(),
         });
+    }
+    let group_index: HashMap<&str, usize> = out
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == "group")
+        .flat_map(|(i, p)| [(p.uid.as_str(), i), (p.name.as_str(), i)])
+        .collect();
+    let memberships: Vec<Vec<usize>> = out
+        .iter()
+        .map(|p| {
+            resources[p.idx]
+                .attribute("groups")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|g| group_index.get(g.as_str()?).copied())
+                .collect()
+        })
+        .collect();
+    for (p, groups) in out.iter_mut().zip(memberships) {
+        p.groups = groups;
     }
     out.par_iter_mut().for_each(Principal::index_actions);
     out
+}
+
+/// The document with every Allow statement whose condition can never hold again (a date in the
+/// past it must be before) granting nothing: its place in the document stays, for findings.
+fn never_again(mut doc: Document, today: time::Date) -> Document {
+    for st in doc.statements.iter_mut().filter(|st| {
+        st.effect == Effect::Allow && st.conditions.iter().any(|c| c.never_holds_after(today))
+    }) {
+        st.actions.values.clear();
+        st.actions.not = false;
+    }
+    doc
+}
+
+/// The customer managed policies attached to a principal, as (ARN, address): the ARN as read,
+/// or built from the name. An account not known is twelve `?`: any account id, but never `aws`,
+/// the account of the AWS managed policies nobody else can change.
+fn customer_managed(r: &Resource) -> Vec<(String, String)> {
+    r.attribute("policies")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|p| p["kind"] == "managed")
+        .map(|p| {
+            let arn = p["arn"].as_str().map(str::to_string).unwrap_or_else(|| {
+                format!(
+                    "arn:aws:iam::{}:policy/{}",
+                    r.account.as_deref().unwrap_or("????????????"),
+                    p["name"].as_str().unwrap_or("*")
+                )
+            });
+            let address = p["policy_uid"]
+                .as_str()
+                .map(|u| u.rsplit(':').next().unwrap_or(u).to_string())
+                .or_else(|| str_of(&p["arn"]))
+                .unwrap_or_default();
+            (arn, address)
+        })
+        .collect()
 }
 
 /// Every action the analysis evaluates, indexed per principal up front.
@@ -446,46 +525,16 @@ pub struct Step {
 }
 
 /// One edge of the escalation graph: the principal it leads to, how, and under which conditions.
+/// A `grants` edge ends the path: after it the principal it leads to holds any permission (the
+/// principal changed its policies, then became it).
 #[derive(Clone)]
 struct Edge {
     to: usize,
     method: String,
     via: String,
     conditions: Vec<String>,
+    grants: bool,
 }
-
-/// Services that run code with a passed role: (service principal, actions needed besides PassRole).
-const PASS_ROLE_METHODS: [(&str, &[&str]); 8] = [
-    ("ec2.amazonaws.com", &["ec2:runinstances"]),
-    (
-        "lambda.amazonaws.com",
-        &["lambda:createfunction", "lambda:invokefunction"],
-    ),
-    (
-        "lambda.amazonaws.com",
-        &["lambda:createfunction", "lambda:createeventsourcemapping"],
-    ),
-    (
-        "cloudformation.amazonaws.com",
-        &["cloudformation:createstack"],
-    ),
-    ("glue.amazonaws.com", &["glue:createdevendpoint"]),
-    (
-        "sagemaker.amazonaws.com",
-        &[
-            "sagemaker:createnotebookinstance",
-            "sagemaker:createpresignednotebookinstanceurl",
-        ],
-    ),
-    (
-        "codebuild.amazonaws.com",
-        &["codebuild:createproject", "codebuild:startbuild"],
-    ),
-    (
-        "ecs-tasks.amazonaws.com",
-        &["ecs:runtask", "ecs:registertaskdefinition"],
-    ),
-];
 
 fn via_text(v: &Via) -> String {
     format!(
@@ -499,8 +548,7 @@ fn via_text(v: &Via) -> String {
     )
 }
 
-/// Edges "from can become to" of the escalation graph, and which principals can grant
-/// themselves anything.
+/// The actions that give a principal of this kind any permission (a policy attached or put).
 fn modify_actions(kind: &str) -> &'static [&'static str] {
     match kind {
         "role" => &["iam:attachrolepolicy", "iam:putrolepolicy"],
@@ -509,36 +557,109 @@ fn modify_actions(kind: &str) -> &'static [&'static str] {
     }
 }
 
-const USER_TAKEOVER: [&str; 5] = [
+/// Ways to act as another user: a new access key or a console password. (Attaching a policy to
+/// another user changes what that user may do, not what the principal may do.)
+const USER_TAKEOVER: [&str; 3] = [
     "iam:createaccesskey",
     "iam:createloginprofile",
     "iam:updateloginprofile",
-    "iam:attachuserpolicy",
-    "iam:putuserpolicy",
 ];
 
 fn display(a: &str) -> String {
     catalog().get(a).map_or(a.to_string(), |x| x.name.clone())
 }
 
-/// How each principal can grant itself anything: attach or put a policy on itself, or write a
-/// new version of a managed policy; an unconditional way first, and the conditions of the way
-/// found (empty: always).
+/// How `p` can give `q` any permission: attach or put a policy on `q`, or write a new default
+/// version of a customer managed policy `q` holds (its own or its groups'); an unconditional way
+/// first, with the conditions of the way found (empty: always).
+fn grant_to(p: &Principal, q: &Principal) -> Option<(String, Via, Vec<String>)> {
+    let on = |what: String| {
+        if std::ptr::eq(p, q) {
+            String::new()
+        } else {
+            format!(" on {what}")
+        }
+    };
+    let direct = modify_actions(q.kind).iter().filter_map(|a| {
+        p.can_when(a, &q.arn, Some(&q.address)).map(|(v, c)| {
+            (
+                format!("{}{}", display(a), on(format!("{} {}", q.kind, q.name))),
+                v,
+                c,
+            )
+        })
+    });
+    let versions = q.managed.iter().flat_map(|(arn, address)| {
+        ["iam:createpolicyversion", "iam:setdefaultpolicyversion"]
+            .into_iter()
+            .filter_map(move |a| {
+                let name = arn.rsplit('/').next().unwrap_or(arn);
+                p.can_when(a, arn, Some(address))
+                    .map(|(v, c)| (format!("{} on policy {name}", display(a)), v, c))
+            })
+    });
+    let (how, via, mut conditions) = direct.chain(versions).min_by_key(|(_, _, c)| c.len())?;
+    // An explicit Deny in q's own policies stays whatever is attached: only replacing or
+    // removing the policy that holds it lifts it.
+    let denying: Vec<&str> = q
+        .policies
+        .iter()
+        .filter(|(n, d)| {
+            !n.starts_with("group ") && d.statements.iter().any(|st| st.effect == Effect::Deny)
+        })
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if denying.is_empty() {
+        return Some((how, via, conditions));
+    }
+    let lifts: &[&'static str] = match q.kind {
+        "role" => &[
+            "iam:putrolepolicy",
+            "iam:deleterolepolicy",
+            "iam:detachrolepolicy",
+        ],
+        "user" => &[
+            "iam:putuserpolicy",
+            "iam:deleteuserpolicy",
+            "iam:detachuserpolicy",
+        ],
+        _ => &[
+            "iam:putgrouppolicy",
+            "iam:deletegrouppolicy",
+            "iam:detachgrouppolicy",
+        ],
+    };
+    let lift = lifts.iter().find_map(|a| {
+        let inline = a.contains("put") || a.contains("delete");
+        denying
+            .iter()
+            .all(|n| n.starts_with("inline:") == inline)
+            .then(|| p.can_when(a, &q.arn, Some(&q.address)))
+            .flatten()
+            .map(|(_, c)| (a, c))
+    });
+    let how = match lift {
+        Some((a, c)) => {
+            conditions.extend(c);
+            format!(
+                "{how}, after {} lifts the Deny in {}",
+                display(a),
+                denying.join(", ")
+            )
+        }
+        None => format!("{how} (the Deny in {} stays)", denying.join(", ")),
+    };
+    Some((how, via, conditions))
+}
+
+/// How each principal can grant itself anything: through its own policies, a group it belongs
+/// to (AttachGroupPolicy on its own group), or a managed policy it holds.
 fn self_grants(ps: &[Principal]) -> Vec<Option<(String, Via, Vec<String>)>> {
-    ps.iter()
+    ps.par_iter()
         .map(|p| {
-            modify_actions(p.kind)
-                .iter()
-                .chain(&["iam:createpolicyversion", "iam:setdefaultpolicyversion"])
-                .filter_map(|a| {
-                    let target = if a.contains("policyversion") {
-                        "*"
-                    } else {
-                        p.arn.as_str()
-                    };
-                    p.can_when(a, target, Some(&p.address))
-                        .map(|(v, c)| (display(a), v, c))
-                })
+            std::iter::once(grant_to(p, p))
+                .chain(p.groups.iter().map(|&g| grant_to(p, &ps[g])))
+                .flatten()
                 .min_by_key(|(_, _, c)| c.len())
         })
         .collect()
@@ -583,9 +704,49 @@ fn named_in_trust(ps: &[Principal]) -> Vec<Vec<usize>> {
     out
 }
 
+/// The account id in an ARN, when it is known.
+fn account_of(arn: &str) -> Option<&str> {
+    arn.split(':')
+        .nth(4)
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The role a resource runs as, by the attribute that names it (a role ARN, name or reference)
+/// or through the instance profile it names.
+fn role_of(
+    ps: &[Principal],
+    roles: &[usize],
+    resources: &[Resource],
+    r: &Resource,
+    method: &escalation::ExistingResource,
+) -> Option<usize> {
+    let role_ref = match (&method.role, &method.instance_profile) {
+        (Some(attr), _) => r.attribute(attr).and_then(str_of)?,
+        (None, Some(attr)) => {
+            let profile = r.attribute(attr).and_then(str_of)?;
+            let p = resources.iter().find(|x| {
+                x.resource_type == "aws_iam_instance_profile"
+                    && (refers_to(&profile, x.address())
+                        || x.attribute("name").and_then(Json::as_str) == Some(profile.as_str())
+                        || x.origin.arn.as_deref() == Some(profile.as_str()))
+            })?;
+            p.attribute("role").and_then(str_of)?
+        }
+        (None, None) => return None,
+    };
+    roles.iter().copied().find(|&j| {
+        let q = &ps[j];
+        refers_to(&role_ref, &q.address)
+            || role_ref == q.arn
+            || role_ref == q.name
+            || role_ref.ends_with(&format!("role/{}", q.name))
+    })
+}
+
 /// Edges "from can become to" of the escalation graph, from every principal that is not already
 /// an administrator. Each kind of edge is only looked for when the principal's policies mention
-/// the action at all, which keeps the graph linear in practice.
+/// the action at all, which keeps the graph linear in practice. No edge crosses accounts: the
+/// catalog's methods act within one.
 fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Edge>> {
     let named = named_in_trust(ps);
     let roles: Vec<usize> = ps
@@ -594,19 +755,18 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
         .filter(|(_, q)| q.kind == "role")
         .map(|(j, _)| j)
         .collect();
-    let lambdas: Vec<(&Resource, usize)> = resources
+    let methods = methods();
+    // Resources that already run as a role, with the method that acts on them and that role.
+    let running: Vec<(&Resource, &escalation::ExistingResource, usize)> = methods
+        .existing_resource
         .iter()
-        .filter(|r| r.resource_type == "aws_lambda_function")
-        .filter_map(|r| {
-            let role_ref = r.attribute("role").and_then(str_of)?;
-            let j = roles.iter().copied().find(|&j| {
-                let q = &ps[j];
-                refers_to(&role_ref, &q.address)
-                    || role_ref == q.arn
-                    || role_ref.ends_with(&format!("role/{}", q.name))
-            })?;
-            Some((r, j))
+        .flat_map(|m| {
+            resources
+                .iter()
+                .filter(move |r| r.resource_type == m.resource_type)
+                .map(move |r| (r, m))
         })
+        .filter_map(|(r, m)| Some((r, m, role_of(ps, &roles, resources, r, m)?)))
         .collect();
     ps.par_iter()
         .enumerate()
@@ -615,6 +775,10 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
             if admin[i] || p.kind == "group" {
                 return mine;
             }
+            let same_account = |q: &Principal| match (account_of(&p.arn), account_of(&q.arn)) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
             let mentions = |a: &'static str| p.mentions(a);
             let mut add = |to: usize, method: String, (via, conditions): (Via, Vec<String>)| {
                 mine.push(Edge {
@@ -622,6 +786,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
                     method,
                     via: via_text(&via),
                     conditions,
+                    grants: false,
                 })
             };
             for &j in &named[i] {
@@ -636,8 +801,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
             let assume = mentions("sts:assumerole");
             let update_trust = assume && mentions("iam:updateassumerolepolicy");
             let pass = mentions("iam:passrole");
-            let modify = modify_actions("role").iter().any(|a| mentions(a));
-            for &j in roles.iter().filter(|&&j| j != i) {
+            for &j in roles.iter().filter(|&&j| j != i && same_account(&ps[j])) {
                 let q = &ps[j];
                 let trust = q.trust.as_ref().expect("roles have trust policies");
                 if assume && trusts(trust, p) == Some(false) {
@@ -658,48 +822,46 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
                         );
                     }
                 }
-                if pass
-                    && PASS_ROLE_METHODS
-                        .iter()
-                        .any(|(service, _)| trusts_service(trust, service))
-                {
-                    if let Some((v, mut conditions)) =
-                        p.can_when("iam:passrole", &q.arn, Some(&q.address))
-                    {
-                        let method = PASS_ROLE_METHODS.iter().find_map(|(service, actions)| {
-                            if !trusts_service(trust, service) {
-                                return None;
-                            }
-                            let grants = actions
-                                .iter()
-                                .map(|a| p.can_when(a, "*", None).map(|(_, c)| c))
-                                .collect::<Option<Vec<_>>>()?;
-                            Some((actions, grants.concat()))
-                        });
-                        if let Some((actions, more)) = method {
-                            conditions.extend(more);
-                            let names: Vec<String> = actions.iter().map(|a| display(a)).collect();
-                            add(
-                                j,
-                                format!("iam:PassRole + {}", names.join(" + ")),
-                                (v, conditions),
-                            );
-                        }
-                    }
+                if !pass {
+                    continue;
                 }
-                if modify {
-                    for a in modify_actions("role") {
-                        if let Some(v) = p.can_when(a, &q.arn, Some(&q.address)) {
-                            add(j, format!("{} on {}", display(a), q.name), v);
-                        }
-                    }
+                let mut usable = methods
+                    .pass_role
+                    .iter()
+                    .filter(|m| trusts_service(trust, &m.service))
+                    .peekable();
+                if usable.peek().is_none() {
+                    continue;
+                }
+                let Some((v, conditions)) = p.can_when("iam:passrole", &q.arn, Some(&q.address))
+                else {
+                    continue;
+                };
+                let way = usable.find_map(|m| {
+                    m.actions.iter().find_map(|all| {
+                        let more = all
+                            .iter()
+                            .map(|a| p.can_when(&a.lower, "*", None).map(|(_, c)| c))
+                            .collect::<Option<Vec<_>>>()?;
+                        Some((m, all, more.concat()))
+                    })
+                });
+                if let Some((m, all, more)) = way {
+                    let names: Vec<&str> = all.iter().map(|a| a.name.as_str()).collect();
+                    let mut conditions = conditions;
+                    conditions.extend(more);
+                    add(
+                        j,
+                        format!("iam:PassRole + {} [{}]", names.join(" + "), m.id),
+                        (v, conditions),
+                    );
                 }
             }
             if USER_TAKEOVER.iter().any(|a| mentions(a)) {
                 for (j, q) in ps
                     .iter()
                     .enumerate()
-                    .filter(|(j, q)| *j != i && q.kind == "user")
+                    .filter(|(j, q)| *j != i && q.kind == "user" && same_account(q))
                 {
                     if let Some((a, v)) = USER_TAKEOVER
                         .iter()
@@ -716,23 +878,50 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
                     }
                 }
             }
-            if !lambdas.is_empty() && mentions("lambda:updatefunctioncode") {
-                for (r, j) in lambdas.iter().filter(|(_, j)| *j != i) {
-                    let arn = r.origin.arn.clone().unwrap_or_else(|| {
-                        format!(
-                            "arn:aws:lambda:*:*:function:{}",
-                            r.attribute("function_name")
-                                .and_then(Json::as_str)
-                                .unwrap_or("*")
-                        )
-                    });
-                    if let Some(v) =
-                        p.can_when("lambda:updatefunctioncode", &arn, Some(r.address()))
-                    {
-                        add(*j, format!("lambda:UpdateFunctionCode on {}", r.uid), v);
-                    }
+            for (r, m, j) in running
+                .iter()
+                .filter(|(_, _, j)| *j != i && same_account(&ps[*j]))
+            {
+                if !m.actions.iter().all(|a| p.mentions(&a.lower)) {
+                    continue;
+                }
+                let arn = r.origin.arn.clone().unwrap_or_else(|| {
+                    m.arn_of(|attr| r.attribute(attr).and_then(Json::as_str).map(str::to_string))
+                });
+                let grants = m
+                    .actions
+                    .iter()
+                    .map(|a| p.can_when(&a.lower, &arn, Some(r.address())))
+                    .collect::<Option<Vec<_>>>();
+                if let Some(grants) = grants {
+                    let via = grants[0].0.clone();
+                    let conditions = grants.into_iter().flat_map(|(_, c)| c).collect();
+                    let names: Vec<&str> = m.actions.iter().map(|a| a.name.as_str()).collect();
+                    add(
+                        *j,
+                        format!("{} on {} [{}]", names.join(" + "), r.uid, m.id),
+                        (via, conditions),
+                    );
                 }
             }
+            // Changing the policies of a principal it can become: the change, then the way in,
+            // ends the path (the one it becomes then holds anything).
+            let granted: Vec<Edge> = mine
+                .iter()
+                .filter(|e| ps[e.to].kind != "group")
+                .filter_map(|e| {
+                    let (how, via, mut conditions) = grant_to(p, &ps[e.to])?;
+                    conditions.extend(e.conditions.iter().cloned());
+                    Some(Edge {
+                        to: e.to,
+                        method: format!("{how}, then {}", e.method),
+                        via: via_text(&via),
+                        conditions,
+                        grants: true,
+                    })
+                })
+                .collect();
+            mine.extend(granted);
             mine
         })
         .collect()
@@ -975,24 +1164,27 @@ const ADMIN_PROBES: [&str; 6] = [
 
 /// For every principal, the first step of a shortest chain of edges to an administrator (through
 /// conditional edges only when `conditional` is set): one breadth-first search backwards from all
-/// administrators at once, so all chains cost O(V + E) together.
+/// administrators at once, so all chains cost O(V + E) together. A `grants` edge leads to an
+/// administrator by itself (node `graph.len()` stands for "holds anything").
 fn next_hops<'g, T>(
     graph: &'g [Vec<Edge>],
     admin: &[Option<T>],
     conditional: bool,
 ) -> Vec<Option<&'g Edge>> {
-    let mut incoming: Vec<Vec<(usize, &Edge)>> = vec![Vec::new(); graph.len()];
+    let anything = graph.len();
+    let mut incoming: Vec<Vec<(usize, &Edge)>> = vec![Vec::new(); graph.len() + 1];
     for (from, edges) in graph.iter().enumerate() {
         for e in edges
             .iter()
             .filter(|e| conditional || e.conditions.is_empty())
         {
-            incoming[e.to].push((from, e));
+            incoming[if e.grants { anything } else { e.to }].push((from, e));
         }
     }
-    let mut next = vec![None; graph.len()];
+    let mut next = vec![None; graph.len() + 1];
     let mut seen: Vec<bool> = admin.iter().map(Option::is_some).collect();
-    let mut queue: VecDeque<usize> = (0..graph.len()).filter(|&i| seen[i]).collect();
+    seen.push(true);
+    let mut queue: VecDeque<usize> = (0..seen.len()).filter(|&i| seen[i]).collect();
     while let Some(m) = queue.pop_front() {
         for &(from, e) in &incoming[m] {
             if !seen[from] {
@@ -1002,6 +1194,7 @@ fn next_hops<'g, T>(
             }
         }
     }
+    next.truncate(graph.len());
     next
 }
 
@@ -1017,6 +1210,9 @@ fn path_from(ps: &[Principal], next: &[Option<&Edge>], start: usize) -> Option<V
             via: e.via.clone(),
             conditions: e.conditions.clone(),
         });
+        if e.grants {
+            break;
+        }
         cur = e.to;
     }
     (!steps.is_empty()).then_some(steps)
@@ -1027,14 +1223,14 @@ fn path_from(ps: &[Principal], next: &[Option<&Edge>], start: usize) -> Option<V
 /// root module whose account is not known. An administrator in one environment's root is not
 /// linked to another root's stores unless both are known to be in the same account. The
 /// organization's data (service control policies, accounts) is seen by every scope.
-pub fn analyze(resources: &mut [Resource]) {
+pub fn analyze(resources: &mut [Resource], today: time::Date) {
     let shared = |r: &Resource| r.resource_type.starts_with("aws_organizations_");
     let mut scopes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, r) in resources.iter().enumerate().filter(|(_, r)| !shared(r)) {
         scopes.entry(scope_of(r)).or_default().push(i);
     }
     if scopes.len() <= 1 {
-        analyze_scope(resources);
+        analyze_scope(resources, today);
         return;
     }
     let organization: Vec<Resource> = resources.iter().filter(|r| shared(r)).cloned().collect();
@@ -1047,7 +1243,7 @@ pub fn analyze(resources: &mut [Resource]) {
             })
             .collect();
         part.extend(organization.iter().cloned());
-        analyze_scope(&mut part);
+        analyze_scope(&mut part, today);
         for (&i, r) in idxs.iter().zip(part) {
             resources[i] = r;
         }
@@ -1063,8 +1259,8 @@ fn scope_of(r: &Resource) -> String {
     }
 }
 
-fn analyze_scope(resources: &mut [Resource]) {
-    let ps = principals(resources);
+fn analyze_scope(resources: &mut [Resource], today: time::Date) {
+    let ps = principals(resources, today);
     let self_grant = self_grants(&ps);
     let admin: Vec<Option<(String, String, Option<String>)>> = ps
         .iter()

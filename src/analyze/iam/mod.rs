@@ -3,5 +3,6 @@
 
 pub mod analysis;
 pub mod catalog;
+pub mod escalation;
 pub mod managed;
 pub mod policy;

@@ -65,6 +65,42 @@ pub struct Condition {
     pub values: Vec<String>,
 }
 
+impl Condition {
+    /// Whether the condition can never hold again after `today`: a date before which the
+    /// request must be made (`aws:CurrentTime`) or its credentials issued
+    /// (`aws:TokenIssueTime`), and every date given is in the past. A margin of two days
+    /// covers time zones and the longest session. Operators that hold when the key is absent
+    /// (`…IfExists`) or that a later date satisfies stay conditions.
+    pub fn never_holds_after(&self, today: time::Date) -> bool {
+        let op = self.operator.to_ascii_lowercase();
+        let key = self.key.to_ascii_lowercase();
+        if !matches!(
+            op.as_str(),
+            "datelessthan" | "datelessthanequals" | "dateequals"
+        ) || !matches!(key.as_str(), "aws:currenttime" | "aws:tokenissuetime")
+        {
+            return false;
+        }
+        let cutoff = today - time::Duration::days(2);
+        !self.values.is_empty()
+            && self
+                .values
+                .iter()
+                .all(|v| date_of(v).is_some_and(|d| d < cutoff))
+    }
+}
+
+/// The date of an ISO 8601 date or date-time, or of epoch seconds, as IAM accepts them.
+fn date_of(v: &str) -> Option<time::Date> {
+    if let Ok(secs) = v.parse::<i64>() {
+        return time::OffsetDateTime::from_unix_timestamp(secs)
+            .ok()
+            .map(|t| t.date());
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(v.get(..10)?, format).ok()
+}
+
 /// `Principal` / `NotPrincipal`: by kind (`AWS`, `Service`, `Federated`, `CanonicalUser`), or `*`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Principals {
@@ -189,15 +225,18 @@ pub fn parse(doc: &Json) -> Document {
             ));
             continue;
         };
-        let effect = match m.get("Effect").and_then(Json::as_str) {
-            Some("Allow") => Effect::Allow,
-            Some("Deny") => Effect::Deny,
+        let effect = match m.get("Effect") {
+            Some(Json::String(e)) if e == "Allow" => Effect::Allow,
+            Some(Json::String(e)) if e == "Deny" => Effect::Deny,
             other => {
-                out.issues.push(issue(
-                    "invalid_document",
-                    Some(index),
-                    format!("Effect must be Allow or Deny, not {other:?}"),
-                ));
+                let detail = match other {
+                    Some(Json::String(e)) => format!("Effect must be Allow or Deny, not {e}"),
+                    None | Some(Json::Null) => "a statement has no Effect (Allow or Deny)".into(),
+                    Some(v) if is_unknown(v) => "the Effect is known only after apply".into(),
+                    Some(_) => "Effect must be Allow or Deny".into(),
+                };
+                out.issues
+                    .push(issue("invalid_document", Some(index), detail));
                 continue;
             }
         };
@@ -402,9 +441,11 @@ fn resource_match(m: &Matcher, req: &Request) -> ResourceMatch {
                         ResourceMatch::Yes
                     }
                 }
-                // The resource's name is partly unknown (`records-*`): a pattern that may name
-                // it is a grant that may reach it.
-                Some(arn) if arn.contains('*') && globs_intersect(p, arn) => ResourceMatch::Unknown,
+                // The resource's name is partly unknown (`records-*`, an account id not known
+                // as `????????????`): a pattern that may name it is a grant that may reach it.
+                Some(arn) if arn.contains(['*', '?']) && arn_globs_intersect(p, arn) => {
+                    ResourceMatch::Unknown
+                }
                 _ => ResourceMatch::No,
             },
             Value::Unknown(r) => match req.address {
@@ -454,6 +495,18 @@ pub fn globs_intersect(a: &str, b: &str) -> bool {
         reach = next;
     }
     reach[b.len()]
+}
+
+/// Whether a pattern may name a partly unknown ARN: part by part where both have all six parts
+/// (an unknown region never stands for `…:stack/other-stack`), else as whole globs.
+fn arn_globs_intersect(pattern: &str, arn: &str) -> bool {
+    if pattern.matches(':').count() < 5 || arn.matches(':').count() < 5 {
+        return globs_intersect(pattern, arn);
+    }
+    pattern
+        .splitn(6, ':')
+        .zip(arn.splitn(6, ':'))
+        .all(|(p, a)| globs_intersect(p, a))
 }
 
 /// Whether an unknown reference (`module.x.aws_s3_bucket.b.arn`, or a partly rendered template)
