@@ -289,6 +289,14 @@ fn every_escalation_method_is_found_and_no_look_alike_is() {
         ),
         "{lifted:?}"
     );
+    // Trust in the account's root, built with format(): the role is reached by sts:AssumeRole.
+    let via_root = flagged("root__assume-any-role");
+    assert!(
+        via_root
+            .iter()
+            .any(|m| m.contains("aws_iam_role.trusts_account_root by sts:AssumeRole")),
+        "{via_root:?}"
+    );
     // No principal in the fixture that the catalog does not explain.
     for name in principals.iter().filter_map(|n| n.strip_prefix("esc__")) {
         if !expected.iter().any(|(id, _)| id == name) {
@@ -296,4 +304,38 @@ fn every_escalation_method_is_found_and_no_look_alike_is() {
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// A user who reads a FERPA bucket through a group and also holds an administrator policy of
+/// its own keeps both routes on the access map: an auditor sees the group too.
+#[test]
+fn every_route_to_a_store_stays_on_the_access_map() {
+    let dir = crate_dir().join("tests/fixtures/iam/access-routes");
+    let sources = rampart::scan::Sources {
+        paths: vec![dir.clone()],
+        root: dir,
+        ..Default::default()
+    };
+    let snapshot = rampart::scan::build_snapshot(&sources).unwrap();
+    let engine = rampart::engine::Engine::new(&[]).unwrap();
+    let outcome =
+        rampart::scan::evaluate(&engine, snapshot, &rampart::scan::EvalOptions::default()).unwrap();
+    let bucket = outcome
+        .snapshot
+        .resources
+        .iter()
+        .find(|r| r.resource_type == "aws_s3_bucket")
+        .unwrap();
+    let read = bucket.derived["access"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["principal"] == "aws_iam_user.dana" && e["access"] == "read")
+        .unwrap_or_else(|| panic!("{:#}", bucket.derived["access"]));
+    let routes = format!("{} {}", read["via"], read["also_via"]);
+    assert!(
+        routes.contains("group registrars: inline:read-records")
+            && routes.contains("inline:break-glass"),
+        "{read:#}"
+    );
 }

@@ -335,3 +335,21 @@ fn every_workload_is_judged_by_every_container_rule() {
         );
     }
 }
+
+/// A pod whose IAM role reads a FERPA bucket only because the bucket policy grants it: the
+/// access map names the role by its uid whichever policy grants, so K8S-13 sees the reach.
+#[test]
+fn a_bucket_policy_grant_reaches_the_pod_that_runs_as_the_role() {
+    let dir = crate_dir().join("tests/fixtures/k8s-bucket-policy-reach");
+    let (_, v) = scan_json_in(&[".", "--fail-on", "never", "--select", "K8S-13"], &dir);
+    let fails = results(&v, "fail");
+    assert_eq!(fails.len(), 1, "{v:#}");
+    assert!(
+        fails[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("can read student-records"),
+        "{:#}",
+        fails[0]
+    );
+}

@@ -665,16 +665,49 @@ fn self_grants(ps: &[Principal]) -> Vec<Option<(String, Via, Vec<String>)>> {
         .collect()
 }
 
+/// Finds the principal a policy's `Principal` entry names: by ARN, by `:kind/name` at the end of
+/// an ARN, or by a Terraform reference to its address.
+struct PrincipalIndex<'p> {
+    by_arn: HashMap<&'p str, usize>,
+    by_kind_name: HashMap<(&'p str, &'p str), usize>,
+    by_address: HashMap<&'p str, usize>,
+}
+
+impl<'p> PrincipalIndex<'p> {
+    fn new(ps: &'p [Principal]) -> Self {
+        let mut index = PrincipalIndex {
+            by_arn: HashMap::new(),
+            by_kind_name: HashMap::new(),
+            by_address: HashMap::new(),
+        };
+        for (i, p) in ps.iter().enumerate() {
+            index.by_arn.insert(&p.arn, i);
+            index.by_kind_name.insert((p.kind, &p.name), i);
+            index.by_address.insert(&p.address, i);
+        }
+        index
+    }
+
+    fn find(&self, v: &Value) -> Option<usize> {
+        match v {
+            Value::Text(t) => self.by_arn.get(t.as_str()).copied().or_else(|| {
+                let tail = t.rsplit(':').next()?;
+                let (kind, rest) = tail.split_once('/')?;
+                self.by_kind_name
+                    .get(&(kind, rest.rsplit('/').next()?))
+                    .copied()
+            }),
+            Value::Unknown(r) => self
+                .by_address
+                .get(crate::terraform::adapter::ref_address(r))
+                .copied(),
+        }
+    }
+}
+
 /// Roles whose trust policy names each principal explicitly (by ARN, name or reference).
 fn named_in_trust(ps: &[Principal]) -> Vec<Vec<usize>> {
-    let mut by_arn: HashMap<&str, usize> = HashMap::new();
-    let mut by_kind_name: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut by_address: HashMap<&str, usize> = HashMap::new();
-    for (i, p) in ps.iter().enumerate() {
-        by_arn.insert(&p.arn, i);
-        by_kind_name.insert((p.kind, &p.name), i);
-        by_address.insert(&p.address, i);
-    }
+    let index = PrincipalIndex::new(ps);
     let mut out = vec![Vec::new(); ps.len()];
     for (j, q) in ps.iter().enumerate() {
         let Some(trust) = &q.trust else { continue };
@@ -685,17 +718,7 @@ fn named_in_trust(ps: &[Principal]) -> Vec<Vec<usize>> {
                 continue;
             };
             for v in pr.of_kind("AWS") {
-                let hit = match v {
-                    Value::Text(t) => by_arn.get(t.as_str()).copied().or_else(|| {
-                        let tail = t.rsplit(':').next()?;
-                        let (kind, rest) = tail.split_once('/')?;
-                        by_kind_name.get(&(kind, rest.rsplit('/').next()?)).copied()
-                    }),
-                    Value::Unknown(r) => by_address
-                        .get(crate::terraform::adapter::ref_address(r))
-                        .copied(),
-                };
-                if let Some(i) = hit.filter(|&i| i != j) {
+                if let Some(i) = index.find(v).filter(|&i| i != j) {
                     out[i].push(j);
                 }
             }
@@ -1024,10 +1047,21 @@ pub struct AccessEntry {
     pub conditions: Vec<String>,
     /// Through which kind of policy: identity, bucket policy or key policy.
     pub through: &'static str,
+    /// The other policies of the principal that grant the same (a group's policy beside one of
+    /// the user's own): every route stays on the map, not only the first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_via: Vec<String>,
 }
 
-/// `candidates`: the principals whose policies mention a data action of the store's type at all.
-fn access_map(candidates: &[&Principal], store: &Resource) -> Vec<AccessEntry> {
+/// `candidates`: the principals whose policies mention a data action of the store's type at all;
+/// `ps` and `index`: every principal, to name the ones a resource policy grants to by their uid
+/// (as identity grants are), so whatever joins on principals (K8S-13) sees both.
+fn access_map(
+    candidates: &[&Principal],
+    ps: &[Principal],
+    index: &PrincipalIndex,
+    store: &Resource,
+) -> Vec<AccessEntry> {
     let (read, write) = data_actions(&store.resource_type);
     let Some(arn) = data_arn(store) else {
         return Vec::new();
@@ -1036,7 +1070,7 @@ fn access_map(candidates: &[&Principal], store: &Resource) -> Vec<AccessEntry> {
     for p in candidates {
         for (access, actions) in [("read", read), ("write", write)] {
             let mut granted = Vec::new();
-            let mut first: Option<Decision> = None;
+            let mut first: Option<(&'static str, Decision)> = None;
             for a in actions {
                 let d = p.decide(a, Some(&arn), Some(store.address()));
                 if d.allowed() {
@@ -1046,16 +1080,39 @@ fn access_map(candidates: &[&Principal], store: &Resource) -> Vec<AccessEntry> {
                             .map(|x| x.name.clone())
                             .unwrap_or_else(|| a.to_string()),
                     );
-                    first.get_or_insert(d);
+                    first.get_or_insert((a, d));
                 }
             }
-            if let Some(Decision::Allowed {
-                via,
-                conditions,
-                unknown_resource,
-            }) = first
+            if let Some((
+                action,
+                Decision::Allowed {
+                    via,
+                    conditions,
+                    unknown_resource,
+                },
+            )) = first
             {
                 let conds = condition_texts(&conditions, unknown_resource);
+                let req = Request {
+                    action,
+                    arn: Some(&arn),
+                    address: Some(store.address()),
+                };
+                let also_via = p
+                    .policies
+                    .iter()
+                    .filter(|(name, _)| *name != via.policy)
+                    .filter_map(|(name, doc)| {
+                        let d = decide_statements(
+                            doc.statements.iter().map(|st| (name.as_str(), st)),
+                            &req,
+                        );
+                        match d {
+                            Decision::Allowed { via, .. } => Some(via_text(&via)),
+                            _ => None,
+                        }
+                    })
+                    .collect();
                 out.push(AccessEntry {
                     principal: p.uid.clone(),
                     principal_type: p.kind,
@@ -1066,6 +1123,7 @@ fn access_map(candidates: &[&Principal], store: &Resource) -> Vec<AccessEntry> {
                     conditional: !conds.is_empty(),
                     conditions: conds,
                     through: "identity policy",
+                    also_via,
                 });
             }
         }
@@ -1084,14 +1142,16 @@ fn access_map(candidates: &[&Principal], store: &Resource) -> Vec<AccessEntry> {
                 if granted.is_empty() {
                     continue;
                 }
-                for (_, who) in pr
+                for (kind, who) in pr
                     .entries
                     .iter()
                     .filter(|(k, _)| k == "AWS" || k == "*" || k == "Service")
                 {
+                    let named = (kind == "AWS").then(|| index.find(who)).flatten();
                     out.push(AccessEntry {
-                        principal: who.text().to_string(),
-                        principal_type: "resource policy principal",
+                        principal: named
+                            .map_or_else(|| who.text().to_string(), |i| ps[i].uid.clone()),
+                        principal_type: named.map_or("resource policy principal", |i| ps[i].kind),
                         access,
                         actions: granted.clone(),
                         via: format!(
@@ -1115,6 +1175,7 @@ fn access_map(candidates: &[&Principal], store: &Resource) -> Vec<AccessEntry> {
                         } else {
                             "bucket policy"
                         },
+                        also_via: Vec::new(),
                     });
                 }
             }
@@ -1381,6 +1442,7 @@ fn analyze_scope(resources: &mut [Resource], today: time::Date) {
             .collect();
         candidates.insert(r.resource_type.as_str(), who);
     }
+    let index = PrincipalIndex::new(&ps);
     let maps: Vec<(usize, Vec<AccessEntry>)> = resources
         .par_iter()
         .enumerate()
@@ -1388,7 +1450,12 @@ fn analyze_scope(resources: &mut [Resource], today: time::Date) {
             r.derived.get("strict") == Some(&Json::Bool(true))
                 && !data_actions(&r.resource_type).0.is_empty()
         })
-        .map(|(i, r)| (i, access_map(&candidates[r.resource_type.as_str()], r)))
+        .map(|(i, r)| {
+            (
+                i,
+                access_map(&candidates[r.resource_type.as_str()], &ps, &index, r),
+            )
+        })
         .collect();
     for (i, map) in maps {
         resources[i].derived["wildcard_access"] = wildcard_access(&map);
@@ -1430,6 +1497,7 @@ mod tests {
             conditional,
             conditions: vec![],
             through: "identity policy",
+            also_via: vec![],
         };
         let map = [
             entry("ci", "read", true, false),
@@ -1440,6 +1508,43 @@ mod tests {
         assert_eq!(
             wildcard_access(&map),
             json!([{"principal": "ci", "access": ["read", "write"], "via": ["ci statement 0"]}])
+        );
+    }
+
+    /// Taking over a user in another account is no step: the catalog's methods act within one.
+    #[test]
+    fn no_escalation_step_crosses_accounts() {
+        let user = |name: &str, account: &str, action: &str| {
+            let mut r = Resource::new(
+                format!("aws_iam_user.{name}"),
+                "aws_iam_user",
+                crate::model::Origin {
+                    arn: Some(format!("arn:aws:iam::{account}:user/{name}")),
+                    ..Default::default()
+                },
+            );
+            r.name = name.into();
+            r.attributes = json!({"name": name, "path": "/", "groups": [], "policies": [
+                {"name": "p", "kind": "inline", "arn": null,
+                 "document": {"Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]}}]});
+            r
+        };
+        let escalation = |target_account: &str| {
+            let mut rs = vec![
+                user("attacker", "111111111111", "iam:CreateAccessKey"),
+                user("admin", target_account, "*"),
+            ];
+            analyze(&mut rs, crate::suppress::today());
+            rs[0].derived["iam"]["escalation"].clone()
+        };
+        assert!(
+            escalation("111111111111").is_array(),
+            "same account: a path"
+        );
+        assert_eq!(
+            escalation("222222222222"),
+            Json::Null,
+            "another account: none"
         );
     }
 
