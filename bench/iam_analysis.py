@@ -4,7 +4,8 @@ policies, 200 users in 20 groups, 100 stores holding FERPA data. Writes the acco
 snapshot (as the live collector would), then times `rampart scan snapshot.json` (release), which
 computes effective permissions, escalation paths and the access map and evaluates every rule.
 
-Usage: bench/iam_analysis.py [--roles N] [--policies N]
+Usage: bench/iam_analysis.py [--roles N] [--policies N] [--rampart BIN]...
+(with --rampart, each binary given is timed on the same snapshot instead of building one)
 """
 import argparse
 import json
@@ -37,6 +38,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--roles", type=int, default=2000)
     ap.add_argument("--policies", type=int, default=5000)
+    ap.add_argument("--rampart", action="append", default=[], help="a rampart binary to time (repeatable)")
     args = ap.parse_args()
     rnd = random.Random(7)
     buckets = [f"records-{i}" for i in range(50)]
@@ -95,17 +97,20 @@ def main():
     path = os.path.join(work, "snapshot.json")
     with open(path, "w") as f:
         json.dump(snap, f)
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    subprocess.run(["cargo", "build", "--release", "--no-default-features", "--bin", "rampart"], cwd=ROOT, check=True)
-    rampart = os.path.join(target, "release", "rampart")
-    cmd = [rampart, "scan", path, "--select", "IAM", "--format", "json", "--fail-on", "never", "--root", work]
-    wall, rss, cpu = run_once(cmd, work)
-    out = subprocess.run(cmd + ["--timings"], cwd=work, capture_output=True, text=True)
-    summary = json.loads(out.stdout)["summary"]
+    binaries = args.rampart
+    if not binaries:
+        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+        subprocess.run(["cargo", "build", "--release", "--no-default-features", "--bin", "rampart"], cwd=ROOT, check=True)
+        binaries = [os.path.join(target, "release", "rampart")]
     print(f"{args.roles} roles, {args.policies} policies, 20 groups, 200 users, 100 FERPA stores")
-    print(f"rampart scan (IAM rules): wall {wall:.2f} s, CPU {cpu:.2f} s, peak RSS {rss:.0f} MiB")
-    print("\n".join(l for l in out.stderr.splitlines() if "rampart:" in l))
-    print(f"results: {summary['by_status']}")
+    for rampart in binaries:
+        cmd = [rampart, "scan", path, "--select", "IAM", "--format", "json", "--fail-on", "never", "--root", work]
+        wall, rss, cpu = run_once(cmd, work)
+        out = subprocess.run(cmd + ["--timings"], cwd=work, capture_output=True, text=True)
+        summary = json.loads(out.stdout)["summary"]
+        print(f"{rampart}: wall {wall:.2f} s, CPU {cpu:.2f} s, peak RSS {rss:.0f} MiB")
+        print("\n".join(l for l in out.stderr.splitlines() if "rampart:" in l))
+        print(f"results: {summary['by_status']}")
 
 
 if __name__ == "__main__":
