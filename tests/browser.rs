@@ -91,6 +91,12 @@ fn hostile_report_runs_no_script_and_fetches_nothing() {
         &crate_dir().join("tests/fixtures/hostile"),
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Defence in depth: even an escaping mistake could run no script and fetch nothing.
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains(r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none';"#),
+        "no Content-Security-Policy"
+    );
     let found = check_in_browser(&html, &screenshots_dir().join("hostile-report.png"));
     assert_quiet(&found);
     assert!(found["text"]
