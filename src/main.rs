@@ -84,6 +84,11 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Print the shell completion script for SHELL (e.g. `rampart completions bash >
+    /// /etc/bash_completion.d/rampart`).
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), generated from these same definitions.
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -480,6 +485,19 @@ fn run() -> Result<u8> {
         _ => init_logging(0),
     }
     match cli.command {
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            // Into a buffer first: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "rampart", &mut script);
+            std::io::stdout().write_all(&script)?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut std::io::stdout())?;
+            Ok(EXIT_CLEAN)
+        }
         Command::Scan(args) => cmd_scan(*args, "high"),
         Command::Report(args) => cmd_scan(*args, "never"),
         Command::Verify {

@@ -440,3 +440,41 @@ fn a_terraform_file_stands_for_its_module() {
         "{fails:#?}"
     );
 }
+
+/// Shell completions and the manual page come from the clap definitions: every subcommand is in
+/// each, the bash script parses, and the page is roff with the command's name and options.
+#[test]
+fn completions_and_manual_page_cover_every_subcommand() {
+    let subcommands = [
+        "scan", "report", "verify", "collect", "merge", "diff", "rules", "explain", "policy",
+    ];
+    for shell in ["bash", "zsh", "fish"] {
+        let o = rampart(&["completions", shell], &crate_dir());
+        assert!(o.status.success(), "{}", text(&o));
+        let script = String::from_utf8(o.stdout).unwrap();
+        for sub in subcommands {
+            assert!(script.contains(sub), "{shell}: no {sub}");
+        }
+        if shell == "bash" {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("rampart.bash");
+            std::fs::write(&path, &script).unwrap();
+            let check = std::process::Command::new("bash")
+                .arg("-n")
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert!(check.status.success(), "{}", text(&check));
+        }
+    }
+    let o = rampart(&["man"], &crate_dir());
+    assert!(o.status.success(), "{}", text(&o));
+    let page = String::from_utf8(o.stdout).unwrap();
+    assert!(page.contains(".TH rampart 1"), "{page}");
+    for sub in subcommands {
+        assert!(
+            page.contains(&format!("rampart\\-{sub}(1)")),
+            "no {sub} in {page}"
+        );
+    }
+}
