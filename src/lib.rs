@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod collect;
+pub mod config;
 pub mod credentials;
 pub mod engine;
 pub mod kubernetes;

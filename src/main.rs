@@ -106,8 +106,7 @@ struct SourceArgs {
     /// below them), plan JSON files (`terraform show -json`), Kubernetes manifests (YAML or
     /// JSON; `-` reads them from standard input), `aws iam get-account-authorization-details`
     /// output, snapshot files, `k8s` for the live cluster of the kubeconfig, or `aws` for the live
-    /// AWS account.
-    #[arg(required = true)]
+    /// AWS account. Default: the `paths` of `.rampart.yaml`.
     paths: Vec<PathBuf>,
     /// The Terraform source of a plan or of a live account, so findings point at `.tf` lines.
     #[arg(long, value_name = "DIR")]
@@ -271,11 +270,22 @@ fn init_logging(verbose: u8) {
 }
 
 impl SourceArgs {
-    fn sources(&self) -> Result<Sources> {
-        let root = match &self.root {
+    /// The directory paths are reported relative to, and where `.rampart.yaml` is looked for.
+    fn root(&self) -> Result<PathBuf> {
+        Ok(match &self.root {
             Some(r) => r.clone(),
             None => std::env::current_dir()?,
-        };
+        })
+    }
+
+    fn sources(&self) -> Result<Sources> {
+        if self.paths.is_empty() {
+            bail!(
+                "nothing to scan: name paths on the command line or in {}",
+                rampart::config::FILE_NAME
+            );
+        }
+        let root = self.root()?;
         let root = root
             .canonicalize()
             .with_context(|| format!("root {}", root.display()))?;
@@ -381,15 +391,15 @@ struct ScanArgs {
     /// labels.
     #[arg(long = "namespace-classification-default", value_name = "LEVEL")]
     namespace_classification_default: Option<String>,
-    /// Where workloads may take credentials from: `kubernetes` (Secrets are accepted) or `csi`
-    /// (the platform's external store through the Secrets Store CSI driver; a workload that
-    /// reads a Kubernetes Secret fails K8S-17).
-    #[arg(
-        long = "kubernetes-secrets",
-        value_name = "SOURCE",
-        default_value = "kubernetes"
-    )]
-    kubernetes_secrets: rampart::scan::SecretsSource,
+    /// Where workloads may take credentials from: `kubernetes` (Secrets are accepted; the
+    /// default) or `csi` (the platform's external store through the Secrets Store CSI driver; a
+    /// workload that reads a Kubernetes Secret fails K8S-17).
+    #[arg(long = "kubernetes-secrets", value_name = "SOURCE")]
+    kubernetes_secrets: Option<rampart::scan::SecretsSource>,
+    /// Configuration file (default: `.rampart.yaml` in --root or the current directory, if
+    /// present). Flags given on the command line override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// An AWS account id of your organization (trust in it is not cross-account); repeatable.
     #[arg(long = "trusted-account", value_name = "ACCOUNT_ID")]
     trusted_accounts: Vec<String>,
@@ -802,7 +812,44 @@ fn render(w: &dyn Writer, report: &Report) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
+/// Fills what the command line left unset from the configuration file.
+fn apply_config(args: &mut ScanArgs) -> Result<()> {
+    let root = args.source.root()?;
+    let Some(c) = rampart::config::find(args.config.as_deref(), &root)? else {
+        return Ok(());
+    };
+    fn fill<T>(flag: &mut Vec<T>, from_file: Vec<T>) {
+        if flag.is_empty() {
+            *flag = from_file;
+        }
+    }
+    fill(&mut args.source.paths, c.paths);
+    fill(&mut args.select, c.select);
+    fill(&mut args.ignore, c.ignore);
+    fill(&mut args.classification_tags, c.classification_tags);
+    fill(&mut args.classification_levels, c.classification_levels);
+    fill(&mut args.frameworks, c.frameworks);
+    fill(&mut args.policies, c.policies);
+    fill(&mut args.trusted_accounts, c.trusted_accounts);
+    args.fail_on = args.fail_on.take().or(c.fail_on.map(|f| match f {
+        rampart::config::FailOn::Never => "never".to_string(),
+        rampart::config::FailOn::AtOrAbove(s) => s.as_str().to_string(),
+    }));
+    args.classification_default = args
+        .classification_default
+        .take()
+        .or(c.classification_default);
+    args.namespace_classification_default = args
+        .namespace_classification_default
+        .take()
+        .or(c.namespace_classification_default);
+    args.waivers = args.waivers.take().or(c.waivers);
+    args.kubernetes_secrets = args.kubernetes_secrets.or(c.kubernetes_secrets);
+    Ok(())
+}
+
+fn cmd_scan(mut args: ScanArgs, default_fail_on: &str) -> Result<u8> {
+    apply_config(&mut args)?;
     let mut sources = args.source.sources()?;
     // A live scan written to a directory keeps its snapshot there: findings on resources no
     // `.tf` declares point at their entry in it (SARIF needs a file for every alert).
@@ -886,7 +933,7 @@ fn cmd_scan(args: ScanArgs, default_fail_on: &str) -> Result<u8> {
             .transpose()?,
         trusted_accounts: args.trusted_accounts.clone(),
         as_of: args.as_of,
-        kubernetes_secrets: args.kubernetes_secrets,
+        kubernetes_secrets: args.kubernetes_secrets.unwrap_or_default(),
     };
     if let Some(bad) = opts
         .trusted_accounts
