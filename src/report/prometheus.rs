@@ -60,6 +60,36 @@ impl Writer for PrometheusWriter {
                 label(region)
             )?;
         }
+        // Failures by the frameworks the report lays out (a failure of a rule mapped to two
+        // frameworks counts in each), by severity: what a compliance dashboard plots.
+        let mut by_framework: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for fw in &report.frameworks {
+            for r in o
+                .results
+                .iter()
+                .filter(|r| r.status == crate::engine::Status::Fail)
+            {
+                let mapped = report
+                    .rules
+                    .iter()
+                    .find(|m| m.id == r.rule_id)
+                    .is_some_and(|m| m.controls.contains_key(&fw.id));
+                if mapped {
+                    *by_framework
+                        .entry((fw.id.as_str(), r.severity.as_str()))
+                        .or_default() += 1;
+                }
+            }
+        }
+        writeln!(out, "# HELP rampart_framework_failures Failures of the last scan by control framework and severity.")?;
+        writeln!(out, "# TYPE rampart_framework_failures gauge")?;
+        for ((fw, sev), n) in &by_framework {
+            writeln!(
+                out,
+                r#"rampart_framework_failures{{framework="{}",severity="{sev}"}} {n}"#,
+                label(fw)
+            )?;
+        }
         let s = report.summary();
         let gauges: [(&str, &str, String); 6] = [
             (
