@@ -264,6 +264,21 @@ mod tests {
         assert_eq!(e.line, 1, "{e}");
     }
 
+    /// The README's example is a valid file.
+    #[test]
+    fn the_documented_example_parses() {
+        let readme = include_str!("../README.md");
+        let section = &readme[readme.find("### The configuration file").unwrap()..];
+        let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
+        let example = &section[start..start + section[start..].find("```").unwrap()];
+        let c = parse_text(example).unwrap();
+        assert_eq!(c.kubernetes_secrets, Some(SecretsSource::Csi));
+        assert_eq!(
+            c.namespace_classification_default.as_deref(),
+            Some("internal")
+        );
+    }
+
     #[test]
     fn an_empty_file_is_an_empty_configuration() {
         let c = parse_text("\n").unwrap();
