@@ -120,7 +120,7 @@ mod tests {
     #[test]
     fn every_method_names_real_actions_and_a_source() {
         let m = methods();
-        assert!(m.pass_role.len() >= 18 && m.existing_resource.len() >= 9);
+        assert!(m.pass_role.len() >= 19 && m.existing_resource.len() >= 12);
         let mut ids = std::collections::HashSet::new();
         for a in actions() {
             assert!(catalog().get(a).is_some(), "{a} is not an IAM action");
