@@ -89,6 +89,31 @@ enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (roff), generated from these same definitions.
     Man,
+    /// One shard of the nightly scan, as the CronJob in deploy/kubernetes runs it: collects share
+    /// K of N of what the collect arguments name into EVIDENCE_DIR/RUN/shard-K.json; the last
+    /// shard to finish merges every shard's snapshot and writes the report beside it. It needs
+    /// no shell, so the image has none.
+    Nightly(NightlyArgs),
+}
+
+#[derive(Args)]
+struct NightlyArgs {
+    /// This shard's index, from 0 (an indexed Job's JOB_COMPLETION_INDEX).
+    #[arg(long, env = "JOB_COMPLETION_INDEX")]
+    shard_index: u32,
+    /// How many shards the night's work is split into.
+    #[arg(long, env = "SHARDS")]
+    shards: u32,
+    /// Where each night's snapshots and report are written (a volume every shard shares).
+    #[arg(long, value_name = "DIR", env = "EVIDENCE_DIR")]
+    evidence_dir: PathBuf,
+    /// The night's directory under DIR (default: today's date, UTC).
+    #[arg(long, env = "RUN_ID")]
+    run_id: Option<String>,
+    /// What to read, as `rampart collect` takes it (e.g. `aws --organization --role-name
+    /// rampart-readonly`).
+    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    collect: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -492,9 +517,15 @@ fn run() -> Result<u8> {
     match &cli.command {
         Command::Scan(a) | Command::Report(a) => init_logging(a.source.verbose),
         Command::Collect(a) => init_logging(a.source.verbose),
+        Command::Nightly(_) => init_logging(1),
         _ => init_logging(0),
     }
-    match cli.command {
+    run_command(cli.command)
+}
+
+fn run_command(command: Command) -> Result<u8> {
+    match command {
+        Command::Nightly(args) => cmd_nightly(args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             // Into a buffer first: clap_complete panics on a write error (a closed pipe).
@@ -810,6 +841,93 @@ fn render(w: &dyn Writer, report: &Report) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     w.write(report, &mut buf)?;
     Ok(buf)
+}
+
+/// One shard of the nightly scan (see `Command::Nightly`). Each step is the command a person
+/// would run (`collect`, `merge`, `scan`), so the night's files are what they would write. An
+/// incomplete shard (exit 2) is kept: its gaps are in its coverage and the merge reports them.
+/// Two shards finishing together both merge, which is harmless: the merge is deterministic and
+/// each result is moved into place by rename.
+fn cmd_nightly(n: NightlyArgs) -> Result<u8> {
+    if n.shards == 0 || n.shard_index >= n.shards {
+        bail!(
+            "shard index {} is not below the {} shards",
+            n.shard_index,
+            n.shards
+        );
+    }
+    let (k, shards) = (n.shard_index + 1, n.shards);
+    let run = n
+        .run_id
+        .clone()
+        .unwrap_or_else(|| rampart::suppress::today().to_string());
+    let dir = n.evidence_dir.join(run);
+    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    let step = |args: Vec<std::ffi::OsString>| -> Result<u8> {
+        let status = run_command(Cli::try_parse_from(args)?.command)?;
+        if status == EXIT_CLEAN || status == EXIT_INCOMPLETE {
+            Ok(status)
+        } else {
+            bail!("exit {status}")
+        }
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let partial = dir.join(format!(".shard-{k}.json"));
+    let mut collect = vec![os("rampart"), os("collect")];
+    collect.extend(n.collect.iter().map(|a| os(a)));
+    collect.extend([os("--shard"), os(&format!("{k}/{shards}")), os("-o")]);
+    collect.push(partial.clone().into());
+    step(collect).context("collecting the shard")?;
+    std::fs::rename(&partial, dir.join(format!("shard-{k}.json")))?;
+
+    let mut finished: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|f| f.to_str())
+                .is_some_and(|f| f.starts_with("shard-") && f.ends_with(".json"))
+        })
+        .collect();
+    finished.sort();
+    if finished.len() < shards as usize {
+        println!(
+            "shard {k}/{shards} done; {} of {shards} finished",
+            finished.len()
+        );
+        return Ok(EXIT_CLEAN);
+    }
+    println!("shard {k}/{shards} finished last: merging");
+    let tmp = dir.join(format!(".merge-{k}"));
+    std::fs::create_dir_all(&tmp)?;
+    let mut merge = vec![os("rampart"), os("merge")];
+    merge.extend(finished.iter().map(|p| p.clone().into_os_string()));
+    merge.extend([os("-o"), tmp.join("snapshot.json").into()]);
+    step(merge).context("merging the shards")?;
+    let scanned = step(vec![
+        os("rampart"),
+        os("scan"),
+        tmp.join("snapshot.json").into(),
+        os("--output-dir"),
+        tmp.join("report").into(),
+        os("--fail-on"),
+        os("never"),
+        os("--format"),
+        os("markdown"),
+    ])
+    .context("judging the merged snapshot")?;
+    std::fs::rename(tmp.join("snapshot.json"), dir.join("snapshot.json"))?;
+    let report = dir.join("report");
+    if report.exists() {
+        std::fs::remove_dir_all(&report)?;
+    }
+    std::fs::rename(tmp.join("report"), &report)?;
+    std::fs::remove_dir_all(&tmp)?;
+    println!(
+        "merged {shards} shards into {}; findings in {}",
+        dir.join("snapshot.json").display(),
+        report.display()
+    );
+    Ok(scanned)
 }
 
 /// Fills what the command line left unset from the configuration file.

@@ -57,16 +57,17 @@ fn the_cronjob_runs_an_indexed_job_of_shards_as_the_irsa_service_account() {
         .as_str()
         .unwrap()
         .starts_with("arn:aws:iam::"));
-    let kustomization = yaml("deploy/kubernetes/kustomization.yaml");
-    assert_eq!(
-        kustomization["configMapGenerator"][0]["files"][0],
-        "nightly-shard.sh"
-    );
+    // The image has no shell: the container runs rampart itself.
+    let container = &pod["containers"][0];
+    assert!(container["command"].is_null(), "{container:#}");
+    assert_eq!(container["args"][0], "nightly");
+    let dockerfile = std::fs::read_to_string(crate_dir().join("deploy/Dockerfile")).unwrap();
+    assert!(dockerfile.contains("FROM gcr.io/distroless/cc-debian12:nonroot"));
 }
 
 #[cfg(feature = "aws")]
 #[test]
-fn the_shard_script_run_per_index_merges_into_the_unsharded_snapshot() {
+fn the_nightly_shards_run_per_index_merge_into_the_unsharded_snapshot() {
     use common::moto::{aws_env, rampart_aws_ok, Server};
     let moto = Server::start();
     moto.seed(&[]);
@@ -78,29 +79,19 @@ fn the_shard_script_run_per_index_merges_into_the_unsharded_snapshot() {
         dir.path(),
     );
 
-    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_rampart"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let evidence = dir.path().join("evidence");
     for index in 0..3 {
-        let o = std::process::Command::new("sh")
-            .arg(crate_dir().join("deploy/kubernetes/nightly-shard.sh"))
-            .env("PATH", &path)
+        // As the CronJob runs it: the index and the shard count from the environment.
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(["nightly", "--", "aws", "--regions", regions])
             .env("SHARDS", "3")
             .env("JOB_COMPLETION_INDEX", index.to_string())
             .env("EVIDENCE_DIR", &evidence)
             .env("RUN_ID", "night")
-            .env("RAMPART_ARGS", format!("--regions {regions}"))
             .envs(aws_env(&moto.url))
             .current_dir(dir.path())
             .output()
-            .expect("sh runs the shard script");
+            .expect("rampart runs");
         assert!(o.status.success(), "shard {index}: {}", text(&o));
         let merged = evidence.join("night/snapshot.json").exists();
         assert_eq!(merged, index == 2, "only the last shard merges");
