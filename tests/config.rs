@@ -5,21 +5,10 @@ mod common;
 
 use common::*;
 
-const OPEN_SSH: &str = r#"resource "aws_security_group" "ssh" {
-  name = "ssh"
-  ingress {
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-}
-"#;
-
 #[test]
 fn the_file_supplies_what_the_command_line_leaves_out() {
     let repo = tree(&[
-        ("infra/main.tf", OPEN_SSH),
+        ("infra/main.tf", OPEN_SSH_GROUP),
         (
             ".rampart.yaml",
             "paths: [infra]\nignore: [NET-01]\nfail_on: high\n",
@@ -68,7 +57,7 @@ fn unknown_keys_and_values_are_refused_with_their_line() {
         ),
         ("paths: [.]\nfail_on: severe\n", 2, "not critical, high"),
     ] {
-        let repo = tree(&[("main.tf", OPEN_SSH), (".rampart.yaml", content)]);
+        let repo = tree(&[("main.tf", OPEN_SSH_GROUP), (".rampart.yaml", content)]);
         let o = rampart(&["scan"], repo.path());
         assert_eq!(o.status.code(), Some(2), "{}", text(&o));
         let shown = text(&o);
@@ -82,7 +71,7 @@ fn unknown_keys_and_values_are_refused_with_their_line() {
 #[test]
 fn a_file_found_by_convention_stays_inside_the_repository() {
     let outside = tree(&[("elsewhere.yaml", "paths: [.]\nfail_on: never\n")]);
-    let repo = tree(&[("main.tf", OPEN_SSH)]);
+    let repo = tree(&[("main.tf", OPEN_SSH_GROUP)]);
     std::os::unix::fs::symlink(
         outside.path().join("elsewhere.yaml"),
         repo.path().join(".rampart.yaml"),
@@ -93,7 +82,7 @@ fn a_file_found_by_convention_stays_inside_the_repository() {
     assert!(text(&o).contains("resolves outside"), "{}", text(&o));
     // Nor may it name a waiver file out of the repository.
     let repo = tree(&[
-        ("main.tf", OPEN_SSH),
+        ("main.tf", OPEN_SSH_GROUP),
         (
             ".rampart.yaml",
             "paths: [.]\nwaivers: ../../../etc/passwd\n",

@@ -53,7 +53,6 @@ fn run_hook(repo: &Path, files: &[&str]) -> Output {
     cmd.output().unwrap()
 }
 
-const OPEN_SSH: &str = "resource \"aws_security_group\" \"ssh\" {\n  name = \"ssh\"\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
 const VARIABLES: &str = "variable \"env\" {\n  default = \"prod\"\n}\n";
 const PRIVILEGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: tools}\nspec:\n  containers:\n  - name: shell\n    image: busybox\n    securityContext: {privileged: true}\n";
 const WORKFLOW: &str = "name: ci\non: push\njobs: {}\n";
@@ -61,7 +60,7 @@ const WORKFLOW: &str = "name: ci\non: push\njobs: {}\n";
 #[test]
 fn the_hook_fails_a_commit_on_the_modules_and_manifests_it_changes() {
     let repo = repository(&[
-        ("infra/main.tf", OPEN_SSH),
+        ("infra/main.tf", OPEN_SSH_GROUP),
         ("infra/variables.tf", VARIABLES),
         ("k8s/debug.yaml", PRIVILEGED_POD),
         (".github/workflows/ci.yml", WORKFLOW),
@@ -83,7 +82,7 @@ fn the_hook_fails_a_commit_on_the_modules_and_manifests_it_changes() {
 #[test]
 fn the_hook_passes_what_is_below_the_threshold_and_ignores_other_files() {
     let repo = repository(&[
-        ("infra/main.tf", OPEN_SSH),
+        ("infra/main.tf", OPEN_SSH_GROUP),
         (".rampart.yaml", "ignore: [NET-01]\n"),
         (".github/workflows/ci.yml", WORKFLOW),
     ]);

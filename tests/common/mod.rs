@@ -163,3 +163,15 @@ pub fn markdown_active_parts(md: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// A security group open to the internet on SSH: a high-severity failure (NET-01) in one file.
+pub const OPEN_SSH_GROUP: &str = r#"resource "aws_security_group" "ssh" {
+  name = "ssh"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+"#;
