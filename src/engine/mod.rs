@@ -254,6 +254,14 @@ impl Engine {
             limit: self.rule_time_limit,
             check_interval: std::num::NonZeroU32::new(64).expect("non-zero"),
         });
+        // Analyse and schedule the policies once, here: every worker's clone below would
+        // otherwise do it again on its first evaluation (and rayon makes a clone per split, so
+        // a small scan spent most of its time there). Input changes keep the preparation.
+        base.eval_query("true".to_string(), false)
+            .map_err(|e| EngineError::Evaluation {
+                rule: "(policies)".into(),
+                message: e.to_string(),
+            })?;
         let ctx = RuleContext {
             by_uid: &by_uid,
             by_type: &by_type,
