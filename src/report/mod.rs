@@ -134,12 +134,18 @@ pub fn markdown_text(s: &str) -> String {
 /// (`password = "…"`, a user data heredoc, a container's `env` value, `command` and `args`
 /// lists, a `sensitive(…)` call) replaced by `<redacted>`, and control characters escaped.
 pub fn masked_source_lines(lines: &[&str]) -> Vec<String> {
-    let key_re = regex::Regex::new(r#"^(\s*-?\s*"?([A-Za-z_][A-Za-z0-9_.-]*)"?\s*[=:])\s*(.*)$"#)
-        .expect("valid regex");
-    let secret_re = regex::Regex::new(
-        r"(?i)(pass(word|wd)?|secret|token|credential|private.?key|api.?key|access.?key|auth|^value$|^user_data|^command$|^args$|^environment$|^variables$)",
-    )
-    .expect("valid regex");
+    // Compiled once: a terminal report shows a frame per finding.
+    static KEY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"^(\s*-?\s*"?([A-Za-z_][A-Za-z0-9_.-]*)"?\s*[=:])\s*(.*)$"#)
+            .expect("valid regex")
+    });
+    static SECRET: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)(pass(word|wd)?|secret|token|credential|private.?key|api.?key|access.?key|auth|^value$|^user_data|^command$|^args$|^environment$|^variables$)",
+        )
+        .expect("valid regex")
+    });
+    let (key_re, secret_re) = (&*KEY, &*SECRET);
     let mut out = Vec::with_capacity(lines.len());
     let mut heredoc: Option<String> = None;
     let mut list_under: Option<usize> = None;
