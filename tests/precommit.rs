@@ -85,7 +85,10 @@ fn the_hook_passes_what_is_below_the_threshold_and_ignores_other_files() {
         ("infra/main.tf", OPEN_SSH_GROUP),
         (".rampart.yaml", "ignore: [NET-01]\n"),
         (".github/workflows/ci.yml", WORKFLOW),
-        ("package.json", "{\"name\": \"app\", \"version\": \"1.0.0\"}\n"),
+        (
+            "package.json",
+            "{\"name\": \"app\", \"version\": \"1.0.0\"}\n",
+        ),
     ]);
     let o = run_hook(repo.path(), &[]);
     assert!(o.status.success(), "{}", text(&o));
