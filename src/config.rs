@@ -45,11 +45,36 @@ struct RawClassification {
     namespace_default: Option<String>,
 }
 
-/// What the failure threshold is: a severity, or never.
+/// What the failure threshold is: a severity, or never. Parsed the same from `--fail-on` and
+/// from the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailOn {
     AtOrAbove(Severity),
     Never,
+}
+
+impl FailOn {
+    /// The severity at or above which failures fail the run; `None` for never.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::AtOrAbove(s) => Some(s),
+            FailOn::Never => None,
+        }
+    }
+}
+
+impl std::str::FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "never" | "none" => Ok(FailOn::Never),
+            other => Severity::parse(other)
+                .map(FailOn::AtOrAbove)
+                .ok_or_else(|| {
+                    format!("{other:?} is not critical, high, medium, low, info or never")
+                }),
+        }
+    }
 }
 
 /// The validated configuration; paths are resolved against the file's directory.
@@ -132,20 +157,13 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let resolve = |p: &String| dir.join(p);
     let line = |key: &str| line_of(text, key);
-    let fail_on =
-        raw.fail_on
-            .map(|s| match s.trim().to_ascii_lowercase().as_str() {
-                "never" | "none" => Ok(FailOn::Never),
-                other => Severity::parse(other)
-                    .map(FailOn::AtOrAbove)
-                    .ok_or_else(|| {
-                        error(
-                    line("fail_on"),
-                    format!("fail_on: {other:?} is not critical, high, medium, low, info or never"),
-                )
-                    }),
-            })
-            .transpose()?;
+    let fail_on = raw
+        .fail_on
+        .map(|s| {
+            s.parse::<FailOn>()
+                .map_err(|e| error(line("fail_on"), format!("fail_on: {e}")))
+        })
+        .transpose()?;
     let kubernetes_secrets = raw
         .kubernetes_secrets
         .map(|s| {

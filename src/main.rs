@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use rampart::config::FailOn;
 use rampart::engine::frameworks::{builtin_frameworks, framework, Framework};
 use rampart::engine::{policy_test, Engine, Selection, Severity};
 use rampart::model::Snapshot;
@@ -391,7 +392,7 @@ struct ScanArgs {
     /// Exit 1 on new failures at or above this severity, `never` to exit 0 on findings
     /// (default: high for scan, never for report).
     #[arg(long, value_name = "SEVERITY")]
-    fail_on: Option<String>,
+    fail_on: Option<rampart::config::FailOn>,
     /// Findings JSON of an earlier run: only failures not in it are new and can fail the run.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -539,8 +540,8 @@ fn run_command(command: Command) -> Result<u8> {
                 .render(&mut std::io::stdout())?;
             Ok(EXIT_CLEAN)
         }
-        Command::Scan(args) => cmd_scan(*args, "high"),
-        Command::Report(args) => cmd_scan(*args, "never"),
+        Command::Scan(args) => cmd_scan(*args, FailOn::AtOrAbove(Severity::High)),
+        Command::Report(args) => cmd_scan(*args, FailOn::Never),
         Command::Verify {
             dir,
             manifest_sha256,
@@ -949,10 +950,7 @@ fn apply_config(args: &mut ScanArgs) -> Result<()> {
     fill(&mut args.frameworks, c.frameworks);
     fill(&mut args.policies, c.policies);
     fill(&mut args.trusted_accounts, c.trusted_accounts);
-    args.fail_on = args.fail_on.take().or(c.fail_on.map(|f| match f {
-        rampart::config::FailOn::Never => "never".to_string(),
-        rampart::config::FailOn::AtOrAbove(s) => s.as_str().to_string(),
-    }));
+    args.fail_on = args.fail_on.or(c.fail_on);
     args.classification_default = args
         .classification_default
         .take()
@@ -966,7 +964,7 @@ fn apply_config(args: &mut ScanArgs) -> Result<()> {
     Ok(())
 }
 
-fn cmd_scan(mut args: ScanArgs, default_fail_on: &str) -> Result<u8> {
+fn cmd_scan(mut args: ScanArgs, default_fail_on: FailOn) -> Result<u8> {
     apply_config(&mut args)?;
     let mut sources = args.source.sources()?;
     // A live scan written to a directory keeps its snapshot there: findings on resources no
@@ -979,18 +977,7 @@ fn cmd_scan(mut args: ScanArgs, default_fail_on: &str) -> Result<u8> {
         _ => false,
     };
     let allow_partial = args.source.allow_partial;
-    let fail_on = match args
-        .fail_on
-        .as_deref()
-        .unwrap_or(default_fail_on)
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "never" | "none" => None,
-        s => Some(Severity::parse(s).with_context(|| {
-            format!("--fail-on {s:?}: expected critical, high, medium, low, info or never")
-        })?),
-    };
+    let fail_on = args.fail_on.unwrap_or(default_fail_on).threshold();
     let mut engine = Engine::new(&args.policies)?;
     // Rules from --policies run in processes of their own: one that never ends or crashes the
     // evaluator is an `error` result, not the end of the scan.

@@ -45,8 +45,7 @@ struct Principal {
     /// Terraform address): a new default version of one changes its permissions. AWS managed
     /// policies are left out: nobody but AWS can change them.
     managed: Vec<(String, String)>,
-    /// The principals (groups) whose policies are its own too, by index, filled after all
-    /// principals are known.
+    /// The groups whose policies are its own too, by index among the principals.
     groups: Vec<usize>,
     /// `:kind/name`, the tail of ARNs that name this principal.
     arn_tail: String,
@@ -191,10 +190,12 @@ fn managed_document(resources: &[Resource], arn: &Json) -> Option<(String, Docum
 fn principals(resources: &[Resource], today: time::Date) -> Vec<Principal> {
     let mut out = Vec::new();
     let scps = scp_levels(resources);
-    let groups: HashMap<&str, &Resource> = resources
+    // Groups by uid and name, as a user's `groups` names them, with their place in `resources`.
+    let groups: HashMap<&str, usize> = resources
         .iter()
-        .filter(|r| r.resource_type == "aws_iam_group")
-        .flat_map(|r| [(r.uid.as_str(), r), (r.name.as_str(), r)])
+        .enumerate()
+        .filter(|(_, r)| r.resource_type == "aws_iam_group")
+        .flat_map(|(i, r)| [(r.uid.as_str(), i), (r.name.as_str(), i)])
         .collect();
     for (idx, r) in resources.iter().enumerate() {
         let kind = match r.resource_type.as_str() {
@@ -231,6 +232,9 @@ fn principals(resources: &[Resource], today: time::Date) -> Vec<Principal> {
             .collect();
         let mut policies: Vec<(String, Document)> =
             own.into_iter().map(|(n, d, _)| (n, d)).collect();
+        // The groups it is a member of, by their place in `resources` until every principal
+        // is known (then by their place among the principals).
+        let mut member_of = Vec::new();
         if kind == "user" {
             for g in r
                 .attribute("groups")
@@ -238,7 +242,9 @@ fn principals(resources: &[Resource], today: time::Date) -> Vec<Principal> {
                 .into_iter()
                 .flatten()
             {
-                if let Some(group) = g.as_str().and_then(|g| groups.get(g)) {
+                if let Some(&gi) = g.as_str().and_then(|g| groups.get(g)) {
+                    let group = &resources[gi];
+                    member_of.push(gi);
                     managed.extend(customer_managed(group));
                     policies.extend(
                         policy_docs(group, &format!("group {}: ", group.name))
@@ -292,29 +298,15 @@ fn principals(resources: &[Resource], today: time::Date) -> Vec<Principal> {
             arn_tail: format!(":{kind}/{}", r.name),
             relevant: HashMap::new(),
             managed,
-            groups: Vec::new(),
+            groups: member_of,
         });
     }
-    let group_index: HashMap<&str, usize> = out
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.kind == "group")
-        .flat_map(|(i, p)| [(p.uid.as_str(), i), (p.name.as_str(), i)])
-        .collect();
-    let memberships: Vec<Vec<usize>> = out
-        .iter()
-        .map(|p| {
-            resources[p.idx]
-                .attribute("groups")
-                .and_then(Json::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|g| group_index.get(g.as_str()?).copied())
-                .collect()
-        })
-        .collect();
-    for (p, groups) in out.iter_mut().zip(memberships) {
-        p.groups = groups;
+    let principal_of: HashMap<usize, usize> =
+        out.iter().enumerate().map(|(i, p)| (p.idx, i)).collect();
+    for p in &mut out {
+        for g in &mut p.groups {
+            *g = principal_of[g];
+        }
     }
     out.par_iter_mut().for_each(Principal::index_actions);
     out
@@ -928,7 +920,16 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
                 }
             }
             // Changing the policies of a principal it can become: the change, then the way in,
-            // ends the path (the one it becomes then holds anything).
+            // ends the path (the one it becomes then holds anything). Only looked for when its
+            // policies name a change at all: most principals with many edges cannot.
+            let changes = modify_actions("role")
+                .iter()
+                .chain(modify_actions("user"))
+                .chain(&["iam:createpolicyversion", "iam:setdefaultpolicyversion"])
+                .any(|a| p.mentions(a));
+            if !changes {
+                return mine;
+            }
             let granted: Vec<Edge> = mine
                 .iter()
                 .filter(|e| ps[e.to].kind != "group")
