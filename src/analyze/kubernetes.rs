@@ -31,10 +31,12 @@ fn cluster(r: &Resource) -> &str {
         Some(n) => format!(":{n}/{kind}/{}", r.name),
         None => format!(":{kind}/{}", r.name),
     };
+    // A uid not of that shape stands for a cluster of its own: it joins nothing (its role
+    // is then unknown, an error), rather than everything of the manifests' "" cluster.
     r.uid
         .strip_prefix("k8s:")
         .and_then(|rest| rest.strip_suffix(tail.as_str()))
-        .unwrap_or_default()
+        .unwrap_or(r.uid.as_str())
 }
 
 fn ns(r: &Resource) -> Option<&str> {
