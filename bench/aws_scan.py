@@ -9,7 +9,9 @@ no planted problem was missed.
 For scale: Prowler 5.46 took about 150 s wall, 87 s CPU and 7,500 requests for the same services
 at that size on this machine.
 
-Usage: bench/aws_scan.py [--runs N] [--scale N] [--concurrency N]
+Usage: bench/aws_scan.py [--runs N] [--scale N] [--concurrency N] [--rampart BIN]
+(--scale 0.1 is a tenth of that account, 4 four times it; --rampart times that binary instead of
+building the release one: request counts do not depend on the build, times do)
 """
 import argparse
 import json
@@ -47,12 +49,16 @@ def requests_served(log_path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--scale", type=float, default=1)
+    ap.add_argument("--rampart", help="the rampart binary (default: build the release one)")
+    ap.add_argument("--snapshot", help="keep the collected snapshot in this file (bench/snapshot_scale.py)")
     ap.add_argument("--concurrency", type=int, help="rampart's --concurrency (default: its own)")
     args = ap.parse_args()
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "rampart"], cwd=ROOT, check=True)
-    binary = os.path.join(target, "release", "rampart")
+    binary = args.rampart
+    if not binary:
+        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+        subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "rampart"], cwd=ROOT, check=True)
+        binary = os.path.join(target, "release", "rampart")
 
     work = tempfile.mkdtemp(prefix="rampart-aws-bench-")
     log_path = os.path.join(work, "moto.log")
@@ -83,6 +89,8 @@ def main():
                "--format", "json", "--fail-on", "never"]
         if args.concurrency:
             cmd += ["--concurrency", str(args.concurrency)]
+        if args.snapshot:
+            cmd += ["--snapshot", os.path.abspath(args.snapshot)]
         samples = []
         findings = None
         for _ in range(args.runs):

@@ -711,7 +711,11 @@ resource "aws_s3_bucket" "records" {
         fail["message"]
             .as_str()
             .unwrap()
-            .contains("aws_iam_role.auditor can read"),
+            .contains("aws_iam_role.auditor (read, through aws_managed:ReadOnlyAccess"),
+        "{fail}"
+    );
+    assert_eq!(
+        fail["details"]["principals"][0]["principal"], "aws_iam_role.auditor",
         "{fail}"
     );
 }

@@ -397,3 +397,62 @@ fn hostile_names_reach_no_terminal(fixture: &Path) {
         );
     }
 }
+
+/// Many principals holding one `Resource "*"` policy and many FERPA stores: IAM-10 is one
+/// result per store (all principals in its details), and no principal is repeated per store in
+/// the auditor report, so outputs grow with principals plus stores, not their product.
+#[test]
+fn outputs_do_not_grow_with_principals_times_stores() {
+    const ROLES: usize = 12;
+    const BUCKETS: usize = 15;
+    let mut tf = String::new();
+    for i in 0..ROLES {
+        tf += &format!(
+            r#"resource "aws_iam_role" "r{i:02}" {{
+  name                = "r{i:02}"
+  assume_role_policy  = jsonencode({{ Statement = [{{ Effect = "Allow", Principal = {{ Service = "ec2.amazonaws.com" }}, Action = "sts:AssumeRole" }}] }})
+  managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+}}
+"#
+        );
+    }
+    for i in 0..BUCKETS {
+        tf += &format!(
+            "resource \"aws_s3_bucket\" \"b{i:02}\" {{\n  bucket = \"records-{i:02}\"\n  tags   = {{ \"data-classification\" = \"ferpa\" }}\n}}\n"
+        );
+    }
+    let dir = tree(&[("main.tf", &tf)]);
+    let (_, v) = scan_json_in(&[".", "--select", "IAM-10"], dir.path());
+    let fails = results(&v, "fail");
+    assert_eq!(fails.len(), BUCKETS, "one IAM-10 result per store");
+    for f in &fails {
+        let principals = f["details"]["principals"].as_array().unwrap();
+        assert_eq!(principals.len(), ROLES, "{f}");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("and {} more", ROLES - 5)),
+            "{f}"
+        );
+    }
+
+    let html = dir.path().join("report.html");
+    let o = report(
+        &[".", "--select", "IAM-10", "--html", html.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(html).unwrap();
+    // The last role is named in no message (five per store are) and listed once in the wildcard
+    // grants, not once per bucket in the access map.
+    let mentions = html.matches("aws_iam_role.r11").count();
+    assert!(
+        (1..=2).contains(&mentions),
+        "aws_iam_role.r11 appears {mentions} times in the report"
+    );
+    assert!(
+        html.contains("15: <span class=\"mono\">records-00"),
+        "{html}"
+    );
+}

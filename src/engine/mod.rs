@@ -64,8 +64,10 @@ pub struct PolicyFile {
     pub text: String,
 }
 
+/// The rules and their policy files. Policies are compiled per scan, only those of the rules
+/// whose resource types the snapshot holds (and the libraries): a one-bucket scan compiles the
+/// S3 rules, not all of them.
 pub struct Engine {
-    base: regorus::Engine,
     rules: Vec<RuleMeta>,
     files: Vec<PolicyFile>,
     /// How long one rule may run over the whole snapshot before its results are `error`.
@@ -122,23 +124,41 @@ pub fn is_test_file(path: &str) -> bool {
     path.ends_with("_test.rego")
 }
 
+/// A regorus engine holding `files`, in rampart's settings.
+fn compile<F: std::borrow::Borrow<PolicyFile>>(
+    files: &[F],
+) -> Result<regorus::Engine, EngineError> {
+    let mut engine = regorus::Engine::new();
+    engine.set_strict_builtin_errors(false);
+    for f in files {
+        let f = f.borrow();
+        engine
+            .add_policy(f.path.clone(), f.text.clone())
+            .map_err(|e| EngineError::Policy {
+                file: f.path.clone(),
+                message: e.to_string(),
+            })?;
+    }
+    Ok(engine)
+}
+
 impl Engine {
-    /// The built-in rules plus the rules under each of `extra_dirs`.
+    /// The built-in rules plus the rules under each of `extra_dirs`. The user's policies are
+    /// parsed here, so that one that does not parse stops the scan before it starts; the
+    /// built-in ones are parsed by the test suite.
     pub fn new(extra_dirs: &[PathBuf]) -> Result<Engine, EngineError> {
-        let mut files = builtin_files();
         let mut user = Vec::new();
         for d in extra_dirs {
             user.extend(read_policy_dir(d)?);
         }
         let user_paths: std::collections::HashSet<String> =
             user.iter().map(|f| f.path.clone()).collect();
-        files.extend(user);
-        let mut engine = Engine::from_files(
-            files
-                .into_iter()
-                .filter(|f| !is_test_file(&f.path))
-                .collect(),
-        )?;
+        let files: Vec<PolicyFile> = builtin_files()
+            .into_iter()
+            .chain(user)
+            .filter(|f| !is_test_file(&f.path))
+            .collect();
+        let mut engine = Engine::build(files, |f| user_paths.contains(&f.path))?;
         engine.user_rules = engine
             .rules
             .iter()
@@ -153,17 +173,22 @@ impl Engine {
         self.sandbox = Some(exe);
     }
 
+    /// An engine over exactly these policy files, every one of them parsed now.
     pub fn from_files(files: Vec<PolicyFile>) -> Result<Engine, EngineError> {
-        let mut base = regorus::Engine::new();
-        base.set_strict_builtin_errors(false);
+        Engine::build(files, |_| true)
+    }
+
+    /// Reads every file's METADATA; parses the files `parse_now` picks.
+    fn build(
+        files: Vec<PolicyFile>,
+        parse_now: impl Fn(&PolicyFile) -> bool,
+    ) -> Result<Engine, EngineError> {
         let mut rules: Vec<RuleMeta> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
         for f in &files {
-            base.add_policy(f.path.clone(), f.text.clone())
-                .map_err(|e| EngineError::Policy {
-                    file: f.path.clone(),
-                    message: e.to_string(),
-                })?;
+            if parse_now(f) {
+                compile(std::slice::from_ref(f))?;
+            }
             if let Some(meta) = metadata::parse(&f.path, &f.text)? {
                 if let Some(first) = seen.insert(meta.id.clone(), f.path.clone()) {
                     return Err(EngineError::DuplicateId {
@@ -177,13 +202,24 @@ impl Engine {
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(Engine {
-            base,
             rules,
             files,
             rule_time_limit: DEFAULT_RULE_TIME_LIMIT,
             user_rules: Default::default(),
             sandbox: None,
         })
+    }
+
+    /// The policies `rules` need: their own files and every file that is no rule (libraries).
+    fn policies_for(&self, rules: &[&RuleMeta]) -> Vec<&PolicyFile> {
+        let sources: std::collections::HashSet<&str> =
+            self.rules.iter().map(|r| r.source.as_str()).collect();
+        let wanted: std::collections::HashSet<&str> =
+            rules.iter().map(|r| r.source.as_str()).collect();
+        self.files
+            .iter()
+            .filter(|f| !sources.contains(f.path.as_str()) || wanted.contains(f.path.as_str()))
+            .collect()
     }
 
     /// Limits how long one rule may run; a rule that runs longer reports `error` on all its
@@ -241,7 +277,17 @@ impl Engine {
             .iter()
             .filter(|r| selection.matches(&r.id))
             .collect();
-        let mut base = self.base.clone();
+        // A rule none of whose resource types is in the snapshot has nothing to judge.
+        let judged: Vec<&RuleMeta> = rules
+            .iter()
+            .copied()
+            .filter(|r| {
+                r.resource_types
+                    .iter()
+                    .any(|t| by_type.contains_key(t.as_str()))
+            })
+            .collect();
+        let mut base = compile(&self.policies_for(&judged))?;
         base.add_data(RegoValue::from(
             serde_json::json!({"rampart": {"config": config}}),
         ))
@@ -272,7 +318,7 @@ impl Engine {
         // attribute), so they are handed out one at a time rather than in fixed chunks; each
         // worker evaluates on its own clone of the engine. A rule that fails on some input is
         // an `error` result on exactly the resources it fails on; the rest is still judged.
-        let (isolated, here): (Vec<&RuleMeta>, Vec<&RuleMeta>) = rules
+        let (isolated, here): (Vec<&RuleMeta>, Vec<&RuleMeta>) = judged
             .iter()
             .partition(|r| self.sandbox.is_some() && self.user_rules.contains(&r.id));
         let mut results: Vec<RuleResult> = here
@@ -323,6 +369,7 @@ impl Engine {
                         attribute: None,
                         location: c.span.clone(),
                         evidence: Vec::new(),
+                        details: None,
                         fingerprint: fingerprint(&rule.id, &c.scope, None),
                         suppression: None,
                         baseline: None,
@@ -428,6 +475,21 @@ struct Verdict {
     /// Distinguishes several findings of one rule on one attribute (e.g. one per principal), so
     /// each keeps its own fingerprint.
     key: Option<String>,
+    /// The entry's `details`, carried to the result as they are.
+    details: Option<Json>,
+}
+
+impl Verdict {
+    /// A verdict rampart states itself (pass, error): no key, no details.
+    fn plain(uid: &str, message: String, attribute: Option<String>) -> Self {
+        Verdict {
+            uid: uid.to_string(),
+            message,
+            attribute,
+            key: None,
+            details: None,
+        }
+    }
 }
 
 fn verdicts(
@@ -469,6 +531,7 @@ fn verdicts(
                 .filter(|p| !p.is_empty())
                 .map(str::to_string),
             key: item.get("key").and_then(Json::as_str).map(str::to_string),
+            details: item.get("details").cloned(),
         });
     }
     Ok(out)
@@ -538,12 +601,11 @@ fn failed_rule(
     uids.iter()
         .filter_map(|u| ctx.by_uid.get(u))
         .map(|res| {
-            let v = Verdict {
-                uid: res.uid.clone(),
-                message: format!("not assessed: the rule failed on this resource: {reason}"),
-                attribute: None,
-                key: None,
-            };
+            let v = Verdict::plain(
+                &res.uid,
+                format!("not assessed: the rule failed on this resource: {reason}"),
+                None,
+            );
             make_result(rule, res, Status::Error, &v)
         })
         .collect()
@@ -641,20 +703,14 @@ fn judge(
                 None => make_result(rule, res, Status::Fail, f),
             }));
         } else if let Some((path, why)) = res.first_unassessable(reads) {
-            let e = Verdict {
-                uid: uid.to_string(),
-                message: format!("not assessed: {path} is needed and {why}"),
-                attribute: (!path.is_empty() && !path.starts_with("derived")).then_some(path),
-                key: None,
-            };
+            let e = Verdict::plain(
+                uid,
+                format!("not assessed: {path} is needed and {why}"),
+                (!path.is_empty() && !path.starts_with("derived")).then_some(path),
+            );
             out.push(make_result(rule, res, Status::Error, &e));
         } else {
-            let pass = Verdict {
-                uid: uid.to_string(),
-                message: format!("{}: passed", rule.title),
-                attribute: None,
-                key: None,
-            };
+            let pass = Verdict::plain(uid, format!("{}: passed", rule.title), None);
             out.push(make_result(rule, res, Status::Pass, &pass));
         }
     }
@@ -679,10 +735,12 @@ fn unknown_verdict(res: &Resource, f: &Verdict) -> Option<Verdict> {
     let read = crate::model::ReadPath::parse(path).ok()?;
     let (_, why) = res.first_unassessable(Some(std::slice::from_ref(&read)))?;
     Some(Verdict {
-        uid: f.uid.clone(),
-        message: format!("not assessed: {path} is needed and {why}"),
-        attribute: f.attribute.clone(),
         key: f.key.clone(),
+        ..Verdict::plain(
+            &f.uid,
+            format!("not assessed: {path} is needed and {why}"),
+            f.attribute.clone(),
+        )
     })
 }
 
@@ -724,6 +782,7 @@ fn make_result(rule: &RuleMeta, res: &Resource, status: Status, v: &Verdict) -> 
         attribute,
         location,
         evidence,
+        details: v.details.clone(),
         suppression: None,
         baseline: None,
     }

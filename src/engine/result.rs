@@ -87,6 +87,11 @@ pub struct RuleResult {
     pub location: Option<Span>,
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// What the rule found, as data, when a message cannot hold it all: e.g. IAM-10's one
+    /// result per store lists every principal reaching it here. Written to findings.json only
+    /// (the terminal, SARIF and HTML show the message, which stays short).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
     /// Stable across line shifts: rule, resource identity and attribute.
     pub fingerprint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

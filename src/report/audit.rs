@@ -31,17 +31,45 @@ pub struct AuditView {
     pub rules: Vec<RuleMeta>,
     /// Who can reach each store holding FERPA data (from the least-privilege analysis).
     pub access_map: Vec<StoreAccess>,
+    /// The wildcard routes to those stores, once each.
+    pub wildcard_grants: Vec<WildcardGrant>,
     /// Principals that can escalate to administrator, with their paths.
     pub escalations: Vec<Escalation>,
 }
 
+/// Who reaches one store by name: grants that name it (or its prefix), in identity or
+/// resource policies. Wildcard grants are listed once, in [`WildcardGrant`], not per store: a
+/// `Resource "*"` policy reaches every store alike, and repeating it under each store would
+/// grow the report with principals × stores.
 #[derive(Serialize)]
 pub struct StoreAccess {
     pub store: String,
     pub name: String,
     pub resource_type: String,
     pub entries: Vec<serde_json::Value>,
+    /// Principals that reach this store only through a wildcard grant.
+    pub wildcard_principals: usize,
 }
+
+/// One principal's wildcard route to data (same access, statement and conditions), with the
+/// stores it reaches.
+#[derive(Serialize)]
+pub struct WildcardGrant {
+    pub principal: String,
+    pub pods: Vec<String>,
+    pub access: String,
+    pub actions: BTreeSet<String>,
+    pub through: String,
+    pub via: String,
+    pub also_via: BTreeSet<String>,
+    pub conditions: Vec<String>,
+    pub store_count: usize,
+    /// The first stores reached, by name (each store's own section counts its wildcard principals).
+    pub stores: Vec<String>,
+}
+
+/// Stores a wildcard grant names in the report before it only counts them.
+const WILDCARD_STORES_NAMED: usize = 10;
 
 #[derive(Serialize)]
 pub struct Escalation {
@@ -558,36 +586,7 @@ pub fn build(report: &Report) -> AuditView {
             }),
     );
 
-    // Pods that run as each IAM role (IRSA), to show "pods in namespace X can read this store".
-    let mut pods_by_role: HashMap<&str, Vec<&str>> = HashMap::new();
-    for w in &o.snapshot.resources {
-        if let Some(role) = w
-            .derived
-            .get("iam_role_uid")
-            .and_then(serde_json::Value::as_str)
-        {
-            pods_by_role.entry(role).or_default().push(w.uid.as_str());
-        }
-    }
-    let access_map = o
-        .snapshot
-        .resources
-        .iter()
-        .filter_map(|r| {
-            let mut entries = r.derived.get("access")?.as_array()?.clone();
-            for e in &mut entries {
-                if let Some(pods) = e["principal"].as_str().and_then(|p| pods_by_role.get(p)) {
-                    e["pods"] = serde_json::json!(pods);
-                }
-            }
-            Some(StoreAccess {
-                store: r.uid.clone(),
-                name: r.name.clone(),
-                resource_type: r.resource_type.clone(),
-                entries,
-            })
-        })
-        .collect();
+    let (access_map, wildcard_grants) = access_view(&o.snapshot.resources);
     let escalations = o
         .snapshot
         .resources
@@ -603,6 +602,7 @@ pub fn build(report: &Report) -> AuditView {
 
     AuditView {
         access_map,
+        wildcard_grants,
         escalations,
         generated_at: crate::model::timestamp(o.scanned_at),
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -618,4 +618,85 @@ pub fn build(report: &Report) -> AuditView {
         trends: report.trends.clone(),
         rules,
     }
+}
+
+/// The FERPA access map: per store, the grants that name it; and the wildcard grants once each,
+/// with the stores they reach. Pods that run as a role (IRSA) are named beside it, so "pods in
+/// namespace X can read this store" shows.
+fn access_view(resources: &[crate::model::Resource]) -> (Vec<StoreAccess>, Vec<WildcardGrant>) {
+    use serde_json::Value;
+    let mut pods_by_role: HashMap<&str, Vec<String>> = HashMap::new();
+    for w in resources {
+        if let Some(role) = w.derived.get("iam_role_uid").and_then(Value::as_str) {
+            pods_by_role.entry(role).or_default().push(w.uid.clone());
+        }
+    }
+    let text = |e: &Value, k: &str| e[k].as_str().unwrap_or_default().to_string();
+    let texts = |e: &Value, k: &str| -> Vec<String> {
+        e[k].as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    };
+    let mut stores = Vec::new();
+    let mut grants: BTreeMap<(String, String, String, Vec<String>), WildcardGrant> =
+        BTreeMap::new();
+    for r in resources {
+        let Some(entries) = r.derived.get("access").and_then(Value::as_array) else {
+            continue;
+        };
+        let mut named = Vec::new();
+        let mut wildcard_principals = BTreeSet::new();
+        for e in entries {
+            let principal = text(e, "principal");
+            let pods = pods_by_role
+                .get(principal.as_str())
+                .cloned()
+                .unwrap_or_default();
+            if e["wildcard"] != Value::Bool(true) {
+                let mut e = e.clone();
+                if !pods.is_empty() {
+                    e["pods"] = serde_json::json!(pods);
+                }
+                named.push(e);
+                continue;
+            }
+            let conditions = texts(e, "conditions");
+            let key = (
+                principal.clone(),
+                text(e, "access"),
+                text(e, "via"),
+                conditions,
+            );
+            wildcard_principals.insert(principal.clone());
+            let g = grants.entry(key).or_insert_with_key(|k| WildcardGrant {
+                principal,
+                pods,
+                access: k.1.clone(),
+                actions: BTreeSet::new(),
+                through: text(e, "through"),
+                via: k.2.clone(),
+                also_via: BTreeSet::new(),
+                conditions: k.3.clone(),
+                store_count: 0,
+                stores: Vec::new(),
+            });
+            g.actions.extend(texts(e, "actions"));
+            g.also_via.extend(texts(e, "also_via"));
+            g.store_count += 1;
+            if g.stores.len() < WILDCARD_STORES_NAMED {
+                g.stores.push(r.name.clone());
+            }
+        }
+        stores.push(StoreAccess {
+            store: r.uid.clone(),
+            name: r.name.clone(),
+            resource_type: r.resource_type.clone(),
+            entries: named,
+            wildcard_principals: wildcard_principals.len(),
+        });
+    }
+    (stores, grants.into_values().collect())
 }

@@ -1,10 +1,13 @@
-//! JSON findings, described by `reports/schema/findings.schema.json`.
+//! JSON findings, described by `reports/schema/findings.schema.json`. Pretty-printed, except that
+//! each result is one compact line: a nightly scan holds thousands of results, and one per line
+//! keeps the file a third smaller than fully indented JSON and lets `grep` find a result whole.
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use std::io;
 
 use super::{Report, Summary, Writer};
-use crate::engine::{RuleMeta, RuleResult};
+use crate::engine::RuleMeta;
 use crate::model::{CoverageEntry, Diagnostic, ToolInfo};
 
 /// Version of the findings format; bump on incompatible changes.
@@ -24,7 +27,7 @@ struct Findings<'a> {
     incomplete: bool,
     summary: Summary,
     rules: &'a [&'a RuleMeta],
-    results: &'a [RuleResult],
+    results: Vec<Box<RawValue>>,
     coverage: &'a [CoverageEntry],
     diagnostics: &'a [Diagnostic],
 }
@@ -42,7 +45,11 @@ impl Writer for JsonWriter {
             incomplete: o.is_incomplete(),
             summary: report.summary(),
             rules: &report.rules,
-            results: &o.results,
+            results: o
+                .results
+                .iter()
+                .map(serde_json::value::to_raw_value)
+                .collect::<Result<_, _>>()?,
             coverage: &o.snapshot.coverage,
             diagnostics: &o.snapshot.diagnostics,
         };

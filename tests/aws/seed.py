@@ -265,7 +265,7 @@ def seed_bulk(endpoint, region, scale):
     rds = client("rds", endpoint, region)
     vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
     counts = dict(users=200, roles=500, policies=100, buckets=200, groups=50, tables=50, keys=25, databases=17)
-    n = {k: v * scale // 1 for k, v in counts.items()}
+    n = {k: int(v * scale) for k, v in counts.items()}
     for i in range(n["policies"]):
         iam.create_policy(
             PolicyName=f"bulk-policy-{i}",
@@ -307,7 +307,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--endpoint", required=True)
     ap.add_argument("--region", default="us-east-1")
-    ap.add_argument("--scale", type=int, default=0, help="add SCALE sets of bulk resources (benchmark)")
+    ap.add_argument("--scale", type=float, default=0, help="add SCALE sets of bulk resources (benchmark; 0.1 is a tenth)")
     ap.add_argument("--bulk-only", action="store_true", help="only the bulk resources, no planted ones")
     args = ap.parse_args()
     if not args.endpoint.startswith(("http://127.0.0.1", "http://localhost")):

@@ -5,7 +5,8 @@
 #   (99.31(a)(1)(ii)). For every bucket, table, database and KMS key holding FERPA data, rampart
 #   maps who can read or write the data through identity, bucket and key policies; a grant of data
 #   actions (s3:GetObject, dynamodb:Query, rds-db:connect, kms:Decrypt, ...) that reaches the store
-#   only through Resource "*" or a service-wide wildcard, without a condition, is a finding.
+#   only through Resource "*" or a service-wide wildcard, without a condition, is a finding. One
+#   result per store: its message names the first principals, its details list them all.
 # custom:
 #   id: IAM-10
 #   severity: high
@@ -29,11 +30,32 @@ applies contains r.uid if {
 	lib.is_ferpa(r)
 }
 
-# One finding per store and principal (its fingerprint keyed by the principal), reads and writes
-# together: `derived.wildcard_access` groups the unconditional wildcard grants of the access map.
-deny contains {"uid": r.uid, "key": w.principal, "msg": msg} if {
+# Principals named in a message; the rest are counted, and all of them are in the details.
+named := 5
+
+# One finding per store, whatever the number of principals: one store is one thing to fix, and
+# a result per (principal, store) pair would grow with their product (thousands of results for
+# one Resource "*" policy attached to many roles). `derived.wildcard_access` groups the
+# unconditional wildcard grants of the access map per principal, sorted by principal.
+deny contains {"uid": r.uid, "msg": msg, "details": {"principals": grants}} if {
 	some uid in applies
 	r := lib.resource(uid)
-	some w in object.get(r.derived, "wildcard_access", [])
-	msg := sprintf("%s can %s this store's data through a wildcard resource (%s)", [w.principal, concat(" and ", w.access), concat("; ", w.via)])
+	grants := object.get(r.derived, "wildcard_access", [])
+	count(grants) > 0
+	shown := [sprintf("%s (%s, through %s)", [w.principal, concat(" and ", w.access), concat("; ", w.via)]) |
+		some w in array.slice(grants, 0, named)
+	]
+	msg := sprintf("%s can reach this store's data through a wildcard resource: %s%s", [
+		principals(count(grants)),
+		concat("; ", shown),
+		more(count(grants) - count(shown)),
+	])
 }
+
+principals(1) := "1 principal"
+
+principals(n) := sprintf("%d principals", [n]) if n != 1
+
+more(0) := ""
+
+more(n) := sprintf("; and %d more (all are listed in the result's details)", [n]) if n > 0

@@ -557,8 +557,11 @@ const USER_TAKEOVER: [&str; 3] = [
     "iam:updateloginprofile",
 ];
 
+/// An action as AWS spells it (`s3:GetObject` for `s3:getobject`), or as given if unknown.
 fn display(a: &str) -> String {
-    catalog().get(a).map_or(a.to_string(), |x| x.name.clone())
+    catalog()
+        .get(a)
+        .map_or(a.to_string(), |x| x.name.to_string())
 }
 
 /// How `p` can give `q` any permission: attach or put a policy on `q`, or write a new default
@@ -783,6 +786,8 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
         })
         .filter_map(|(r, m)| Some((r, m, role_of(ps, &roles, resources, r, m)?)))
         .collect();
+    // Read once: the loops below compare every principal with every role.
+    let accounts: Vec<Option<&str>> = ps.iter().map(|p| account_of(&p.arn)).collect();
     ps.par_iter()
         .enumerate()
         .map(|(i, p)| {
@@ -790,7 +795,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
             if admin[i] || p.kind == "group" {
                 return mine;
             }
-            let same_account = |q: &Principal| match (account_of(&p.arn), account_of(&q.arn)) {
+            let same_account = |j: usize| match (accounts[i], accounts[j]) {
                 (Some(a), Some(b)) => a == b,
                 _ => true,
             };
@@ -816,7 +821,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
             let assume = mentions("sts:assumerole");
             let update_trust = assume && mentions("iam:updateassumerolepolicy");
             let pass = mentions("iam:passrole");
-            for &j in roles.iter().filter(|&&j| j != i && same_account(&ps[j])) {
+            for &j in roles.iter().filter(|&&j| j != i && same_account(j)) {
                 let q = &ps[j];
                 let trust = q.trust.as_ref().expect("roles have trust policies");
                 if assume && trusts(trust, p) == Some(false) {
@@ -876,7 +881,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
                 for (j, q) in ps
                     .iter()
                     .enumerate()
-                    .filter(|(j, q)| *j != i && q.kind == "user" && same_account(q))
+                    .filter(|(j, q)| *j != i && q.kind == "user" && same_account(*j))
                 {
                     if let Some((a, v)) = USER_TAKEOVER
                         .iter()
@@ -895,7 +900,7 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
             }
             for (r, m, j) in running
                 .iter()
-                .filter(|(_, _, j)| *j != i && same_account(&ps[*j]))
+                .filter(|(_, _, j)| *j != i && same_account(*j))
             {
                 if !m.actions.iter().all(|a| p.mentions(&a.lower)) {
                     continue;
@@ -1075,12 +1080,7 @@ fn access_map(
             for a in actions {
                 let d = p.decide(a, Some(&arn), Some(store.address()));
                 if d.allowed() {
-                    granted.push(
-                        catalog()
-                            .get(a)
-                            .map(|x| x.name.clone())
-                            .unwrap_or_else(|| a.to_string()),
-                    );
+                    granted.push(display(a));
                     first.get_or_insert((a, d));
                 }
             }
@@ -1204,7 +1204,7 @@ fn broad_write(doc: &Document) -> Vec<Json> {
                     if a.scopable && matches!(a.level, AccessLevel::Write | AccessLevel::PermissionsManagement) {
                         *levels.entry(a.level.as_str()).or_default() += 1;
                         if examples.len() < 5 {
-                            examples.push(a.name.clone());
+                            examples.push(a.name);
                         }
                     }
                 }
@@ -1465,7 +1465,7 @@ fn analyze_scope(resources: &mut [Resource], today: time::Date) {
 }
 
 /// Per principal, what it may do to the store only through an unconditional wildcard grant, its
-/// reads and writes together (IAM-10 reports one finding per store and principal).
+/// reads and writes together, sorted by principal (IAM-10 names the first ones of each store).
 fn wildcard_access(map: &[AccessEntry]) -> Json {
     let mut by: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
     for a in map.iter().filter(|a| a.wildcard && !a.conditional) {

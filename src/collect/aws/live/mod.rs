@@ -268,6 +268,9 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
     }
     let mut resources = policies;
     resources.extend(per_unit.into_iter().flatten());
+    for (resource_type, calls) in recorder.calls_by_type() {
+        tracing::info!(resource_type, calls, "requests");
+    }
     Ok(Collected {
         resources,
         coverage: recorder.entries(),
@@ -375,6 +378,18 @@ impl Recorder {
         if let Some(rec) = self.ops.lock().expect("not poisoned").get_mut(scope) {
             rec.types = types;
         }
+    }
+
+    /// Calls made per resource type they read (`-v` prints them): where the requests go. A call
+    /// that reads several types counts for each.
+    fn calls_by_type(&self) -> BTreeMap<String, usize> {
+        let mut by: BTreeMap<String, usize> = BTreeMap::new();
+        for rec in self.ops.lock().expect("not poisoned").values() {
+            for t in &rec.types {
+                *by.entry(t.clone()).or_default() += rec.calls;
+            }
+        }
+        by
     }
 
     fn entries(&self) -> Vec<CoverageEntry> {

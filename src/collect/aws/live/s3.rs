@@ -107,7 +107,7 @@ async fn buckets(ctx: &Ctx, sdk: &client::Sdk, global: &aws_sdk_s3::Client) {
             .entry(region.clone())
             .or_insert_with(|| client::s3(ctx, &sdk.regional(&region)));
     }
-    // A bucket's ten settings are read at once; the service's limit keeps the calls in flight
+    // A bucket's settings are read at once; the service's limit keeps the calls in flight
     // within --concurrency.
     let per_bucket = (ctx.concurrency / 4).max(1);
     let found: Vec<Resource> = stream::iter(located)
@@ -136,7 +136,7 @@ async fn bucket(
     let mut r = ctx.resource(&arn, "aws_s3_bucket", name, &ops::S3_LIST_BUCKETS);
     r.region = region;
     r.set_attribute("bucket", json!(name), AttributeMeta::explicit());
-    let (enc, pab, policy, acl, own, ver, log, life, lock, tags) = futures::join!(
+    let (enc, pab, policy, acl, own, ver, log, life, tags) = futures::join!(
         ctx.call_or_absent(
             &ops::S3_GET_BUCKET_ENCRYPTION,
             name,
@@ -181,12 +181,6 @@ async fn bucket(
             name,
             &["NoSuchLifecycleConfiguration"],
             s3.get_bucket_lifecycle_configuration().bucket(name).send()
-        ),
-        ctx.call_or_absent(
-            &ops::S3_GET_OBJECT_LOCK,
-            name,
-            &["ObjectLockConfigurationNotFoundError"],
-            s3.get_object_lock_configuration().bucket(name).send()
         ),
         ctx.call_or_absent(
             &ops::S3_GET_BUCKET_TAGGING,
@@ -297,6 +291,21 @@ async fn bucket(
         ),
         Fetch::Failed(u) => ctx.unread(&mut r, &["ownership_controls"], &u),
     }
+    // Object Lock needs versioning enabled (turning the lock on enables it, and versioning
+    // cannot be suspended while it is on): a bucket whose versioning is not `Enabled` has no
+    // lock, and its lock is not asked for (one request fewer for most buckets).
+    let lock = match &ver {
+        Fetch::Got(out) if out.status().map(|s| s.as_str()) != Some("Enabled") => Fetch::Absent,
+        _ => {
+            ctx.call_or_absent(
+                &ops::S3_GET_OBJECT_LOCK,
+                name,
+                &["ObjectLockConfigurationNotFoundError"],
+                s3.get_object_lock_configuration().bucket(name).send(),
+            )
+            .await
+        }
+    };
     match ver {
         Fetch::Got(out) => r.set_attribute(
             "versioning",
