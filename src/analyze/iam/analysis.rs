@@ -1059,7 +1059,101 @@ pub struct AccessEntry {
     pub also_via: Vec<String>,
 }
 
-/// `candidates`: the principals whose policies mention a data action of the store's type at all;
+/// The literal start of a resource pattern or ARN: up to its first wildcard.
+fn literal_start(s: &str) -> &str {
+    &s[..s.find(['*', '?']).unwrap_or(s.len())]
+}
+
+/// The principals that may hold a grant on a store, found by the literal start of the resource
+/// patterns of their Allow statements for the store type's data actions (`arn:aws:s3:::rec`
+/// for `arn:aws:s3:::rec*/*`). A pattern can name a resource only if its literal start is a
+/// prefix of the ARN's (or, where the ARN has wildcards itself, the other way round), so a store
+/// asks those principals, plus the ones whose grants cannot be indexed (NotResource, values
+/// known only after apply), instead of every principal that mentions a data action: without it
+/// the access map costs principals × stores decisions.
+struct CandidateIndex<'p> {
+    principals: Vec<&'p Principal>,
+    /// Literal start of a pattern → positions in `principals`.
+    by_start: BTreeMap<&'p str, Vec<usize>>,
+    /// Positions of the principals with a grant that cannot be indexed.
+    always: Vec<usize>,
+}
+
+impl<'p> CandidateIndex<'p> {
+    fn new(ps: &'p [Principal], actions: &[&'static str]) -> Self {
+        let mut index = CandidateIndex {
+            principals: Vec::new(),
+            by_start: BTreeMap::new(),
+            always: Vec::new(),
+        };
+        for p in ps.iter().filter(|p| p.kind != "group") {
+            let (mut grants, mut unindexed) = (false, false);
+            let mut starts: BTreeSet<&'p str> = BTreeSet::new();
+            for &a in actions {
+                p.with_relevant(a, |stmts| {
+                    for (_, st) in stmts.filter(|(_, st)| st.effect == Effect::Allow) {
+                        grants = true;
+                        match &st.resources {
+                            Some(m) if !m.not => {
+                                for v in &m.values {
+                                    match v {
+                                        Value::Text(t) => {
+                                            starts.insert(literal_start(t));
+                                        }
+                                        Value::Unknown(_) => unindexed = true,
+                                    }
+                                }
+                            }
+                            _ => unindexed = true,
+                        }
+                    }
+                });
+            }
+            if !grants {
+                continue;
+            }
+            let at = index.principals.len();
+            index.principals.push(p);
+            if unindexed {
+                index.always.push(at);
+            } else {
+                for start in starts {
+                    index.by_start.entry(start).or_default().push(at);
+                }
+            }
+        }
+        index
+    }
+
+    /// The principals to ask about the store with this data ARN (all of them without one), in
+    /// the order of `ps`.
+    fn for_store(&self, arn: Option<&str>) -> Vec<&'p Principal> {
+        let Some(arn) = arn else {
+            return self.principals.clone();
+        };
+        let start = literal_start(arn);
+        let mut hit: BTreeSet<usize> = self.always.iter().copied().collect();
+        for end in (0..=start.len()).filter(|&i| start.is_char_boundary(i)) {
+            if let Some(at) = self.by_start.get(&start[..end]) {
+                hit.extend(at);
+            }
+        }
+        // Where the ARN has wildcards (a name known only in part), a pattern whose literal
+        // start runs past the ARN's may still name it.
+        if start.len() < arn.len() {
+            for (_, at) in self
+                .by_start
+                .range(start..)
+                .take_while(|(s, _)| s.starts_with(start))
+            {
+                hit.extend(at);
+            }
+        }
+        hit.into_iter().map(|i| self.principals[i]).collect()
+    }
+}
+
+/// `candidates`: the principals whose grants of a data action of the store's type may name it;
 /// `ps` and `index`: every principal, to name the ones a resource policy grants to by their uid
 /// (as identity grants are), so whatever joins on principals (K8S-13) sees both.
 fn access_map(
@@ -1430,18 +1524,15 @@ fn analyze_scope(resources: &mut [Resource], today: time::Date) {
         r.derived["policy_issues"] = Json::Array(v);
     }
     // The access map of every store that holds FERPA data, and of the keys that encrypt them,
-    // asking only the principals that mention a data action of the store's kind.
-    let mut candidates: HashMap<&str, Vec<&Principal>> = HashMap::new();
+    // asking only the principals whose grants of a data action of the store's kind may name it.
+    let mut candidates: HashMap<&str, CandidateIndex> = HashMap::new();
     for r in resources.iter() {
         let (read, write) = data_actions(&r.resource_type);
         if read.is_empty() || candidates.contains_key(r.resource_type.as_str()) {
             continue;
         }
-        let who = ps
-            .iter()
-            .filter(|p| p.kind != "group" && read.iter().chain(write).any(|a| p.mentions(a)))
-            .collect();
-        candidates.insert(r.resource_type.as_str(), who);
+        let actions: Vec<&'static str> = read.iter().chain(write).copied().collect();
+        candidates.insert(r.resource_type.as_str(), CandidateIndex::new(&ps, &actions));
     }
     let index = PrincipalIndex::new(&ps);
     let maps: Vec<(usize, Vec<AccessEntry>)> = resources
@@ -1452,10 +1543,8 @@ fn analyze_scope(resources: &mut [Resource], today: time::Date) {
                 && !data_actions(&r.resource_type).0.is_empty()
         })
         .map(|(i, r)| {
-            (
-                i,
-                access_map(&candidates[r.resource_type.as_str()], &ps, &index, r),
-            )
+            let who = candidates[r.resource_type.as_str()].for_store(data_arn(r).as_deref());
+            (i, access_map(&who, &ps, &index, r))
         })
         .collect();
     for (i, map) in maps {
@@ -1509,6 +1598,94 @@ mod tests {
         assert_eq!(
             wildcard_access(&map),
             json!([{"principal": "ci", "access": ["read", "write"], "via": ["ci statement 0"]}])
+        );
+    }
+
+    /// The candidate index only saves work: over every pairing of a grant's resource pattern
+    /// (wildcards anywhere, `?`, NotResource, other services) with a store (names known, known
+    /// in part, other accounts), the access map is the one asking every principal would give.
+    #[test]
+    fn candidate_index_leaves_the_access_map_as_it_is() {
+        let patterns = [
+            "*",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:::records/*",
+            "arn:aws:s3:::records",
+            "arn:aws:s3:::rec*",
+            "arn:aws:s3:::rec?rds/*",
+            "arn:aws:s3:::*cords/*",
+            "arn:aws:s3:::re*/exports/*",
+            "arn:aws:s3:::records/exports/*",
+            "arn:aws:s3:::other/*",
+            "arn:aws:dynamodb:*:*:table/*",
+            "arn:aws:dynamodb:us-east-1:111111111111:table/t*",
+            "arn:aws:dynamodb:us-east-1:222222222222:table/t1",
+            "arn:aws:dynamodb:*:111111111111:table/t1",
+        ];
+        let mut resources = Vec::new();
+        for (i, pattern) in patterns.iter().enumerate() {
+            for not in [false, true] {
+                let key = if not { "NotResource" } else { "Resource" };
+                let name = format!("u{i}{}", if not { "n" } else { "" });
+                let mut u = Resource::new(
+                    format!("aws_iam_user.{name}"),
+                    "aws_iam_user",
+                    crate::model::Origin {
+                        arn: Some(format!("arn:aws:iam::111111111111:user/{name}")),
+                        ..Default::default()
+                    },
+                );
+                u.name = name.clone();
+                u.attributes = json!({"name": name, "path": "/", "groups": [], "policies": [
+                    {"name": "p", "kind": "inline", "arn": null, "document": {"Statement": [
+                        {"Effect": "Allow", "Action": ["s3:GetObject", "dynamodb:GetItem"], key: pattern}]}}]});
+                resources.push(u);
+            }
+        }
+        let store = |rtype: &str, name: &str, arn: Option<&str>| {
+            let mut r = Resource::new(
+                format!("{rtype}.{name}"),
+                rtype,
+                crate::model::Origin {
+                    arn: arn.map(str::to_string),
+                    ..Default::default()
+                },
+            );
+            r.name = name.into();
+            r.attributes = json!({"bucket": name});
+            r
+        };
+        let stores = [
+            store("aws_s3_bucket", "records", Some("arn:aws:s3:::records")),
+            store("aws_s3_bucket", "rec", Some("arn:aws:s3:::rec")),
+            store("aws_s3_bucket", "recxrds", Some("arn:aws:s3:::recxrds")),
+            store("aws_s3_bucket", "other", Some("arn:aws:s3:::other")),
+            // A bucket whose name is known only in part, and one known not at all.
+            store("aws_s3_bucket", "rec*", None),
+            store("aws_s3_bucket", "*", None),
+            store(
+                "aws_dynamodb_table",
+                "t1",
+                Some("arn:aws:dynamodb:us-east-1:111111111111:table/t1"),
+            ),
+            store("aws_dynamodb_table", "t1", None),
+        ];
+        let ps = principals(&resources, crate::suppress::today());
+        let index = PrincipalIndex::new(&ps);
+        let mut compared = 0;
+        for r in &stores {
+            let (read, write) = data_actions(&r.resource_type);
+            let actions: Vec<&'static str> = read.iter().chain(write).copied().collect();
+            let everyone: Vec<&Principal> = ps.iter().filter(|p| p.kind != "group").collect();
+            let asked = CandidateIndex::new(&ps, &actions).for_store(data_arn(r).as_deref());
+            let all = serde_json::to_value(access_map(&everyone, &ps, &index, r)).unwrap();
+            let indexed = serde_json::to_value(access_map(&asked, &ps, &index, r)).unwrap();
+            assert_eq!(all, indexed, "{} ({:?})", r.uid, data_arn(r));
+            compared += all.as_array().unwrap().len();
+        }
+        assert!(
+            compared > 40,
+            "the grid grants something: {compared} entries"
         );
     }
 
