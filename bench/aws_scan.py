@@ -26,7 +26,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "aws"))
-from terraform_scan import ROOT  # noqa: E402
+from terraform_scan import ROOT, release_binary  # noqa: E402
 import seed  # noqa: E402
 
 SERVICES = "iam,ec2,s3,kms,rds,dynamodb,cloudtrail,eks"
@@ -54,11 +54,7 @@ def main():
     ap.add_argument("--snapshot", help="keep the collected snapshot in this file (bench/snapshot_scale.py)")
     ap.add_argument("--concurrency", type=int, help="rampart's --concurrency (default: its own)")
     args = ap.parse_args()
-    binary = args.rampart
-    if not binary:
-        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-        subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "rampart"], cwd=ROOT, check=True)
-        binary = os.path.join(target, "release", "rampart")
+    binary = release_binary(args.rampart, features=())
 
     work = tempfile.mkdtemp(prefix="rampart-aws-bench-")
     log_path = os.path.join(work, "moto.log")

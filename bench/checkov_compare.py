@@ -18,7 +18,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from terraform_scan import ROOT, run_once  # noqa: E402
+from terraform_scan import release_binary, run_once  # noqa: E402
 
 
 def main():
@@ -35,11 +35,7 @@ def main():
         if not os.path.isdir(corpus):
             subprocess.run([sys.executable, os.path.join(HERE, "gen_terraform_corpus.py"), corpus], check=True)
         corpora = [corpus]
-    rampart = args.rampart
-    if not rampart:
-        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-        subprocess.run(["cargo", "build", "--release", "--no-default-features", "--bin", "rampart"], cwd=ROOT, check=True)
-        rampart = os.path.join(target, "release", "rampart")
+    rampart = release_binary(args.rampart)
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="checkov-venv-") as venv:

@@ -17,7 +17,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from terraform_scan import ROOT, run_once  # noqa: E402
+from terraform_scan import release_binary, run_once  # noqa: E402
 
 ACCT = "111122223333"
 ACTIONS = [
@@ -97,11 +97,7 @@ def main():
     path = os.path.join(work, "snapshot.json")
     with open(path, "w") as f:
         json.dump(snap, f)
-    binaries = args.rampart
-    if not binaries:
-        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-        subprocess.run(["cargo", "build", "--release", "--no-default-features", "--bin", "rampart"], cwd=ROOT, check=True)
-        binaries = [os.path.join(target, "release", "rampart")]
+    binaries = args.rampart or [release_binary()]
     print(f"{args.roles} roles, {args.policies} policies, 20 groups, 200 users, 100 FERPA stores")
     for rampart in binaries:
         cmd = [rampart, "scan", path, "--select", "IAM", "--format", "json", "--fail-on", "never", "--root", work]

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from terraform_scan import ROOT, run_once  # noqa: E402
+from terraform_scan import release_binary, run_once  # noqa: E402
 
 TOKEN = "bench-token"
 
@@ -115,9 +115,7 @@ def main():
     with open(kc, "w") as f:
         f.write(f"apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster:\n    server: http://127.0.0.1:{httpd.server_address[1]}\n"
                 f"contexts:\n- name: bench\n  context: {{cluster: bench, user: u}}\ncurrent-context: bench\nusers:\n- name: u\n  user: {{token: {TOKEN}}}\n")
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    subprocess.run(["cargo", "build", "--release", "--no-default-features", "--features", "kubernetes", "--bin", "rampart"], cwd=ROOT, check=True)
-    rampart = os.path.join(target, "release", "rampart")
+    rampart = release_binary(features=("--no-default-features", "--features", "kubernetes"))
     cmd = [rampart, "scan", "k8s", "--kubeconfig", kc, "--format", "json", "--fail-on", "never", "--root", work]
     run_once(cmd, work)
     wall, rss, cpu = run_once(cmd, work)

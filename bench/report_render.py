@@ -14,7 +14,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from terraform_scan import ROOT  # noqa: E402
+from terraform_scan import release_binary  # noqa: E402
 
 
 def main():
@@ -22,9 +22,7 @@ def main():
     corpus = os.path.join(work, "corpus-12x")
     if not os.path.isdir(corpus):
         subprocess.run([sys.executable, os.path.join(HERE, "gen_terraform_corpus.py"), corpus, "--scale", "12"], check=True)
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    subprocess.run(["cargo", "build", "--release", "--no-default-features", "--bin", "rampart"], cwd=ROOT, check=True)
-    rampart = os.path.join(target, "release", "rampart")
+    rampart = release_binary()
     out = tempfile.mkdtemp(prefix="rampart-report-")
     html = os.path.join(out, "report.html")
     p = subprocess.run([rampart, "report", ".", "--html", html, "--format", "json", "--timings"], cwd=corpus,

@@ -14,13 +14,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from terraform_scan import ROOT, run_once  # noqa: E402
+from terraform_scan import release_binary, run_once  # noqa: E402
 
 
 def main():
@@ -29,11 +28,7 @@ def main():
     ap.add_argument("--rampart", help="the rampart binary (default: build the IaC-only release one)")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    binary = args.rampart
-    if not binary:
-        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-        subprocess.run(["cargo", "build", "--release", "--no-default-features", "--bin", "rampart"], cwd=ROOT, check=True)
-        binary = os.path.join(target, "release", "rampart")
+    binary = release_binary(args.rampart)
     print(f"{'snapshot':<28}{'resources':>10}{'results':>9}{'wall s':>8}{'CPU s':>7}{'RSS MiB':>9}"
           f"{'ms CPU/res':>11}  largest output")
     for snap in args.snapshots:

@@ -16,6 +16,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
+def release_binary(given=None, features=("--no-default-features",)):
+    """`given` if named, else the release rampart built with these cargo feature flags (the
+    IaC-only build by default)."""
+    if given:
+        return given
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    subprocess.run(["cargo", "build", "--release", "--locked", *features, "--bin", "rampart"], cwd=ROOT, check=True)
+    return os.path.join(target, "release", "rampart")
+
+
 def run_once(cmd, cwd):
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -46,9 +56,7 @@ def main():
     ap.add_argument("--workdir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "rampart-bench"))
     ap.add_argument("--scales", default="1,10")
     args = ap.parse_args()
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    subprocess.run(["cargo", "build", "--release", "--no-default-features", "--bin", "rampart"], cwd=ROOT, check=True)
-    binary = os.path.join(target, "release", "rampart")
+    binary = release_binary()
     results = {}
     for scale in [int(s) for s in args.scales.split(",")]:
         corpus = os.path.join(args.workdir, f"corpus-{scale}x")

@@ -34,20 +34,14 @@ fn test_names(text: &str) -> Vec<String> {
 /// Runs the tests in `files` against all the policies in `files` (plus `support`, e.g. the
 /// built-in library when testing a user's directory).
 pub fn run(files: &[PolicyFile], support: &[PolicyFile]) -> Result<Vec<TestOutcome>, EngineError> {
-    let mut engine = regorus::Engine::new();
-    let mut loaded: Vec<&str> = Vec::new();
+    let mut loaded: Vec<&PolicyFile> = Vec::new();
     for f in support.iter().chain(files) {
-        if loaded.contains(&f.path.as_str()) {
-            continue;
+        if !loaded.iter().any(|l| l.path == f.path) {
+            loaded.push(f);
         }
-        engine
-            .add_policy(f.path.clone(), f.text.clone())
-            .map_err(|e| EngineError::Policy {
-                file: f.path.clone(),
-                message: e.to_string(),
-            })?;
-        loaded.push(&f.path);
     }
+    // The settings scans evaluate with, so a test passes only where the rule would.
+    let mut engine = super::compile(&loaded)?;
     let mut out = Vec::new();
     for f in files.iter().filter(|f| is_test_file(&f.path)) {
         let Some(pkg) = package_of(&f.text) else {
