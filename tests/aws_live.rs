@@ -130,6 +130,58 @@ fn collects_the_seeded_account_and_finds_every_planted_problem() {
     ] {
         assert!(types.contains(t), "no {t} collected; got {types:?}");
     }
+    // A bucket's ACL is read only where ACLs are enabled, its Object Lock only where versioning
+    // is on: the calls made are exactly those, and the others stand as what they imply.
+    let buckets: Vec<&Value> = snapshot["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "aws_s3_bucket")
+        .collect();
+    let calls = |op: &str| -> usize {
+        snapshot["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["scope"].as_str().unwrap().ends_with(&format!("/s3/{op}")))
+            .map(|c| {
+                c["detail"]
+                    .as_str()
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .parse::<usize>()
+                    .unwrap()
+            })
+            .sum()
+    };
+    let enforced = buckets
+        .iter()
+        .filter(|b| {
+            b["attributes"]["ownership_controls"]["object_ownership"] == "BucketOwnerEnforced"
+        })
+        .count();
+    let versioned = buckets
+        .iter()
+        .filter(|b| b["attributes"]["versioning"]["status"] == "Enabled")
+        .count();
+    assert!(
+        enforced > 0 && enforced < buckets.len(),
+        "the scenario has both kinds"
+    );
+    assert_eq!(calls("GetBucketAcl"), buckets.len() - enforced);
+    assert_eq!(calls("GetObjectLockConfiguration"), versioned);
+    for b in buckets.iter().filter(|b| {
+        b["attributes"]["ownership_controls"]["object_ownership"] == "BucketOwnerEnforced"
+    }) {
+        assert_eq!(
+            b["attributes"]["acl"]["grants"],
+            serde_json::json!([]),
+            "{b}"
+        );
+    }
+
     // Only reads, never secrets: the database's master password is nowhere in the snapshot.
     assert!(!String::from_utf8_lossy(&bytes).contains("not-a-real-secret"));
 

@@ -129,6 +129,10 @@ def seed_s3(c, region):
         Tagging={"TagSet": [{"Key": "data-classification", "Value": "internal"}, {"Key": "owner", "Value": "security"}]},
     )
     c.put_bucket_versioning(Bucket="audit-logs", VersioningConfiguration={"Status": "Enabled"})
+    # ACLs disabled, as for every bucket made on AWS since 2023: its ACL is not read.
+    c.put_bucket_ownership_controls(
+        Bucket="audit-logs", OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
     c.put_public_access_block(
         Bucket="audit-logs",
         PublicAccessBlockConfiguration={
