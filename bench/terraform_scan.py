@@ -3,7 +3,7 @@
 
 Builds `rampart` in release without the cloud SDKs (the pull-request check's build), generates
 the corpora, and runs `rampart scan` several times on each, reporting the median wall time and
-the peak RSS (from wait4). Usage: bench/terraform_scan.py [--runs N] [--workdir DIR]
+the peak RSS (from wait4). Usage: bench/terraform_scan.py [--runs N] [--workdir DIR] [--rampart BIN]
 """
 import argparse
 import os
@@ -55,8 +55,9 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--workdir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "rampart-bench"))
     ap.add_argument("--scales", default="1,10")
+    ap.add_argument("--rampart", help="the rampart binary (default: build the IaC-only release one)")
     args = ap.parse_args()
-    binary = release_binary()
+    binary = release_binary(args.rampart)
     results = {}
     for scale in [int(s) for s in args.scales.split(",")]:
         corpus = os.path.join(args.workdir, f"corpus-{scale}x")
