@@ -63,22 +63,24 @@ impl Writer for PrometheusWriter {
         // Failures by the frameworks the report lays out (a failure of a rule mapped to two
         // frameworks counts in each), by severity: what a compliance dashboard plots.
         let mut by_framework: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-        for fw in &report.frameworks {
-            for r in o
-                .results
+        let rules: BTreeMap<&str, &crate::engine::RuleMeta> =
+            report.rules.iter().map(|m| (m.id.as_str(), *m)).collect();
+        for r in o
+            .results
+            .iter()
+            .filter(|r| r.status == crate::engine::Status::Fail)
+        {
+            let Some(rule) = rules.get(r.rule_id.as_str()) else {
+                continue;
+            };
+            for fw in report
+                .frameworks
                 .iter()
-                .filter(|r| r.status == crate::engine::Status::Fail)
+                .filter(|fw| rule.controls.contains_key(&fw.id))
             {
-                let mapped = report
-                    .rules
-                    .iter()
-                    .find(|m| m.id == r.rule_id)
-                    .is_some_and(|m| m.controls.contains_key(&fw.id));
-                if mapped {
-                    *by_framework
-                        .entry((fw.id.as_str(), r.severity.as_str()))
-                        .or_default() += 1;
-                }
+                *by_framework
+                    .entry((fw.id.as_str(), r.severity.as_str()))
+                    .or_default() += 1;
             }
         }
         writeln!(out, "# HELP rampart_framework_failures Failures of the last scan by control framework and severity.")?;

@@ -189,10 +189,8 @@ async fn bucket(
     // grant anything (one request fewer for every bucket made since 2023). Object Lock needs
     // versioning enabled (turning the lock on enables it, and versioning cannot be suspended
     // while it is on): where versioning is not `Enabled` there is no lock to ask about.
-    let acls_disabled = matches!(&own, Fetch::Got(out) if out
-        .ownership_controls()
-        .and_then(|c| c.rules().first())
-        .is_some_and(|r| r.object_ownership().as_str() == "BucketOwnerEnforced"));
+    let acls_disabled =
+        matches!(&own, Fetch::Got(out) if object_ownership(out) == Some("BucketOwnerEnforced"));
     let unversioned =
         matches!(&ver, Fetch::Got(out) if out.status().map(|s| s.as_str()) != Some("Enabled"));
     let (acl, lock) = futures::join!(
@@ -309,10 +307,7 @@ async fn bucket(
     }
     match own {
         Fetch::Got(out) => {
-            let o = out
-                .ownership_controls()
-                .and_then(|c| c.rules().first())
-                .map(|r| r.object_ownership().as_str().to_string());
+            let o = object_ownership(&out);
             r.set_attribute(
                 "ownership_controls",
                 json!({"object_ownership": o}),
@@ -406,4 +401,13 @@ async fn bucket(
         Fetch::Failed(u) => ctx.unread(&mut r, &["tags"], &u),
     }
     r
+}
+
+/// The bucket's Object Ownership setting, as GetBucketOwnershipControls names it.
+fn object_ownership(
+    out: &aws_sdk_s3::operation::get_bucket_ownership_controls::GetBucketOwnershipControlsOutput,
+) -> Option<&str> {
+    out.ownership_controls()
+        .and_then(|c| c.rules().first())
+        .map(|r| r.object_ownership().as_str())
 }
