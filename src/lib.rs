@@ -5,6 +5,7 @@
 //! nothing about printing.
 
 pub mod analyze;
+pub mod aws;
 pub mod collect;
 pub mod config;
 pub mod credentials;

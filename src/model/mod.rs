@@ -4,9 +4,13 @@
 //! A snapshot is a file: [`Snapshot`] serializes to deterministic JSON (resources sorted by uid,
 //! object keys sorted), documented in `reports/schema/snapshot.schema.json`.
 
+mod attr;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+
+pub use attr::{Attr, Known};
 
 /// Version of the snapshot file format. Bump on any incompatible change.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;

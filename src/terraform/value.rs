@@ -5,7 +5,7 @@
 use serde_json::{Map as JsonMap, Number, Value as Json};
 use std::collections::BTreeMap;
 
-use crate::model::UNKNOWN_KEY;
+use crate::model::{Known, UNKNOWN_KEY};
 
 /// Hidden key on a resource instance object: lets attribute lookups that miss produce an unknown
 /// naming `address.attribute`. Never leaves the evaluator.
@@ -189,6 +189,55 @@ impl Val {
     }
 }
 
+/// A primitive type of the typed model, converted from a Terraform value as Terraform converts
+/// primitives (`"true"` is a bool, `"3"` a number, `3` a string).
+pub trait FromVal: Sized {
+    const TYPE: &'static str;
+    fn convert(v: &Val) -> Option<Self>;
+}
+
+impl FromVal for String {
+    const TYPE: &'static str = "string";
+    fn convert(v: &Val) -> Option<Self> {
+        v.as_string()
+    }
+}
+
+impl FromVal for bool {
+    const TYPE: &'static str = "bool";
+    fn convert(v: &Val) -> Option<Self> {
+        v.as_bool()
+    }
+}
+
+impl FromVal for i64 {
+    const TYPE: &'static str = "whole number";
+    fn convert(v: &Val) -> Option<Self> {
+        v.as_f64()
+            .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+            .map(|n| n as i64)
+    }
+}
+
+impl Val {
+    /// The value as a typed model value: unknown stays unknown, a secret stays a secret, and a
+    /// value of the wrong type (which `terraform plan` would refuse) is unknown, so that no rule
+    /// judges it.
+    pub fn known<T: FromVal>(&self) -> Known<T> {
+        match self {
+            Val::Unknown(r) => Known::Unknown(r.clone()),
+            Val::Sensitive(_) => Known::Secret("sensitive".into()),
+            v => T::convert(v).map(Known::Value).unwrap_or_else(|| {
+                Known::Unknown(format!(
+                    "a {} where a {} is expected",
+                    v.type_name(),
+                    T::TYPE
+                ))
+            }),
+        }
+    }
+}
+
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
@@ -221,6 +270,20 @@ mod tests {
         let v = Val::Sensitive(Box::new(Val::Str("hunter2".into())));
         assert_eq!(v.to_json(), json!({"__redacted__": "sensitive"}));
         assert_eq!(v.as_str(), Some("hunter2"));
+    }
+
+    #[test]
+    fn typed_values_convert_as_terraform_converts_and_never_guess() {
+        assert_eq!(Val::Str("true".into()).known::<bool>(), Known::Value(true));
+        assert_eq!(Val::Num(90.0).known::<i64>(), Known::Value(90));
+        assert_eq!(Val::Num(3.0).known::<String>(), Known::Value("3".into()));
+        assert!(matches!(
+            Val::List(vec![]).known::<bool>(),
+            Known::Unknown(_)
+        ));
+        assert!(matches!(Val::Num(1.5).known::<i64>(), Known::Unknown(_)));
+        let secret = Val::Sensitive(Box::new(Val::Str("AES256".into())));
+        assert!(matches!(secret.known::<String>(), Known::Secret(_)));
     }
 
     #[test]

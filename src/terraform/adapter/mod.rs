@@ -9,8 +9,9 @@ mod compute;
 mod iam;
 mod network;
 mod policy;
-mod s3;
 mod storage;
+
+use crate::aws::s3::terraform as s3;
 
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
@@ -18,7 +19,7 @@ use std::collections::HashMap;
 use super::config::Mode;
 use super::eval::RawInstance;
 use super::value::Val;
-use crate::model::{AttributeMeta, Origin, Provenance, Resource, Span};
+use crate::model::{Attr, AttributeMeta, Origin, Provenance, Resource, Span};
 
 pub use iam::managed_entry;
 pub use policy::{normalize_document, normalize_policy};
@@ -402,6 +403,16 @@ impl<'r> Builder<'r> {
         self
     }
 
+    /// Writes a typed attribute of the service model, located at `raw_path`'s span unless it is
+    /// AWS's default (which no line sets).
+    pub fn put<T: serde::Serialize>(&mut self, path: &str, attr: Attr<T>, raw_path: &str) {
+        let span = match attr {
+            Attr::Default(_) => None,
+            _ => span_for(self.ri, raw_path),
+        };
+        self.res.put(path, attr, span);
+    }
+
     pub fn default(&mut self, path: &str, default: Json) {
         self.res
             .set_attribute(path, default, AttributeMeta::aws_default());
@@ -552,13 +563,6 @@ pub(crate) fn push_with_meta(res: &mut Resource, list: &str, item: Json, meta: A
 pub(crate) fn push_folded(res: &mut Resource, list: &str, item: Json, ri: &RawInstance) {
     let meta = folded_meta(ri, "", &item);
     push_with_meta(res, list, item, meta);
-}
-
-/// JSON of a raw value at a path, or null.
-pub(crate) fn json_at(ri: &RawInstance, path: &str) -> Json {
-    raw(&ri.values, path)
-        .map(Val::to_json)
-        .unwrap_or(Json::Null)
 }
 
 pub(crate) fn str_list(v: Option<&Val>) -> Json {

@@ -3,9 +3,9 @@
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value as Json};
 
-use super::{ops, set_all, Ctx, Fetch};
+use super::{ops, set_all, set_flags, Ctx, Fetch};
 use crate::collect::aws::eks_identities;
-use crate::model::{AttributeMeta, Resource};
+use crate::model::{Attr, AttributeMeta, Resource};
 
 pub(crate) async fn collect_cloudtrail(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let ct = watched!(ctx, aws_sdk_cloudtrail, conf);
@@ -40,18 +40,17 @@ pub(crate) async fn collect_cloudtrail(ctx: &Ctx, conf: &aws_config::SdkConfig) 
                     &mut r,
                     [
                         ("name", json!(name)),
-                        ("is_multi_region_trail", json!(t.is_multi_region_trail().unwrap_or(false))),
-                        (
-                            "include_global_service_events",
-                            json!(t.include_global_service_events().unwrap_or(false)),
-                        ),
-                        (
-                            "log_file_validation_enabled",
-                            json!(t.log_file_validation_enabled().unwrap_or(false)),
-                        ),
                         ("kms_key_id", json!(t.kms_key_id())),
                         ("s3_bucket_name", json!(t.s3_bucket_name())),
-                        ("is_organization_trail", json!(t.is_organization_trail().unwrap_or(false))),
+                    ],
+                );
+                set_flags(
+                    &mut r,
+                    [
+                        ("is_multi_region_trail", t.is_multi_region_trail()),
+                        ("include_global_service_events", t.include_global_service_events()),
+                        ("log_file_validation_enabled", t.log_file_validation_enabled()),
+                        ("is_organization_trail", t.is_organization_trail()),
                     ],
                 );
                 match status {
@@ -196,14 +195,6 @@ async fn cluster(ctx: &Ctx, eks: &aws_sdk_eks::Client, name: &str) -> Vec<Resour
             ("name", json!(name)),
             ("version", json!(c.version())),
             (
-                "endpoint_public_access",
-                json!(vpc.map(|v| v.endpoint_public_access()).unwrap_or(true)),
-            ),
-            (
-                "endpoint_private_access",
-                json!(vpc.map(|v| v.endpoint_private_access()).unwrap_or(false)),
-            ),
-            (
                 "public_access_cidrs",
                 json!(vpc
                     .map(|v| v.public_access_cidrs().to_vec())
@@ -219,6 +210,19 @@ async fn cluster(ctx: &Ctx, eks: &aws_sdk_eks::Client, name: &str) -> Vec<Resour
             ),
             ("authentication_mode", json!(mode)),
         ],
+    );
+    set_flags(
+        &mut r,
+        [(
+            "endpoint_private_access",
+            vpc.map(|v| v.endpoint_private_access()),
+        )],
+    );
+    // Without a VPC configuration the endpoint is public (the EKS default).
+    r.put(
+        "endpoint_public_access",
+        Attr::returned(vpc.map(|v| v.endpoint_public_access()), true),
+        None,
     );
     let mut out = vec![r];
     if mode.contains("API") {

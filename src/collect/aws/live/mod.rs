@@ -18,13 +18,12 @@ macro_rules! watched {
     };
 }
 
-mod client;
+pub(crate) mod client;
 mod compute;
 mod iam;
 mod network;
 pub mod ops;
 mod organization;
-mod s3;
 mod storage;
 
 use futures::stream::{self, StreamExt};
@@ -33,7 +32,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::model::{AttributeMeta, CoverageEntry, CoverageStatus, Origin, Resource};
+use crate::model::{Attr, AttributeMeta, CoverageEntry, CoverageStatus, Origin, Resource};
 use client::Sdk;
 use ops::Op;
 
@@ -231,7 +230,7 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
                     None => {
                         futures::join!(
                             if_wanted(wanted("iam"), iam::collect(&ctx, &sdk)),
-                            if_wanted(wanted("s3"), s3::collect(&ctx, &sdk)),
+                            if_wanted(wanted("s3"), crate::aws::s3::live::collect(&ctx, &sdk)),
                         );
                     }
                     Some(region) => {
@@ -449,6 +448,15 @@ pub(crate) enum Fetch<T> {
 }
 
 impl<T> Fetch<T> {
+    /// What was got, converted; absent and failed stay what they are.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fetch<U> {
+        match self {
+            Fetch::Got(t) => Fetch::Got(f(t)),
+            Fetch::Absent => Fetch::Absent,
+            Fetch::Failed(u) => Fetch::Failed(u),
+        }
+    }
+
     pub fn ok(self) -> Option<T> {
         match self {
             Fetch::Got(t) => Some(t),
@@ -809,6 +817,17 @@ fn is_throttled(code: &str) -> bool {
 pub(crate) fn set_all(r: &mut Resource, values: impl IntoIterator<Item = (&'static str, Json)>) {
     for (k, v) in values {
         r.set_attribute(k, v, AttributeMeta::explicit());
+    }
+}
+
+/// Flags as the API returned them: one it did not return is `false`, AWS's default for every
+/// flag written this way, marked as the default rather than as if the API had said it.
+pub(crate) fn set_flags(
+    r: &mut Resource,
+    flags: impl IntoIterator<Item = (&'static str, Option<bool>)>,
+) {
+    for (k, v) in flags {
+        r.put(k, Attr::returned(v, false), None);
     }
 }
 

@@ -6,7 +6,7 @@ use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, HashMap};
 
-use super::{ops, set_all, tag_map, Ctx};
+use super::{ops, set_all, set_flags, tag_map, Ctx};
 use crate::model::{AttributeMeta, Resource};
 
 fn tags(t: &[Tag]) -> BTreeMap<String, String> {
@@ -241,12 +241,12 @@ pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                 ("vpc_id", json!(s.vpc_id())),
                 ("cidr_block", json!(s.cidr_block())),
                 ("availability_zone", json!(s.availability_zone())),
-                (
-                    "map_public_ip_on_launch",
-                    json!(s.map_public_ip_on_launch().unwrap_or(false)),
-                ),
                 ("route_table", json!(table)),
             ],
+        );
+        set_flags(
+            &mut r,
+            [("map_public_ip_on_launch", s.map_public_ip_on_launch())],
         );
         out.push(r);
     }
@@ -316,10 +316,10 @@ pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
             [
                 ("id", json!(id)),
                 ("vpc_id", json!(a.vpc_id())),
-                ("is_default", json!(a.is_default().unwrap_or(false))),
                 ("entries", json!(entries)),
             ],
         );
+        set_flags(&mut r, [("is_default", a.is_default())]);
         out.push(r);
     }
     ctx.push_all(out);

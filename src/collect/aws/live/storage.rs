@@ -5,7 +5,7 @@ use futures::stream::{self, StreamExt};
 use serde_json::{json, Map, Value as Json};
 use std::collections::HashMap;
 
-use super::{ops, policy_json, set_all, tag_map, Ctx, Fetch, Unread};
+use super::{ops, policy_json, set_all, set_flags, tag_map, Ctx, Fetch, Unread};
 use crate::model::{AttributeMeta, Resource};
 
 pub(crate) async fn collect_kms(ctx: &Ctx, conf: &aws_config::SdkConfig) {
@@ -83,10 +83,10 @@ async fn key(
             ("key_spec", json!(spec)),
             ("enabled", json!(m.enabled())),
             ("key_state", json!(state)),
-            ("multi_region", json!(m.multi_region().unwrap_or(false))),
             ("aliases", json!(aliases)),
         ],
     );
+    set_flags(&mut r, [("multi_region", m.multi_region())]);
     if !customer {
         // AWS managed keys rotate every year and their policy is AWS's; nothing more to read.
         r.set_attribute(
@@ -260,27 +260,10 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                 ("identifier", json!(id)),
                 ("engine", json!(d.engine())),
                 ("engine_version", json!(d.engine_version())),
-                (
-                    "storage_encrypted",
-                    json!(d.storage_encrypted().unwrap_or(false)),
-                ),
                 ("kms_key_id", json!(d.kms_key_id())),
-                (
-                    "publicly_accessible",
-                    json!(d.publicly_accessible().unwrap_or(false)),
-                ),
                 (
                     "backup_retention_period",
                     json!(d.backup_retention_period()),
-                ),
-                (
-                    "deletion_protection",
-                    json!(d.deletion_protection().unwrap_or(false)),
-                ),
-                ("multi_az", json!(d.multi_az().unwrap_or(false))),
-                (
-                    "iam_database_authentication_enabled",
-                    json!(d.iam_database_authentication_enabled().unwrap_or(false)),
                 ),
                 (
                     "replicate_source_db",
@@ -301,6 +284,19 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                             .filter_map(|s| s.subnet_identifier())
                             .collect::<Vec<_>>())
                         .unwrap_or_default()),
+                ),
+            ],
+        );
+        set_flags(
+            &mut r,
+            [
+                ("storage_encrypted", d.storage_encrypted()),
+                ("publicly_accessible", d.publicly_accessible()),
+                ("deletion_protection", d.deletion_protection()),
+                ("multi_az", d.multi_az()),
+                (
+                    "iam_database_authentication_enabled",
+                    d.iam_database_authentication_enabled(),
                 ),
             ],
         );
@@ -330,29 +326,25 @@ pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                 ("engine", json!(c.engine())),
                 ("engine_version", json!(c.engine_version())),
                 ("engine_mode", json!(c.engine_mode())),
-                (
-                    "storage_encrypted",
-                    json!(c.storage_encrypted().unwrap_or(false)),
-                ),
                 ("kms_key_id", json!(c.kms_key_id())),
-                (
-                    "publicly_accessible",
-                    json!(c.publicly_accessible().unwrap_or(false)),
-                ),
                 (
                     "backup_retention_period",
                     json!(c.backup_retention_period()),
                 ),
-                (
-                    "deletion_protection",
-                    json!(c.deletion_protection().unwrap_or(false)),
-                ),
-                (
-                    "iam_database_authentication_enabled",
-                    json!(c.iam_database_authentication_enabled().unwrap_or(false)),
-                ),
                 ("parameter_group_name", json!(group)),
                 ("db_subnet_group_name", json!(c.db_subnet_group())),
+            ],
+        );
+        set_flags(
+            &mut r,
+            [
+                ("storage_encrypted", c.storage_encrypted()),
+                ("publicly_accessible", c.publicly_accessible()),
+                ("deletion_protection", c.deletion_protection()),
+                (
+                    "iam_database_authentication_enabled",
+                    c.iam_database_authentication_enabled(),
+                ),
             ],
         );
         set_parameters(ctx, &mut r, group.and_then(|g| cluster_params.get(g)));
@@ -539,11 +531,14 @@ async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, name: &str) -> Option<
                     json!({"sse_type": "AWS_OWNED", "kms_key_arn": null})
                 },
             ),
-            (
-                "deletion_protection_enabled",
-                json!(t.deletion_protection_enabled().unwrap_or(false)),
-            ),
         ],
+    );
+    set_flags(
+        &mut r,
+        [(
+            "deletion_protection_enabled",
+            t.deletion_protection_enabled(),
+        )],
     );
     if let Fetch::Failed(u) = &backups {
         ctx.unread(&mut r, &["point_in_time_recovery"], u);

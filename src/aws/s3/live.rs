@@ -1,13 +1,29 @@
-//! S3: every bucket of the account with its region and configuration, and the account-level
-//! Block Public Access. A configuration the API reports as absent takes what AWS does without
-//! it (for encryption, SSE-S3, which every bucket has had since January 2023), marked `default`.
+//! S3 from the API: every bucket of the account with its region and configuration, and the
+//! account-level Block Public Access. A configuration the API reports as absent takes what AWS
+//! does without it (for encryption, SSE-S3, which every bucket has had since January 2023),
+//! marked `default`.
 
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
 
-use super::{client, ops, policy_json, tag_map, Ctx, Fetch};
-use crate::model::{AttributeMeta, Resource};
+use super::{
+    Acl, Grant, LifecycleRule, Logging, ObjectLock, OwnershipControls, PublicAccessBlock,
+    ServerSideEncryption, Versioning,
+};
+use crate::collect::aws::live::{client, ops, policy_json, tag_map, Ctx, Fetch};
+use crate::model::{Attr, AttributeMeta, Known, Resource};
+
+/// A string the API returned, or nothing.
+fn text(v: Option<&str>) -> Option<Known<String>> {
+    v.map(Known::from)
+}
+
+/// The four Block Public Access settings as the API returns them, in the order of
+/// [`PublicAccessBlock::from_flags`] (S3 and S3 Control each have a type of their own).
+fn block_of(flags: [Option<bool>; 4]) -> PublicAccessBlock {
+    PublicAccessBlock::from_flags(flags.map(|f| f.map(Known::Value)))
+}
 
 pub(crate) async fn collect(ctx: &Ctx, sdk: &client::Sdk) {
     let global = client::s3(ctx, sdk.global());
@@ -38,24 +54,30 @@ async fn account_block(ctx: &Ctx, sdk: &client::Sdk) {
         Fetch::Absent => None,
         Fetch::Failed(_) => return,
     };
-    let meta = if c.is_some() {
-        AttributeMeta::explicit
-    } else {
-        AttributeMeta::aws_default
+    let block = c.map(|c| {
+        block_of([
+            c.block_public_acls(),
+            c.block_public_policy(),
+            c.ignore_public_acls(),
+            c.restrict_public_buckets(),
+        ])
+    });
+    let block = Attr::returned(block, PublicAccessBlock::all(false));
+    // The account's settings are attributes of their own (the Terraform resource's shape).
+    let meta = block.provenance();
+    let Json::Object(settings) = block.to_json() else {
+        unreachable!("a block serializes to an object")
     };
-    for (k, v) in [
-        ("block_public_acls", c.and_then(|c| c.block_public_acls())),
-        (
-            "block_public_policy",
-            c.and_then(|c| c.block_public_policy()),
-        ),
-        ("ignore_public_acls", c.and_then(|c| c.ignore_public_acls())),
-        (
-            "restrict_public_buckets",
-            c.and_then(|c| c.restrict_public_buckets()),
-        ),
-    ] {
-        r.set_attribute(k, json!(v.unwrap_or(false)), meta());
+    for (k, v) in settings {
+        r.set_attribute(
+            &k,
+            v,
+            AttributeMeta {
+                provenance: meta,
+                span: None,
+                from: None,
+            },
+        );
     }
     ctx.push(r);
 }
@@ -219,54 +241,42 @@ async fn bucket(
         },
     );
 
-    match enc {
-        Fetch::Got(out) => {
-            let rule = out
-                .server_side_encryption_configuration()
-                .and_then(|c| c.rules().first());
-            let by_default = rule.and_then(|r| r.apply_server_side_encryption_by_default());
-            r.set_attribute(
-                "server_side_encryption",
-                json!({
-                    "sse_algorithm": by_default.map(|d| d.sse_algorithm().as_str()).unwrap_or("AES256"),
-                    "kms_master_key_id": by_default.and_then(|d| d.kms_master_key_id()),
-                    "bucket_key_enabled": rule.and_then(|r| r.bucket_key_enabled()).unwrap_or(false),
-                }),
-                AttributeMeta::explicit(),
-            );
+    let enc = enc.map(|out| {
+        let rule = out
+            .server_side_encryption_configuration()
+            .and_then(|c| c.rules().first());
+        let by_default = rule.and_then(|r| r.apply_server_side_encryption_by_default());
+        let sse = ServerSideEncryption::sse_s3();
+        ServerSideEncryption {
+            sse_algorithm: by_default
+                .map_or(sse.sse_algorithm, |d| d.sse_algorithm().as_str().into()),
+            kms_master_key_id: text(by_default.and_then(|d| d.kms_master_key_id())),
+            bucket_key_enabled: rule
+                .and_then(|r| r.bucket_key_enabled())
+                .unwrap_or(false)
+                .into(),
         }
-        // Real AWS reports SSE-S3 for a bucket never configured; some emulators report the
-        // configuration as missing instead. Either way the bucket is encrypted with SSE-S3.
-        Fetch::Absent => r.set_attribute(
-            "server_side_encryption",
-            json!({"sse_algorithm": "AES256", "kms_master_key_id": null, "bucket_key_enabled": false}),
-            AttributeMeta::aws_default(),
-        ),
-        Fetch::Failed(u) => ctx.unread(&mut r, &["server_side_encryption"], &u),
-    }
-    match pab {
-        Fetch::Got(out) => {
-            let c = out.public_access_block_configuration();
-            let flag = |v: Option<bool>| json!(v.unwrap_or(false));
-            r.set_attribute(
-                "public_access_block",
-                json!({
-                    "block_public_acls": flag(c.and_then(|c| c.block_public_acls())),
-                    "block_public_policy": flag(c.and_then(|c| c.block_public_policy())),
-                    "ignore_public_acls": flag(c.and_then(|c| c.ignore_public_acls())),
-                    "restrict_public_buckets": flag(c.and_then(|c| c.restrict_public_buckets())),
-                }),
-                AttributeMeta::explicit(),
-            );
-        }
-        // No bucket-level block: nothing is blocked at the bucket.
-        Fetch::Absent => r.set_attribute(
-            "public_access_block",
-            json!({"block_public_acls": false, "block_public_policy": false, "ignore_public_acls": false, "restrict_public_buckets": false}),
-            AttributeMeta::explicit(),
-        ),
-        Fetch::Failed(u) => ctx.unread(&mut r, &["public_access_block"], &u),
-    }
+    });
+    // Real AWS reports SSE-S3 for a bucket never configured; some emulators report the
+    // configuration as missing instead. Either way the bucket is encrypted with SSE-S3.
+    put(ctx, &mut r, "server_side_encryption", enc, || {
+        Attr::Default(ServerSideEncryption::sse_s3())
+    });
+    let pab = pab.map(|out| {
+        out.public_access_block_configuration()
+            .map_or(PublicAccessBlock::all(false), |c| {
+                block_of([
+                    c.block_public_acls(),
+                    c.block_public_policy(),
+                    c.ignore_public_acls(),
+                    c.restrict_public_buckets(),
+                ])
+            })
+    });
+    // No bucket-level block: nothing is blocked at the bucket.
+    put(ctx, &mut r, "public_access_block", pab, || {
+        Attr::Explicit(PublicAccessBlock::all(false))
+    });
     match policy {
         Fetch::Got(out) => r.set_attribute(
             "policy",
@@ -276,118 +286,88 @@ async fn bucket(
         Fetch::Absent => r.set_attribute("policy", Json::Null, AttributeMeta::explicit()),
         Fetch::Failed(u) => ctx.unread(&mut r, &["policy"], &u),
     }
-    match acl {
-        Fetch::Got(out) => {
-            let grants: Vec<Json> = out
-                .grants()
-                .iter()
-                .map(|g| {
-                    let grantee = g.grantee();
-                    json!({
-                        "grantee_type": grantee.map(|x| x.r#type().as_str()),
-                        "grantee_uri": grantee.and_then(|x| x.uri()),
-                        "grantee_id": grantee.and_then(|x| x.id()),
-                        "permission": g.permission().map(|p| p.as_str()),
-                    })
-                })
-                .collect();
-            r.set_attribute(
-                "acl",
-                json!({"canned": null, "grants": grants}),
-                AttributeMeta::explicit(),
-            );
+    let acl = acl.map(|out| Acl {
+        canned: None,
+        grants: out
+            .grants()
+            .iter()
+            .map(|g| {
+                let grantee = g.grantee();
+                Grant {
+                    grantee_type: text(grantee.map(|x| x.r#type().as_str())),
+                    grantee_uri: text(grantee.and_then(|x| x.uri())),
+                    grantee_id: text(grantee.and_then(|x| x.id())),
+                    permission: text(g.permission().map(|p| p.as_str())),
+                }
+            })
+            .collect(),
+    });
+    // ACLs disabled: no grant but the owner's.
+    put(ctx, &mut r, "acl", acl, || Attr::Explicit(Acl::private()));
+    let own = own.map(|out| OwnershipControls {
+        object_ownership: text(object_ownership(&out)),
+    });
+    // Without ownership controls, ACLs are in effect (the behaviour before April 2023).
+    put(ctx, &mut r, "ownership_controls", own, || {
+        Attr::Default(OwnershipControls {
+            object_ownership: Some("ObjectWriter".into()),
+        })
+    });
+    let ver = ver.map(|out| Versioning {
+        status: Some(out.status().map_or("Disabled", |s| s.as_str()).into()),
+        mfa_delete: out
+            .mfa_delete()
+            .is_some_and(|m| m.as_str() == "Enabled")
+            .into(),
+    });
+    put(ctx, &mut r, "versioning", ver, || {
+        Attr::Default(Versioning::never_enabled())
+    });
+    let log = log.map(|out| {
+        let l = out.logging_enabled();
+        Logging {
+            enabled: l.is_some(),
+            target_bucket: text(l.map(|l| l.target_bucket())),
+            target_prefix: text(l.map(|l| l.target_prefix())),
         }
-        // ACLs disabled: no grant but the owner's.
-        Fetch::Absent => r.set_attribute(
-            "acl",
-            json!({"canned": null, "grants": []}),
-            AttributeMeta::explicit(),
-        ),
-        Fetch::Failed(u) => ctx.unread(&mut r, &["acl"], &u),
-    }
-    match own {
-        Fetch::Got(out) => {
-            let o = object_ownership(&out);
-            r.set_attribute(
-                "ownership_controls",
-                json!({"object_ownership": o}),
-                AttributeMeta::explicit(),
-            );
-        }
-        // Without ownership controls, ACLs are in effect (the behaviour before April 2023).
-        Fetch::Absent => r.set_attribute(
-            "ownership_controls",
-            json!({"object_ownership": "ObjectWriter"}),
-            AttributeMeta::aws_default(),
-        ),
-        Fetch::Failed(u) => ctx.unread(&mut r, &["ownership_controls"], &u),
-    }
-    match ver {
-        Fetch::Got(out) => r.set_attribute(
-            "versioning",
-            json!({
-                "status": out.status().map(|s| s.as_str()).unwrap_or("Disabled"),
-                "mfa_delete": out.mfa_delete().is_some_and(|m| m.as_str() == "Enabled"),
-            }),
-            AttributeMeta::explicit(),
-        ),
-        Fetch::Absent => {}
-        Fetch::Failed(u) => ctx.unread(&mut r, &["versioning"], &u),
-    }
-    match log {
-        Fetch::Got(out) => {
-            let l = out.logging_enabled();
-            r.set_attribute(
-                "logging",
-                json!({
-                    "enabled": l.is_some(),
-                    "target_bucket": l.map(|l| l.target_bucket()),
-                    "target_prefix": l.map(|l| l.target_prefix()),
-                }),
-                AttributeMeta::explicit(),
-            );
-        }
-        Fetch::Absent => {}
-        Fetch::Failed(u) => ctx.unread(&mut r, &["logging"], &u),
-    }
-    match life {
-        Fetch::Got(out) => {
-            let rules: Vec<Json> = out
-                .rules()
-                .iter()
-                .map(|x| {
-                    json!({
-                        "id": x.id(),
-                        "enabled": x.status().as_str() == "Enabled",
-                        "expiration_days": x.expiration().and_then(|e| e.days()),
-                        "noncurrent_expiration_days": x.noncurrent_version_expiration().and_then(|e| e.noncurrent_days()),
-                    })
-                })
-                .collect();
-            r.set_attribute("lifecycle_rules", json!(rules), AttributeMeta::explicit());
-        }
-        Fetch::Absent => r.set_attribute("lifecycle_rules", json!([]), AttributeMeta::explicit()),
-        Fetch::Failed(u) => ctx.unread(&mut r, &["lifecycle_rules"], &u),
-    }
-    match lock {
-        Fetch::Got(out) => {
-            let enabled = out
-                .object_lock_configuration()
-                .and_then(|c| c.object_lock_enabled())
-                .is_some_and(|e| e.as_str() == "Enabled");
-            r.set_attribute(
-                "object_lock",
-                json!({"enabled": enabled}),
-                AttributeMeta::explicit(),
-            );
-        }
-        Fetch::Absent => r.set_attribute(
-            "object_lock",
-            json!({"enabled": false}),
-            AttributeMeta::explicit(),
-        ),
-        Fetch::Failed(u) => ctx.unread(&mut r, &["object_lock"], &u),
-    }
+    });
+    put(
+        ctx,
+        &mut r,
+        "logging",
+        log,
+        || Attr::Default(Logging::off()),
+    );
+    let life = life.map(|out| {
+        out.rules()
+            .iter()
+            .map(|x| LifecycleRule {
+                id: text(x.id()),
+                enabled: (x.status().as_str() == "Enabled").into(),
+                expiration_days: x
+                    .expiration()
+                    .and_then(|e| e.days())
+                    .map(|d| i64::from(d).into()),
+                noncurrent_expiration_days: x
+                    .noncurrent_version_expiration()
+                    .and_then(|e| e.noncurrent_days())
+                    .map(|d| i64::from(d).into()),
+            })
+            .collect::<Vec<_>>()
+    });
+    put(ctx, &mut r, "lifecycle_rules", life, || {
+        Attr::Explicit(Vec::new())
+    });
+    let lock = lock.map(|out| ObjectLock {
+        enabled: out
+            .object_lock_configuration()
+            .and_then(|c| c.object_lock_enabled())
+            .is_some_and(|e| e.as_str() == "Enabled")
+            .into(),
+    });
+    put(ctx, &mut r, "object_lock", lock, || {
+        Attr::Explicit(ObjectLock::off())
+    });
     match tags {
         Fetch::Got(out) => {
             r.tags = tag_map(
@@ -401,6 +381,22 @@ async fn bucket(
         Fetch::Failed(u) => ctx.unread(&mut r, &["tags"], &u),
     }
     r
+}
+
+/// Writes one part of a bucket as read: what the API returned, or `absent` where it said there
+/// is none, or the part as not read where the call failed.
+fn put<T: serde::Serialize>(
+    ctx: &Ctx,
+    r: &mut Resource,
+    path: &str,
+    fetched: Fetch<T>,
+    absent: impl FnOnce() -> Attr<T>,
+) {
+    match fetched {
+        Fetch::Got(part) => r.put(path, Attr::Explicit(part), None),
+        Fetch::Absent => r.put(path, absent(), None),
+        Fetch::Failed(u) => ctx.unread(r, &[path], &u),
+    }
 }
 
 /// The bucket's Object Ownership setting, as GetBucketOwnershipControls names it.
