@@ -9,4 +9,12 @@
 //! [`crate::model::Known`]. See `docs/architecture.md` for where this sits in the data flow, and
 //! for the services not yet moved here.
 
+pub mod cloudtrail;
+pub mod dynamodb;
+pub mod ec2;
+pub mod eks;
+pub mod elb;
+pub mod iam;
+pub mod kms;
+pub mod rds;
 pub mod s3;

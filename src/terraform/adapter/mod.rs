@@ -5,13 +5,9 @@
 //! looks like what the live API returns and one rule covers both. Attributes the configuration
 //! does not set get today's AWS default, marked as such.
 
-mod compute;
-mod iam;
-mod network;
 mod policy;
-mod storage;
 
-use crate::aws::s3::terraform as s3;
+use crate::aws::{cloudtrail, dynamodb, ec2, eks, elb, iam, kms, rds, s3};
 
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
@@ -21,7 +17,7 @@ use super::eval::RawInstance;
 use super::value::Val;
 use crate::model::{Attr, AttributeMeta, Origin, Provenance, Resource, Span};
 
-pub use iam::managed_entry;
+pub use crate::aws::iam::terraform::managed_entry;
 pub use policy::{normalize_document, normalize_policy};
 
 /// Builds model resources from instances; `source` is `terraform` or `terraform-plan`.
@@ -80,14 +76,14 @@ fn attach_inline_suppressions(resources: &mut [Resource], instances: &[RawInstan
 
 pub(crate) struct Adapter<'a> {
     instances: &'a [RawInstance],
-    source: &'a str,
-    resources: Vec<Resource>,
+    pub(crate) source: &'a str,
+    pub(crate) resources: Vec<Resource>,
     /// Resources by Terraform address (within the one root module being adapted).
-    index: HashMap<String, usize>,
+    pub(crate) index: HashMap<String, usize>,
 }
 
 impl<'a> Adapter<'a> {
-    fn push(&mut self, r: Resource) {
+    pub(crate) fn push(&mut self, r: Resource) {
         let address = r.origin.address.clone().unwrap_or_else(|| r.uid.clone());
         self.index.insert(address, self.resources.len());
         self.resources.push(r);
@@ -96,35 +92,39 @@ impl<'a> Adapter<'a> {
     fn primary(&self, ri: &RawInstance) -> Option<Resource> {
         let s = self.source;
         Some(match ri.rtype.as_str() {
-            "aws_s3_bucket" => s3::bucket(ri, s),
-            "aws_s3_account_public_access_block" => s3::account_public_access_block(ri, s),
-            "aws_security_group" => network::security_group(ri, s),
-            "aws_vpc" => network::vpc(ri, s),
-            "aws_subnet" => network::subnet(ri, s),
-            "aws_route_table" => network::route_table(ri, s),
-            "aws_network_acl" | "aws_default_network_acl" => network::network_acl(ri, s),
-            "aws_ebs_volume" => compute::ebs_volume(ri, s),
-            "aws_ebs_encryption_by_default" => compute::ebs_default(ri, s),
-            "aws_kms_key" => storage::kms_key(ri, s),
-            "aws_db_instance" => storage::db_instance(ri, s),
-            "aws_rds_cluster" => storage::rds_cluster(ri, s),
-            "aws_db_parameter_group" | "aws_rds_cluster_parameter_group" => {
-                storage::parameter_group(ri, s)
+            "aws_s3_bucket" => s3::terraform::bucket(ri, s),
+            "aws_s3_account_public_access_block" => {
+                s3::terraform::account_public_access_block(ri, s)
             }
-            "aws_db_subnet_group" => storage::db_subnet_group(ri, s),
-            "aws_dynamodb_table" => storage::dynamodb_table(ri, s),
-            "aws_cloudtrail" => compute::cloudtrail(ri, s),
-            "aws_eks_cluster" => compute::eks_cluster(ri, s),
-            "aws_eks_pod_identity_association" => compute::eks_pod_identity_association(ri, s),
-            "aws_eks_access_entry" => compute::eks_access_entry(ri, s),
-            "aws_lb" | "aws_alb" => compute::load_balancer(ri, s),
-            "aws_lb_listener" | "aws_alb_listener" => compute::listener(ri, s),
-            "aws_cloudwatch_log_group" => compute::log_group(ri, s),
-            "aws_iam_role" => iam::role(ri, s),
-            "aws_iam_user" => iam::user(ri, s),
-            "aws_iam_group" => iam::group(ri, s),
-            "aws_iam_policy" => iam::managed_policy(ri, s),
-            "aws_iam_account_password_policy" => iam::password_policy(ri, s),
+            "aws_security_group" => ec2::terraform::security_group(ri, s),
+            "aws_vpc" => ec2::terraform::vpc(ri, s),
+            "aws_subnet" => ec2::terraform::subnet(ri, s),
+            "aws_route_table" => ec2::terraform::route_table(ri, s),
+            "aws_network_acl" | "aws_default_network_acl" => ec2::terraform::network_acl(ri, s),
+            "aws_ebs_volume" => ec2::terraform::ebs_volume(ri, s),
+            "aws_ebs_encryption_by_default" => ec2::terraform::ebs_default(ri, s),
+            "aws_kms_key" => kms::terraform::kms_key(ri, s),
+            "aws_db_instance" => rds::terraform::db_instance(ri, s),
+            "aws_rds_cluster" => rds::terraform::rds_cluster(ri, s),
+            "aws_db_parameter_group" | "aws_rds_cluster_parameter_group" => {
+                rds::terraform::parameter_group(ri, s)
+            }
+            "aws_db_subnet_group" => rds::terraform::db_subnet_group(ri, s),
+            "aws_dynamodb_table" => dynamodb::terraform::dynamodb_table(ri, s),
+            "aws_cloudtrail" => cloudtrail::terraform::cloudtrail(ri, s),
+            "aws_eks_cluster" => eks::terraform::eks_cluster(ri, s),
+            "aws_eks_pod_identity_association" => {
+                eks::terraform::eks_pod_identity_association(ri, s)
+            }
+            "aws_eks_access_entry" => eks::terraform::eks_access_entry(ri, s),
+            "aws_lb" | "aws_alb" => elb::terraform::load_balancer(ri, s),
+            "aws_lb_listener" | "aws_alb_listener" => elb::terraform::listener(ri, s),
+            "aws_cloudwatch_log_group" => cloudtrail::terraform::log_group(ri, s),
+            "aws_iam_role" => iam::terraform::role(ri, s),
+            "aws_iam_user" => iam::terraform::user(ri, s),
+            "aws_iam_group" => iam::terraform::group(ri, s),
+            "aws_iam_policy" => iam::terraform::managed_policy(ri, s),
+            "aws_iam_account_password_policy" => iam::terraform::password_policy(ri, s),
             _ => return None,
         })
     }
@@ -132,7 +132,7 @@ impl<'a> Adapter<'a> {
     /// Folds a split resource into its target; returns whether `ri` is a split resource.
     fn fold(&mut self, ri: &RawInstance) -> bool {
         match ri.rtype.as_str() {
-            t if t.starts_with("aws_s3_bucket_") => s3::fold(self, ri),
+            t if t.starts_with("aws_s3_bucket_") => s3::terraform::fold(self, ri),
             "aws_s3_account_public_access_block" => false,
             "aws_security_group_rule"
             | "aws_vpc_security_group_ingress_rule"
@@ -141,11 +141,10 @@ impl<'a> Adapter<'a> {
             | "aws_flow_log"
             | "aws_route"
             | "aws_route_table_association"
-            | "aws_network_acl_rule" => network::fold(self, ri),
-            "aws_kms_alias" | "aws_kms_key_policy" | "aws_wafv2_web_acl_association" => {
-                storage::fold(self, ri)
-            }
-            t if t.starts_with("aws_iam_") => iam::fold(self, ri),
+            | "aws_network_acl_rule" => ec2::terraform::fold(self, ri),
+            "aws_kms_alias" | "aws_kms_key_policy" => kms::terraform::fold(self, ri),
+            "aws_wafv2_web_acl_association" => elb::terraform::fold(self, ri),
+            t if t.starts_with("aws_iam_") => iam::terraform::fold(self, ri),
             _ => false,
         }
     }
@@ -237,9 +236,9 @@ impl<'a> Adapter<'a> {
     }
 
     fn finish_derived(&mut self) {
-        network::derive(self);
-        storage::derive(self);
-        iam::derive(self);
+        ec2::terraform::derive(self);
+        rds::terraform::derive(self);
+        iam::terraform::derive(self);
     }
 
     pub(crate) fn instances(&self) -> &'a [RawInstance] {

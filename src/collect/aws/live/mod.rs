@@ -18,13 +18,13 @@ macro_rules! watched {
     };
 }
 
+pub(crate) use watched;
+
 pub(crate) mod client;
-mod compute;
-mod iam;
-mod network;
 pub mod ops;
-mod organization;
-mod storage;
+pub(crate) mod organization;
+
+use crate::aws::{cloudtrail, dynamodb, ec2, eks, elb, iam, kms, rds, s3};
 
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value as Json};
@@ -229,28 +229,31 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
                 match &unit.region {
                     None => {
                         futures::join!(
-                            if_wanted(wanted("iam"), iam::collect(&ctx, &sdk)),
-                            if_wanted(wanted("s3"), crate::aws::s3::live::collect(&ctx, &sdk)),
+                            if_wanted(wanted("iam"), iam::live::collect(&ctx, &sdk)),
+                            if_wanted(wanted("s3"), s3::live::collect(&ctx, &sdk)),
                         );
                     }
                     Some(region) => {
                         let conf = sdk.regional(region);
                         futures::join!(
-                            if_wanted(wanted("ec2"), network::collect(&ctx, &conf)),
-                            if_wanted(wanted("kms"), storage::collect_kms(&ctx, &conf)),
-                            if_wanted(wanted("rds"), storage::collect_rds(&ctx, &conf)),
-                            if_wanted(wanted("dynamodb"), storage::collect_dynamodb(&ctx, &conf)),
+                            if_wanted(wanted("ec2"), ec2::live::collect(&ctx, &conf)),
+                            if_wanted(wanted("kms"), kms::live::collect_kms(&ctx, &conf)),
+                            if_wanted(wanted("rds"), rds::live::collect_rds(&ctx, &conf)),
+                            if_wanted(
+                                wanted("dynamodb"),
+                                dynamodb::live::collect_dynamodb(&ctx, &conf)
+                            ),
                             if_wanted(
                                 wanted("cloudtrail"),
-                                compute::collect_cloudtrail(&ctx, &conf)
+                                cloudtrail::live::collect_cloudtrail(&ctx, &conf)
                             ),
-                            if_wanted(wanted("eks"), compute::collect_eks(&ctx, &conf)),
-                            if_wanted(wanted("elbv2"), compute::collect_elb(&ctx, &conf)),
+                            if_wanted(wanted("eks"), eks::live::collect_eks(&ctx, &conf)),
+                            if_wanted(wanted("elbv2"), elb::live::collect_elb(&ctx, &conf)),
                         );
                     }
                 }
                 let mut found = ctx.out.into_inner().expect("not poisoned");
-                network::derive(&mut found);
+                ec2::live::derive(&mut found);
                 tracing::info!(unit = %label, resources = found.len(), "collected");
                 if let Some(bar) = &progress {
                     bar.set_message(label);

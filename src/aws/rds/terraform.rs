@@ -1,29 +1,11 @@
-//! KMS, RDS and DynamoDB.
+//! RDS from Terraform: instances, clusters, parameter groups and subnet groups, joined.
 
 use serde_json::{json, Map, Value as Json};
 
-use super::{blocks, folded_meta, normalize_policy, push_folded, raw, Adapter, Builder};
 use crate::model::{AttributeMeta, Provenance, Resource};
+use crate::terraform::adapter::{blocks, raw, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
-
-pub fn kms_key(ri: &RawInstance, source: &str) -> Resource {
-    let mut b = Builder::new(ri, source, "aws_kms_key");
-    b.attr("description", "description", Json::Null)
-        .attr("key_usage", "key_usage", json!("ENCRYPT_DECRYPT"))
-        .attr(
-            "customer_master_key_spec",
-            "key_spec",
-            json!("SYMMETRIC_DEFAULT"),
-        )
-        .attr("enable_key_rotation", "key_rotation_enabled", json!(false))
-        .attr("is_enabled", "enabled", json!(true))
-        .attr("multi_region", "multi_region", json!(false));
-    b.attr_map("policy", "policy", Json::Null, normalize_policy);
-    b.default("aliases", json!([]));
-    b.res.derived["customer_managed"] = json!(true);
-    b.finish()
-}
 
 pub fn db_instance(ri: &RawInstance, source: &str) -> Resource {
     let mut b = Builder::new(ri, source, "aws_db_instance");
@@ -111,80 +93,6 @@ pub fn db_subnet_group(ri: &RawInstance, source: &str) -> Resource {
         json!([]),
     );
     b.finish()
-}
-
-pub fn dynamodb_table(ri: &RawInstance, source: &str) -> Resource {
-    let mut b = Builder::new(ri, source, "aws_dynamodb_table");
-    b.name_from("name").attr("name", "name", Json::Null);
-    match b.raw("server_side_encryption.0") {
-        Some(s) if raw(s, "enabled").and_then(Val::as_bool) == Some(true) => {
-            let key = raw(s, "kms_key_arn")
-                .map(Val::to_json)
-                .unwrap_or(Json::Null);
-            b.set(
-                "server_side_encryption",
-                json!({"sse_type": "KMS", "kms_key_arn": key}),
-                "server_side_encryption",
-            );
-        }
-        Some(_) => b.set(
-            "server_side_encryption",
-            json!({"sse_type": "AWS_OWNED", "kms_key_arn": null}),
-            "server_side_encryption",
-        ),
-        // DynamoDB always encrypts; without configuration, with an AWS owned key.
-        None => b.default(
-            "server_side_encryption",
-            json!({"sse_type": "AWS_OWNED", "kms_key_arn": null}),
-        ),
-    }
-    b.attr(
-        "point_in_time_recovery.0.enabled",
-        "point_in_time_recovery",
-        json!(false),
-    )
-    .attr(
-        "deletion_protection_enabled",
-        "deletion_protection_enabled",
-        json!(false),
-    );
-    b.finish()
-}
-
-pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
-    let v = &ri.values;
-    match ri.rtype.as_str() {
-        "aws_kms_alias" => {
-            let Some(t) = a.target(ri, "target_key_id", &["aws_kms_key"], &["key_id", "arn"])
-            else {
-                return false;
-            };
-            let name = raw(v, "name").map(Val::to_json).unwrap_or(Json::Null);
-            push_folded(a.get_mut(t), "aliases", name, ri);
-            true
-        }
-        "aws_kms_key_policy" => {
-            let Some(t) = a.target(ri, "key_id", &["aws_kms_key"], &["key_id", "arn"]) else {
-                return false;
-            };
-            let doc = raw(v, "policy").map(normalize_policy).unwrap_or(Json::Null);
-            let meta = folded_meta(ri, "policy", &doc);
-            a.get_mut(t).set_attribute("policy", doc, meta);
-            true
-        }
-        "aws_wafv2_web_acl_association" => {
-            let Some(t) = a.target(ri, "resource_arn", &["aws_lb"], &["arn"]) else {
-                return false;
-            };
-            let acl = raw(v, "web_acl_arn")
-                .map(Val::to_json)
-                .unwrap_or(Json::Null);
-            let meta = folded_meta(ri, "web_acl_arn", &acl);
-            a.get_mut(t).set_attribute("waf_web_acl", acl, meta);
-            true
-        }
-        _ => false,
-    }
 }
 
 /// Joins databases to their parameter groups and subnet groups; read replicas inherit

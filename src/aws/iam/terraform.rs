@@ -1,16 +1,14 @@
-//! IAM principals with their policies folded in: inline policies, managed policy attachments
-//! (documents resolved from `aws_iam_policy` in the same configuration, or from the few AWS
-//! managed policies whose content matters to the rules), group memberships, login profiles and
-//! access keys.
+//! IAM from Terraform: principals with their policies (inline, attached and split resources
+//! folded in), managed policies and the password policy.
 
 use serde_json::{json, Value as Json};
 
-use super::{
+use crate::analyze::iam::managed;
+use crate::model::{AttributeMeta, Provenance, Resource};
+use crate::terraform::adapter::{
     blocks, folded_meta, normalize_policy, push_folded, push_with_meta, raw, span_for, Adapter,
     Builder,
 };
-use crate::analyze::iam::managed;
-use crate::model::{AttributeMeta, Provenance, Resource};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 

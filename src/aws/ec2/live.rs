@@ -1,13 +1,14 @@
-//! EC2 and VPC in one region: VPCs with their default security group and flow logs, subnets,
-//! route tables, gateways, security groups, network ACLs, EBS encryption by default, volumes,
-//! own snapshots and instances.
+//! EC2 and VPC from the API, in one region: VPCs with their default security group and flow
+//! logs, subnets, route tables, gateways, security groups, network ACLs, EBS encryption by
+//! default, volumes, own snapshots and instances.
 
-use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, HashMap};
 
-use super::{ops, set_all, set_flags, tag_map, Ctx};
-use crate::model::{AttributeMeta, Resource};
+use super::{NetworkAclEntry, SecurityGroupRule, Traffic};
+use crate::collect::aws::live::{ops, set_all, set_flags, tag_map, watched, Ctx};
+use crate::model::{AttributeMeta, Known, Resource};
+use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
 
 fn tags(t: &[Tag]) -> BTreeMap<String, String> {
     tag_map(t.iter().map(|t| (t.key(), t.value())))
@@ -32,37 +33,34 @@ impl Ctx {
     }
 }
 
-/// `-1`, `all` → `-1`; protocol numbers for tcp/udp/icmp → names (as the Terraform adapter).
-fn protocol(p: Option<&str>) -> String {
-    match p.unwrap_or("-1").to_ascii_lowercase().as_str() {
-        "-1" | "all" => "-1".into(),
-        "6" => "tcp".into(),
-        "17" => "udp".into(),
-        "1" => "icmp".into(),
-        "58" => "icmpv6".into(),
-        other => other.into(),
-    }
-}
-
-/// One permission in the normalized security group rule shape.
-fn sg_rule(p: &IpPermission, own_id: &str) -> Json {
-    let proto = protocol(p.ip_protocol());
-    let all = proto == "-1";
+/// One permission of a security group as a rule; the group itself among its groups is `self`.
+fn sg_rule(p: &IpPermission, own_id: &str) -> SecurityGroupRule {
     let groups: Vec<&str> = p
         .user_id_group_pairs()
         .iter()
         .filter_map(|g| g.group_id())
         .collect();
-    json!({
-        "from_port": if all { json!(0) } else { json!(p.from_port()) },
-        "to_port": if all { json!(0) } else { json!(p.to_port()) },
-        "protocol": proto,
-        "cidr_blocks": p.ip_ranges().iter().filter_map(|r| r.cidr_ip()).collect::<Vec<_>>(),
-        "ipv6_cidr_blocks": p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6()).collect::<Vec<_>>(),
-        "security_groups": groups.iter().filter(|g| **g != own_id).collect::<Vec<_>>(),
-        "self": groups.contains(&own_id),
-        "description": p.ip_ranges().iter().find_map(|r| r.description()),
-    })
+    let all = |v: Vec<&str>| Known::Value(v.into_iter().map(Known::from).collect());
+    SecurityGroupRule {
+        traffic: Traffic::new(
+            p.ip_protocol().map(Known::from),
+            p.from_port().map(|n| i64::from(n).into()),
+            p.to_port().map(|n| i64::from(n).into()),
+        ),
+        cidr_blocks: all(p.ip_ranges().iter().filter_map(|r| r.cidr_ip()).collect()),
+        ipv6_cidr_blocks: all(p
+            .ipv6_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ipv6())
+            .collect()),
+        security_groups: all(groups.iter().copied().filter(|g| *g != own_id).collect()),
+        to_itself: groups.contains(&own_id).into(),
+        description: p
+            .ip_ranges()
+            .iter()
+            .find_map(|r| r.description())
+            .map(Known::from),
+    }
 }
 
 pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
@@ -115,8 +113,9 @@ pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let mut default_groups: HashMap<String, Json> = HashMap::new();
     for g in groups.iter().flat_map(|p| p.security_groups()) {
         let id = g.group_id().unwrap_or_default();
-        let ingress: Vec<Json> = g.ip_permissions().iter().map(|p| sg_rule(p, id)).collect();
-        let egress: Vec<Json> = g
+        let ingress: Vec<SecurityGroupRule> =
+            g.ip_permissions().iter().map(|p| sg_rule(p, id)).collect();
+        let egress: Vec<SecurityGroupRule> = g
             .ip_permissions_egress()
             .iter()
             .map(|p| sg_rule(p, id))
@@ -285,23 +284,25 @@ pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     }
     for a in acls.iter().flat_map(|p| p.network_acls()) {
         let id = a.network_acl_id().unwrap_or_default();
-        let entries: Vec<Json> = a
+        let entries: Vec<NetworkAclEntry> = a
             .entries()
             .iter()
             .map(|e| {
-                let proto = protocol(e.protocol());
-                let all = proto == "-1";
                 let range = e.port_range();
-                json!({
-                    "egress": e.egress().unwrap_or(false),
-                    "rule_no": e.rule_number(),
-                    "action": e.rule_action().map(|a| a.as_str().to_ascii_lowercase()),
-                    "protocol": proto,
-                    "from_port": if all { json!(0) } else { json!(range.and_then(|r| r.from())) },
-                    "to_port": if all { json!(0) } else { json!(range.and_then(|r| r.to())) },
-                    "cidr_block": e.cidr_block(),
-                    "ipv6_cidr_block": e.ipv6_cidr_block(),
-                })
+                NetworkAclEntry {
+                    egress: e.egress().unwrap_or(false),
+                    rule_no: e.rule_number().map(|n| i64::from(n).into()),
+                    action: e
+                        .rule_action()
+                        .map(|a| a.as_str().to_ascii_lowercase().into()),
+                    traffic: Traffic::new(
+                        e.protocol().map(Known::from),
+                        range.and_then(|r| r.from()).map(|n| i64::from(n).into()),
+                        range.and_then(|r| r.to()).map(|n| i64::from(n).into()),
+                    ),
+                    cidr_block: e.cidr_block().map(Known::from),
+                    ipv6_cidr_block: e.ipv6_cidr_block().map(Known::from),
+                }
             })
             .collect();
         let mut r = ctx.resource(

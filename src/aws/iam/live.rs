@@ -1,23 +1,18 @@
-//! IAM: principals and policies through GetAccountAuthorizationDetails (one paged call for the
-//! whole account), the credential report, the account summary, the password policy, virtual MFA
-//! devices and identity providers.
-//!
-//! The authorization details are turned into the document `aws iam
-//! get-account-authorization-details` prints and read by the same importer as a recorded file,
-//! so a live account and its recording give the same resources.
+//! IAM from the API: the authorization details, credentials (the credential report), the
+//! password policy and identity providers.
 
-use aws_sdk_iam::types::EntityType;
 use futures::stream::StreamExt;
 use serde_json::{json, Value as Json};
 
-use super::{ops, set_all, when, Ctx, Fetch};
+use crate::collect::aws::live::{ops, set_all, watched, when, Ctx, Fetch, Unread};
 use crate::collect::aws::{authorization_details, credential_report};
 use crate::model::{AttributeMeta, Resource};
+use aws_sdk_iam::types::EntityType;
 
 /// Polls of GetCredentialReport while AWS generates it (it takes seconds for large accounts).
 const REPORT_POLLS: u32 = 30;
 
-pub(crate) async fn collect(ctx: &Ctx, sdk: &super::client::Sdk) {
+pub(crate) async fn collect(ctx: &Ctx, sdk: &crate::collect::aws::live::client::Sdk) {
     let iam = watched!(ctx, aws_sdk_iam, sdk.global());
     futures::join!(
         authorization(ctx, &iam),
@@ -115,7 +110,7 @@ async fn authorization(ctx: &Ctx, iam: &aws_sdk_iam::Client) {
 async fn attached_aws_managed(
     ctx: &Ctx,
     iam: &aws_sdk_iam::Client,
-) -> (Vec<Json>, Vec<(String, super::Unread)>) {
+) -> (Vec<Json>, Vec<(String, Unread)>) {
     let listed = match ctx
         .fetch_pages(
             &ops::IAM_LIST_POLICIES,
@@ -175,7 +170,7 @@ async fn attached_aws_managed(
 
 /// A principal's AWS managed policies whose documents could not be read live are unread, not
 /// taken from rampart's snapshot of them: the account's version may differ.
-fn mark_unread_documents(ctx: &Ctx, r: &mut Resource, unread: &[(String, super::Unread)]) {
+fn mark_unread_documents(ctx: &Ctx, r: &mut Resource, unread: &[(String, Unread)]) {
     let Some(list) = r.attribute("policies").and_then(Json::as_array) else {
         return;
     };

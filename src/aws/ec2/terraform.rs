@@ -1,47 +1,55 @@
-//! VPCs, subnets, route tables, security groups and NACLs.
+//! EC2 and VPC from Terraform: the VPC resources, security groups with their split rules folded in,
+//! network ACLs, route tables and EBS.
 
 use serde_json::{json, Value as Json};
 
-use super::{blocks, folded_meta, push_with_meta, raw, ref_address, str_list, Adapter, Builder};
-use crate::model::{AttributeMeta, Provenance, Resource};
+use super::{NetworkAclEntry, SecurityGroupRule, Traffic};
+use crate::model::{AttributeMeta, Known, Provenance, Resource};
+use crate::terraform::adapter::{
+    blocks, folded_meta, push_with_meta, raw, ref_address, span_for, Adapter, Builder,
+};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 
-/// `-1`, `all` → `-1`; protocol numbers for tcp/udp/icmp → names.
-fn protocol(v: Option<&Val>) -> Json {
+/// The traffic of a rule block: protocol (`protocol`, or `ip_protocol` in the newer resources)
+/// and ports.
+fn traffic(r: &Val) -> Traffic {
+    let protocol = raw(r, "protocol").or_else(|| raw(r, "ip_protocol"));
+    Traffic::new(
+        protocol.map(Val::known),
+        raw(r, "from_port").map(Val::known),
+        raw(r, "to_port").map(Val::known),
+    )
+}
+
+/// A list of strings: a single string is a list of one.
+fn texts(v: Option<&Val>) -> Known<Vec<Known<String>>> {
     match v.map(Val::plain) {
-        Some(Val::Unknown(r)) => crate::model::unknown(r),
-        Some(p) => {
-            let s = p.as_string().unwrap_or_default().to_lowercase();
-            json!(match s.as_str() {
-                "-1" | "all" => "-1",
-                "6" => "tcp",
-                "17" => "udp",
-                "1" => "icmp",
-                "58" => "icmpv6",
-                other => other,
-            })
-        }
-        None => json!("-1"),
+        Some(Val::List(l)) => Known::Value(l.iter().map(Val::known).collect()),
+        Some(Val::Unknown(r)) => Known::Unknown(r.clone()),
+        Some(s @ Val::Str(_)) => Known::Value(vec![s.known()]),
+        _ => Known::Value(Vec::new()),
     }
 }
 
-fn port(v: Option<&Val>) -> Json {
-    v.map(Val::to_json).unwrap_or(Json::Null)
+fn text(v: Option<&Val>) -> Option<Known<String>> {
+    v.map(Val::known)
 }
 
-/// One SG rule in the normalized shape.
-fn sg_rule(r: &Val) -> Json {
-    json!({
-        "from_port": port(raw(r, "from_port")),
-        "to_port": port(raw(r, "to_port")),
-        "protocol": protocol(raw(r, "protocol").or_else(|| raw(r, "ip_protocol"))),
-        "cidr_blocks": str_list(raw(r, "cidr_blocks")),
-        "ipv6_cidr_blocks": str_list(raw(r, "ipv6_cidr_blocks")),
-        "security_groups": str_list(raw(r, "security_groups")),
-        "self": raw(r, "self").and_then(Val::as_bool).unwrap_or(false),
-        "description": raw(r, "description").map(Val::to_json).unwrap_or(Json::Null),
-    })
+/// A rule block of a security group (`ingress`, `egress`, `aws_security_group_rule`).
+fn sg_rule(r: &Val) -> SecurityGroupRule {
+    SecurityGroupRule {
+        traffic: traffic(r),
+        cidr_blocks: texts(raw(r, "cidr_blocks")),
+        ipv6_cidr_blocks: texts(raw(r, "ipv6_cidr_blocks")),
+        security_groups: texts(raw(r, "security_groups")),
+        to_itself: raw(r, "self").map_or(false.into(), Val::known),
+        description: text(raw(r, "description")),
+    }
+}
+
+fn to_json(part: impl serde::Serialize) -> Json {
+    serde_json::to_value(part).expect("model values serialize")
 }
 
 pub fn security_group(ri: &RawInstance, source: &str) -> Resource {
@@ -51,14 +59,17 @@ pub fn security_group(ri: &RawInstance, source: &str) -> Resource {
         .attr("vpc_id", "vpc_id", Json::Null)
         .attr("description", "description", json!("Managed by Terraform"));
     for dir in ["ingress", "egress"] {
-        let rules: Vec<Json> = blocks(&ri.values, dir).into_iter().map(sg_rule).collect();
+        let rules: Vec<Json> = blocks(&ri.values, dir)
+            .into_iter()
+            .map(|r| to_json(sg_rule(r)))
+            .collect();
         if rules.is_empty() {
             b.default(dir, json!([]));
         } else {
             b.set(dir, Json::Array(rules), dir);
             for i in 0..blocks(&ri.values, dir).len() {
                 let path = format!("{dir}.{i}");
-                let span = super::span_for(ri, &path);
+                let span = span_for(ri, &path);
                 b.res.attribute_meta.insert(
                     path,
                     AttributeMeta {
@@ -132,15 +143,16 @@ pub fn route_table(ri: &RawInstance, source: &str) -> Resource {
 }
 
 fn nacl_entry(r: &Val, egress: bool) -> Json {
-    json!({
-        "egress": egress,
-        "rule_no": raw(r, "rule_no").or_else(|| raw(r, "rule_number")).map(Val::to_json).unwrap_or(Json::Null),
-        "action": raw(r, "action").or_else(|| raw(r, "rule_action")).and_then(Val::as_string).map(|s| s.to_lowercase()),
-        "protocol": protocol(raw(r, "protocol")),
-        "from_port": port(raw(r, "from_port")),
-        "to_port": port(raw(r, "to_port")),
-        "cidr_block": raw(r, "cidr_block").map(Val::to_json).unwrap_or(Json::Null),
-        "ipv6_cidr_block": raw(r, "ipv6_cidr_block").map(Val::to_json).unwrap_or(Json::Null),
+    let action = raw(r, "action").or_else(|| raw(r, "rule_action"));
+    to_json(NetworkAclEntry {
+        egress,
+        rule_no: raw(r, "rule_no")
+            .or_else(|| raw(r, "rule_number"))
+            .map(Val::known),
+        action: action.map(|a| a.known::<String>().map(|a| a.to_lowercase())),
+        traffic: traffic(r),
+        cidr_block: text(raw(r, "cidr_block")),
+        ipv6_cidr_block: text(raw(r, "ipv6_cidr_block")),
     })
 }
 
@@ -178,8 +190,9 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             };
             let mut rule = sg_rule(v);
             if let Some(src) = raw(v, "source_security_group_id") {
-                rule["security_groups"] = json!([src.to_json()]);
+                rule.security_groups = Known::Value(vec![src.known()]);
             }
+            let rule = to_json(rule);
             let meta = folded_meta(ri, "", &rule);
             push_with_meta(a.get_mut(t), dir, rule, meta);
             true
@@ -194,17 +207,15 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             } else {
                 "egress"
             };
-            let proto = protocol(raw(v, "ip_protocol"));
-            let all = proto == json!("-1");
-            let rule = json!({
-                "from_port": if all { json!(0) } else { port(raw(v, "from_port")) },
-                "to_port": if all { json!(0) } else { port(raw(v, "to_port")) },
-                "protocol": proto,
-                "cidr_blocks": raw(v, "cidr_ipv4").map(|c| json!([c.to_json()])).unwrap_or(json!([])),
-                "ipv6_cidr_blocks": raw(v, "cidr_ipv6").map(|c| json!([c.to_json()])).unwrap_or(json!([])),
-                "security_groups": raw(v, "referenced_security_group_id").map(|c| json!([c.to_json()])).unwrap_or(json!([])),
-                "self": false,
-                "description": raw(v, "description").map(Val::to_json).unwrap_or(Json::Null),
+            // One address or group per rule in these resources.
+            let one = |k: &str| Known::Value(raw(v, k).map(Val::known).into_iter().collect());
+            let rule = to_json(SecurityGroupRule {
+                traffic: traffic(v),
+                cidr_blocks: one("cidr_ipv4"),
+                ipv6_cidr_blocks: one("cidr_ipv6"),
+                security_groups: one("referenced_security_group_id"),
+                to_itself: false.into(),
+                description: text(raw(v, "description")),
             });
             let meta = folded_meta(ri, "", &rule);
             push_with_meta(a.get_mut(t), dir, rule, meta);
@@ -214,8 +225,10 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             let Some(t) = a.target(ri, "vpc_id", &["aws_vpc"], &["id"]) else {
                 return false;
             };
-            let ingress: Vec<Json> = blocks(v, "ingress").into_iter().map(sg_rule).collect();
-            let egress: Vec<Json> = blocks(v, "egress").into_iter().map(sg_rule).collect();
+            let ingress: Vec<SecurityGroupRule> =
+                blocks(v, "ingress").into_iter().map(sg_rule).collect();
+            let egress: Vec<SecurityGroupRule> =
+                blocks(v, "egress").into_iter().map(sg_rule).collect();
             let value = json!({"managed": true, "ingress": ingress, "egress": egress});
             let meta = folded_meta(ri, "", &value);
             a.get_mut(t)
@@ -290,4 +303,20 @@ pub fn derive(a: &mut Adapter) {
         _ => false,
     };
     crate::analyze::network::mark_public_subnets(&mut a.resources, is_igw);
+}
+
+pub fn ebs_volume(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, "aws_ebs_volume");
+    // Unset `encrypted` follows the account's EBS encryption-by-default setting; the rule looks
+    // at that setting when the configuration declares it.
+    b.attr("encrypted", "encrypted", Json::Null)
+        .attr("kms_key_id", "kms_key_id", Json::Null)
+        .attr("availability_zone", "availability_zone", Json::Null);
+    b.finish()
+}
+
+pub fn ebs_default(ri: &RawInstance, source: &str) -> Resource {
+    let mut b = Builder::new(ri, source, "aws_ebs_encryption_by_default");
+    b.attr("enabled", "enabled", json!(true));
+    b.finish()
 }

@@ -1,0 +1,7 @@
+//! DynamoDB tables with their encryption and backups.
+//! `terraform.rs` reads them from a configuration, `live.rs` from the API.
+
+pub(crate) mod terraform;
+
+#[cfg(feature = "aws")]
+pub(crate) mod live;

@@ -1,0 +1,122 @@
+//! EC2 and VPC: VPCs, subnets, route tables, gateways, security groups, network ACLs, EBS
+//! volumes, snapshots, encryption by default and instances. `terraform.rs` reads them from a
+//! configuration, `live.rs` from the API; both build the rule types below.
+
+pub(crate) mod terraform;
+
+#[cfg(feature = "aws")]
+pub(crate) mod live;
+
+use serde::Serialize;
+
+use crate::model::Known;
+
+/// A string that may not be known; absent is `null`.
+type Text = Option<Known<String>>;
+
+/// A list of strings that may be unknown as a whole or element by element.
+type Texts = Known<Vec<Known<String>>>;
+
+/// The traffic a rule matches, the same whichever source wrote it: protocol numbers as names
+/// (`6` → `tcp`), all traffic as `-1` (`all` too) with ports 0, since AWS ignores the ports of
+/// such a rule and the API returns none.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Traffic {
+    pub protocol: Known<String>,
+    pub from_port: Option<Known<i64>>,
+    pub to_port: Option<Known<i64>>,
+}
+
+impl Traffic {
+    /// `protocol` absent is all traffic, as in the API.
+    pub fn new(
+        protocol: Option<Known<String>>,
+        from_port: Option<Known<i64>>,
+        to_port: Option<Known<i64>>,
+    ) -> Traffic {
+        let protocol = protocol
+            .unwrap_or_else(|| "-1".into())
+            .map(|p| protocol_name(&p));
+        if protocol == Known::Value("-1".into()) {
+            return Traffic {
+                protocol,
+                from_port: Some(0.into()),
+                to_port: Some(0.into()),
+            };
+        }
+        Traffic {
+            protocol,
+            from_port,
+            to_port,
+        }
+    }
+}
+
+/// `-1` and `all` as `-1`; the numbers of tcp, udp, icmp and icmpv6 as their names; any other
+/// protocol as written, in lower case.
+fn protocol_name(p: &str) -> String {
+    match p.to_ascii_lowercase().as_str() {
+        "-1" | "all" => "-1".into(),
+        "6" => "tcp".into(),
+        "17" => "udp".into(),
+        "1" => "icmp".into(),
+        "58" => "icmpv6".into(),
+        other => other.into(),
+    }
+}
+
+/// One ingress or egress rule of a security group (`ingress`, `egress`).
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct SecurityGroupRule {
+    #[serde(flatten)]
+    pub traffic: Traffic,
+    pub cidr_blocks: Texts,
+    pub ipv6_cidr_blocks: Texts,
+    /// Other security groups the rule admits (the group itself is `self`).
+    pub security_groups: Texts,
+    #[serde(rename = "self")]
+    pub to_itself: Known<bool>,
+    pub description: Text,
+}
+
+/// One entry of a network ACL (`entries`).
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct NetworkAclEntry {
+    pub egress: bool,
+    pub rule_no: Option<Known<i64>>,
+    /// `allow` or `deny`.
+    pub action: Text,
+    #[serde(flatten)]
+    pub traffic: Traffic,
+    pub cidr_block: Text,
+    pub ipv6_cidr_block: Text,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_traffic_is_one_value_with_ports_zero_whatever_was_written() {
+        for written in ["-1", "all", "ALL"] {
+            let t = Traffic::new(Some(written.into()), Some(22.into()), Some(22.into()));
+            assert_eq!(t.protocol, Known::Value("-1".into()));
+            assert_eq!((t.from_port, t.to_port), (Some(0.into()), Some(0.into())));
+        }
+        assert_eq!(Traffic::new(None, None, None).protocol, "-1".into());
+        let tcp = Traffic::new(Some("6".into()), Some(22.into()), Some(22.into()));
+        assert_eq!(tcp.protocol, "tcp".into());
+        assert_eq!(tcp.from_port, Some(22.into()));
+    }
+
+    #[test]
+    fn an_unknown_protocol_keeps_its_ports_and_stays_unknown() {
+        let t = Traffic::new(
+            Some(Known::Unknown("var.protocol".into())),
+            Some(22.into()),
+            Some(22.into()),
+        );
+        assert!(matches!(t.protocol, Known::Unknown(_)));
+        assert_eq!(t.from_port, Some(22.into()));
+    }
+}
