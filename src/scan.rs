@@ -584,12 +584,7 @@ fn locate_in_snapshot(resources: &mut [Resource], text: &str, rel: &str) {
 
 /// The attributes that name a resource the same way in Terraform and in the API.
 fn identity(r: &Resource) -> Option<(String, String)> {
-    let key = match r.resource_type.as_str() {
-        "aws_s3_bucket" => "bucket",
-        "aws_db_instance" | "aws_rds_cluster" => "identifier",
-        "aws_kms_key" => "key_id",
-        _ => "name",
-    };
+    let key = crate::aws::resource_type(&r.resource_type).map_or("name", |t| t.identity);
     let v = r.attribute(key)?.as_str()?;
     Some((r.resource_type.clone(), v.to_string()))
 }

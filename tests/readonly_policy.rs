@@ -10,16 +10,21 @@ use common::crate_dir;
 use rampart::collect::aws::live::ops;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// `ops::NAME` referenced anywhere in the collectors (the operation table itself excluded).
+/// `ops::NAME` referenced anywhere in the collectors — the live framework and each service's
+/// `live.rs` (the operation table itself excluded).
 fn operations_called() -> BTreeSet<String> {
     let re = regex::Regex::new(r"ops::([A-Z][A-Z0-9_]+)").unwrap();
-    let dir = crate_dir().join("src/collect/aws/live");
     let mut used = BTreeSet::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
+    let files = walkdir::WalkDir::new(crate_dir().join("src/collect/aws/live"))
+        .into_iter()
+        .chain(walkdir::WalkDir::new(crate_dir().join("src/aws")));
+    let mut read = 0;
+    for entry in files {
+        let path = entry.unwrap().into_path();
         if path.file_name().unwrap() == "ops.rs" || path.extension().unwrap_or_default() != "rs" {
             continue;
         }
+        read += 1;
         let text = std::fs::read_to_string(&path).unwrap();
         // Unit tests name operations without calling them.
         let code = text.split("#[cfg(test)]").next().unwrap_or_default();
@@ -29,6 +34,10 @@ fn operations_called() -> BTreeSet<String> {
                 .filter(|name| name != "ALL"),
         );
     }
+    assert!(
+        read > 10,
+        "the collectors' sources were not found ({read} files)"
+    );
     used
 }
 

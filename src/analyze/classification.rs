@@ -7,20 +7,6 @@ use std::collections::HashMap;
 
 use crate::model::Resource;
 
-/// Resource types that hold data and therefore must carry a classification.
-pub const DATA_STORE_TYPES: [&str; 10] = [
-    "aws_s3_bucket",
-    "aws_db_instance",
-    "aws_rds_cluster",
-    "aws_dynamodb_table",
-    "aws_ebs_volume",
-    "aws_efs_file_system",
-    "aws_opensearch_domain",
-    "aws_elasticsearch_domain",
-    "aws_redshift_cluster",
-    "aws_db_snapshot",
-];
-
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct ClassificationConfig {
     /// Tag keys read, first match wins (case-insensitive).
@@ -86,7 +72,7 @@ fn tag_unknown(r: &Resource, key: Option<&str>) -> bool {
 /// resource is at the most sensitive level, e.g. FERPA data, so the strict rule variants apply).
 pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
     for r in resources.iter_mut() {
-        let data_store = DATA_STORE_TYPES.contains(&r.resource_type.as_str());
+        let data_store = crate::aws::is_data_store(&r.resource_type);
         let tag = tag_value(r, cfg);
         let (level, source, valid) = match tag {
             // A classification not known until apply (or unread tags): the default level, the

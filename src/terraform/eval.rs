@@ -1681,27 +1681,17 @@ impl TemplateState {
 /// Attributes the provider computes that are derivable from the configuration, so references to
 /// them stay known (a bucket's ARN is `arn:aws:s3:::<name>`).
 fn computed_attributes(rtype: &str, map: &mut BTreeMap<String, Val>) {
-    let name_attr = match rtype {
-        "aws_s3_bucket" => "bucket",
-        "aws_iam_role"
-        | "aws_iam_user"
-        | "aws_iam_group"
-        | "aws_iam_policy"
-        | "aws_dynamodb_table"
-        | "aws_db_parameter_group"
-        | "aws_rds_cluster_parameter_group"
-        | "aws_eks_cluster"
-        | "aws_cloudtrail" => "name",
-        _ => return,
+    let Some(t) = crate::aws::resource_type(rtype) else {
+        return;
+    };
+    let Some(name_attr) = t.id_from else {
+        return;
     };
     let Some(name) = map.get(name_attr).cloned() else {
         return;
     };
-    if rtype == "aws_s3_bucket" {
-        if let Some(n) = name.as_str() {
-            map.entry("arn".into())
-                .or_insert_with(|| Val::Str(format!("arn:aws:s3:::{n}")));
-        }
+    if let (Some(arn), Some(n)) = (t.arn_from_name, name.as_str()) {
+        map.entry("arn".into()).or_insert_with(|| Val::Str(arn(n)));
     }
     map.entry("id".into()).or_insert(name.clone());
     map.entry(name_attr.into()).or_insert(name);

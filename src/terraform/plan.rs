@@ -433,31 +433,18 @@ struct Place<'a> {
     address: &'a str,
 }
 
-/// Attributes the AWS provider computes (since version 4, for `aws_s3_bucket`, whose settings
-/// moved to split resources) and that a plan marks unknown even when the configuration does
-/// not set them. Not set in the configuration (no expression), they are read as not set, not as
-/// an unknown setting; the split resources fold in what they set. Only attributes whose absence
-/// reads as the stricter setting are listed (a `grant` block may come from a `dynamic` block,
-/// which has no expression either).
-const PROVIDER_COMPUTED: [(&str, &[&str]); 1] = [(
-    "aws_s3_bucket",
-    &[
-        "policy",
-        "acl",
-        "versioning",
-        "logging",
-        "lifecycle_rule",
-        "server_side_encryption_configuration",
-        "object_lock_configuration",
-    ],
-)];
-
+/// Attributes the AWS provider computes and a plan marks unknown even when the configuration
+/// does not set them (`ResourceType::provider_computed`, e.g. `aws_s3_bucket`'s settings that
+/// moved to split resources in version 4). Not set in the configuration (no expression), they
+/// are read as not set, not as an unknown setting; the split resources fold in what they set.
+/// Only attributes whose absence reads as the stricter setting are listed there (a `grant`
+/// block may come from a `dynamic` block, which has no expression either).
 fn drop_provider_computed(values: &mut Val, rtype: &str, exprs: &Json) {
-    let Some((_, names)) = PROVIDER_COMPUTED.iter().find(|(t, _)| *t == rtype) else {
+    let Some(t) = crate::aws::resource_type(rtype) else {
         return;
     };
     let Val::Map(m) = values else { return };
-    for name in names.iter() {
+    for name in t.provider_computed {
         if exprs.get(*name).is_none() && m.get(*name).is_some_and(Val::is_unknown) {
             m.insert(name.to_string(), Val::Null);
         }

@@ -956,35 +956,11 @@ fn edges(ps: &[Principal], resources: &[Resource], admin: &[bool]) -> Vec<Vec<Ed
         .collect()
 }
 
-/// Actions that read and write the data of each kind of store.
+/// Actions that read and write the data of each kind of store (`ResourceType::data_actions`).
 fn data_actions(rtype: &str) -> (&'static [&'static str], &'static [&'static str]) {
-    match rtype {
-        "aws_s3_bucket" => (
-            &["s3:getobject", "s3:getobjectversion"],
-            &["s3:putobject", "s3:deleteobject", "s3:deleteobjectversion"],
-        ),
-        "aws_dynamodb_table" => (
-            &[
-                "dynamodb:getitem",
-                "dynamodb:batchgetitem",
-                "dynamodb:query",
-                "dynamodb:scan",
-                "dynamodb:exporttabletopointintime",
-            ],
-            &[
-                "dynamodb:putitem",
-                "dynamodb:updateitem",
-                "dynamodb:deleteitem",
-                "dynamodb:batchwriteitem",
-            ],
-        ),
-        "aws_db_instance" | "aws_rds_cluster" => (
-            &["rds-db:connect", "rds-data:executestatement"],
-            &["rds-db:connect", "rds-data:executestatement"],
-        ),
-        "aws_kms_key" => (&["kms:decrypt"], &["kms:generatedatakey", "kms:encrypt"]),
-        _ => (&[], &[]),
-    }
+    let a =
+        crate::aws::resource_type(rtype).map_or(crate::aws::DataActions::NONE, |t| t.data_actions);
+    (a.read, a.write)
 }
 
 /// The ARN data actions on a store are evaluated against, `*` standing for what is not known
@@ -1728,14 +1704,9 @@ mod tests {
 
     #[test]
     fn every_data_action_is_indexed() {
-        for t in [
-            "aws_s3_bucket",
-            "aws_dynamodb_table",
-            "aws_db_instance",
-            "aws_rds_cluster",
-            "aws_kms_key",
-        ] {
-            let (read, write) = data_actions(t);
+        for t in crate::aws::resource_types() {
+            let (read, write) = data_actions(t.name);
+            let t = t.name;
             for a in read.iter().chain(write) {
                 assert!(ANALYSED_ACTIONS.contains(a), "{a} of {t} is not indexed");
             }

@@ -5,3 +5,14 @@ pub(crate) mod terraform;
 
 #[cfg(feature = "aws")]
 pub(crate) mod live;
+
+use super::ResourceType;
+
+/// CloudTrail's and CloudWatch Logs' resource types.
+pub(crate) const TYPES: &[ResourceType] = &[
+    ResourceType {
+        id_from: Some("name"),
+        ..ResourceType::adapted("aws_cloudtrail", terraform::cloudtrail)
+    },
+    ResourceType::adapted("aws_cloudwatch_log_group", terraform::log_group),
+];

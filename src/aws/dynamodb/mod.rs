@@ -5,3 +5,27 @@ pub(crate) mod terraform;
 
 #[cfg(feature = "aws")]
 pub(crate) mod live;
+
+use super::{DataActions, ResourceType};
+
+/// DynamoDB's resource types.
+pub(crate) const TYPES: &[ResourceType] = &[ResourceType {
+    id_from: Some("name"),
+    data_store: true,
+    data_actions: DataActions {
+        read: &[
+            "dynamodb:getitem",
+            "dynamodb:batchgetitem",
+            "dynamodb:query",
+            "dynamodb:scan",
+            "dynamodb:exporttabletopointintime",
+        ],
+        write: &[
+            "dynamodb:putitem",
+            "dynamodb:updateitem",
+            "dynamodb:deleteitem",
+            "dynamodb:batchwriteitem",
+        ],
+    },
+    ..ResourceType::adapted("aws_dynamodb_table", terraform::dynamodb_table)
+}];

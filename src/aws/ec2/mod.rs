@@ -9,6 +9,7 @@ pub(crate) mod live;
 
 use serde::Serialize;
 
+use super::ResourceType;
 use crate::model::Known;
 
 /// A string that may not be known; absent is `null`.
@@ -91,6 +92,21 @@ pub struct NetworkAclEntry {
     pub cidr_block: Text,
     pub ipv6_cidr_block: Text,
 }
+
+/// EC2's and VPC's resource types.
+pub(crate) const TYPES: &[ResourceType] = &[
+    ResourceType::adapted("aws_security_group", terraform::security_group),
+    ResourceType::adapted("aws_vpc", terraform::vpc),
+    ResourceType::adapted("aws_subnet", terraform::subnet),
+    ResourceType::adapted("aws_route_table", terraform::route_table),
+    ResourceType::adapted("aws_network_acl", terraform::network_acl),
+    ResourceType::adapted("aws_default_network_acl", terraform::network_acl),
+    ResourceType {
+        data_store: true,
+        ..ResourceType::adapted("aws_ebs_volume", terraform::ebs_volume)
+    },
+    ResourceType::adapted("aws_ebs_encryption_by_default", terraform::ebs_default),
+];
 
 #[cfg(test)]
 mod tests {

@@ -5,3 +5,18 @@ pub(crate) mod terraform;
 
 #[cfg(feature = "aws")]
 pub(crate) mod live;
+
+use super::ResourceType;
+
+/// EKS's resource types.
+pub(crate) const TYPES: &[ResourceType] = &[
+    ResourceType {
+        id_from: Some("name"),
+        ..ResourceType::adapted("aws_eks_cluster", terraform::eks_cluster)
+    },
+    ResourceType::adapted(
+        "aws_eks_pod_identity_association",
+        terraform::eks_pod_identity_association,
+    ),
+    ResourceType::adapted("aws_eks_access_entry", terraform::eks_access_entry),
+];

@@ -6,3 +6,13 @@ pub(crate) mod terraform;
 
 #[cfg(feature = "aws")]
 pub(crate) mod live;
+
+use super::ResourceType;
+
+/// Elastic Load Balancing v2's resource types (`aws_alb*` are the older names).
+pub(crate) const TYPES: &[ResourceType] = &[
+    ResourceType::adapted("aws_lb", terraform::load_balancer),
+    ResourceType::adapted("aws_alb", terraform::load_balancer),
+    ResourceType::adapted("aws_lb_listener", terraform::listener),
+    ResourceType::adapted("aws_alb_listener", terraform::listener),
+];

@@ -5,3 +5,15 @@ pub(crate) mod terraform;
 
 #[cfg(feature = "aws")]
 pub(crate) mod live;
+
+use super::{DataActions, ResourceType};
+
+/// KMS's resource types.
+pub(crate) const TYPES: &[ResourceType] = &[ResourceType {
+    identity: "key_id",
+    data_actions: DataActions {
+        read: &["kms:decrypt"],
+        write: &["kms:generatedatakey", "kms:encrypt"],
+    },
+    ..ResourceType::adapted("aws_kms_key", terraform::kms_key)
+}];

@@ -11,6 +11,7 @@ pub(crate) mod live;
 
 use serde::Serialize;
 
+use super::{DataActions, ResourceType};
 use crate::model::Known;
 
 /// A string that may not be known; absent is `null`.
@@ -157,3 +158,32 @@ impl ObjectLock {
         }
     }
 }
+
+/// S3's resource types.
+pub(crate) const TYPES: &[ResourceType] = &[
+    ResourceType {
+        identity: "bucket",
+        id_from: Some("bucket"),
+        arn_from_name: Some(|name| format!("arn:aws:s3:::{name}")),
+        // Since provider v4 these moved to split resources; a plan marks them unknown.
+        provider_computed: &[
+            "policy",
+            "acl",
+            "versioning",
+            "logging",
+            "lifecycle_rule",
+            "server_side_encryption_configuration",
+            "object_lock_configuration",
+        ],
+        data_store: true,
+        data_actions: DataActions {
+            read: &["s3:getobject", "s3:getobjectversion"],
+            write: &["s3:putobject", "s3:deleteobject", "s3:deleteobjectversion"],
+        },
+        ..ResourceType::adapted("aws_s3_bucket", terraform::bucket)
+    },
+    ResourceType::adapted(
+        "aws_s3_account_public_access_block",
+        terraform::account_public_access_block,
+    ),
+];

@@ -7,8 +7,6 @@
 
 mod policy;
 
-use crate::aws::{cloudtrail, dynamodb, ec2, eks, elb, iam, kms, rds, s3};
-
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 
@@ -90,63 +88,13 @@ impl<'a> Adapter<'a> {
     }
 
     fn primary(&self, ri: &RawInstance) -> Option<Resource> {
-        let s = self.source;
-        Some(match ri.rtype.as_str() {
-            "aws_s3_bucket" => s3::terraform::bucket(ri, s),
-            "aws_s3_account_public_access_block" => {
-                s3::terraform::account_public_access_block(ri, s)
-            }
-            "aws_security_group" => ec2::terraform::security_group(ri, s),
-            "aws_vpc" => ec2::terraform::vpc(ri, s),
-            "aws_subnet" => ec2::terraform::subnet(ri, s),
-            "aws_route_table" => ec2::terraform::route_table(ri, s),
-            "aws_network_acl" | "aws_default_network_acl" => ec2::terraform::network_acl(ri, s),
-            "aws_ebs_volume" => ec2::terraform::ebs_volume(ri, s),
-            "aws_ebs_encryption_by_default" => ec2::terraform::ebs_default(ri, s),
-            "aws_kms_key" => kms::terraform::kms_key(ri, s),
-            "aws_db_instance" => rds::terraform::db_instance(ri, s),
-            "aws_rds_cluster" => rds::terraform::rds_cluster(ri, s),
-            "aws_db_parameter_group" | "aws_rds_cluster_parameter_group" => {
-                rds::terraform::parameter_group(ri, s)
-            }
-            "aws_db_subnet_group" => rds::terraform::db_subnet_group(ri, s),
-            "aws_dynamodb_table" => dynamodb::terraform::dynamodb_table(ri, s),
-            "aws_cloudtrail" => cloudtrail::terraform::cloudtrail(ri, s),
-            "aws_eks_cluster" => eks::terraform::eks_cluster(ri, s),
-            "aws_eks_pod_identity_association" => {
-                eks::terraform::eks_pod_identity_association(ri, s)
-            }
-            "aws_eks_access_entry" => eks::terraform::eks_access_entry(ri, s),
-            "aws_lb" | "aws_alb" => elb::terraform::load_balancer(ri, s),
-            "aws_lb_listener" | "aws_alb_listener" => elb::terraform::listener(ri, s),
-            "aws_cloudwatch_log_group" => cloudtrail::terraform::log_group(ri, s),
-            "aws_iam_role" => iam::terraform::role(ri, s),
-            "aws_iam_user" => iam::terraform::user(ri, s),
-            "aws_iam_group" => iam::terraform::group(ri, s),
-            "aws_iam_policy" => iam::terraform::managed_policy(ri, s),
-            "aws_iam_account_password_policy" => iam::terraform::password_policy(ri, s),
-            _ => return None,
-        })
+        let adapt = crate::aws::resource_type(&ri.rtype)?.terraform?;
+        Some(adapt(ri, self.source))
     }
 
     /// Folds a split resource into its target; returns whether `ri` is a split resource.
     fn fold(&mut self, ri: &RawInstance) -> bool {
-        match ri.rtype.as_str() {
-            t if t.starts_with("aws_s3_bucket_") => s3::terraform::fold(self, ri),
-            "aws_s3_account_public_access_block" => false,
-            "aws_security_group_rule"
-            | "aws_vpc_security_group_ingress_rule"
-            | "aws_vpc_security_group_egress_rule"
-            | "aws_default_security_group"
-            | "aws_flow_log"
-            | "aws_route"
-            | "aws_route_table_association"
-            | "aws_network_acl_rule" => ec2::terraform::fold(self, ri),
-            "aws_kms_alias" | "aws_kms_key_policy" => kms::terraform::fold(self, ri),
-            "aws_wafv2_web_acl_association" => elb::terraform::fold(self, ri),
-            t if t.starts_with("aws_iam_") => iam::terraform::fold(self, ri),
-            _ => false,
-        }
+        crate::aws::fold(self, ri)
     }
 
     /// The resource of `rtype` that the attribute `path` of `ri` points at: the resource its
@@ -236,9 +184,7 @@ impl<'a> Adapter<'a> {
     }
 
     fn finish_derived(&mut self) {
-        ec2::terraform::derive(self);
-        rds::terraform::derive(self);
-        iam::terraform::derive(self);
+        crate::aws::derive(self);
     }
 
     pub(crate) fn instances(&self) -> &'a [RawInstance] {

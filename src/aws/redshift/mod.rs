@@ -1,0 +1,9 @@
+//! Redshift clusters, read as configured (no rules of their own yet). They hold data, so the
+//! classification rules judge them.
+
+use super::ResourceType;
+
+pub(crate) const TYPES: &[ResourceType] = &[ResourceType {
+    data_store: true,
+    ..ResourceType::plain("aws_redshift_cluster")
+}];
