@@ -14,5 +14,6 @@ pub mod kubernetes;
 pub mod model;
 pub mod report;
 pub mod scan;
+pub mod source;
 pub mod suppress;
 pub mod terraform;

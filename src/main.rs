@@ -18,7 +18,8 @@ use rampart::report::{
     markdown::MarkdownWriter, prometheus, sarif::SarifWriter, terminal::TerminalWriter,
 };
 use rampart::report::{Report, Writer};
-use rampart::scan::{self, EvalOptions, Sources};
+use rampart::scan::{self, EvalOptions};
+use rampart::source::{self, Sources};
 use rampart::terraform::VarInputs;
 
 /// Exit status: no failures at or above the threshold.
@@ -151,7 +152,7 @@ struct SourceArgs {
     /// (who can reach which data store); otherwise each root stands alone, unless its
     /// `provider "aws"` pins `allowed_account_ids` to one account.
     #[arg(long = "root-account", value_name = "GLOB=ACCOUNT_ID")]
-    root_accounts: Vec<rampart::scan::RootAccount>,
+    root_accounts: Vec<rampart::source::RootAccount>,
     /// A kubeconfig for `k8s` (default: $KUBECONFIG or ~/.kube/config).
     #[arg(long, value_name = "FILE")]
     kubeconfig: Option<PathBuf>,
@@ -222,7 +223,7 @@ struct AwsArgs {
 }
 
 impl AwsArgs {
-    fn source(&self, verbose: u8) -> Result<scan::AwsSource> {
+    fn source(&self, verbose: u8) -> Result<source::AwsSource> {
         #[cfg(feature = "aws")]
         {
             use rampart::collect::aws::live;
@@ -240,7 +241,7 @@ impl AwsArgs {
                 None => live::Shard::default(),
             };
             use std::io::IsTerminal;
-            Ok(scan::AwsSource {
+            Ok(source::AwsSource {
                 options: live::Options {
                     profile: self.profile.clone(),
                     regions: (!self.regions.is_empty()).then(|| self.regions.clone()),
@@ -264,7 +265,7 @@ impl AwsArgs {
         #[cfg(not(feature = "aws"))]
         {
             let _ = verbose;
-            Ok(scan::AwsSource {
+            Ok(source::AwsSource {
                 snapshot_out: self.snapshot.clone(),
             })
         }
@@ -329,7 +330,7 @@ impl SourceArgs {
         let kubernetes = (self.paths.iter().any(|p| is_live(p, "k8s"))
             || !self.contexts.is_empty()
             || self.all_contexts)
-            .then(|| scan::KubeSource {
+            .then(|| source::KubeSource {
                 kubeconfig: self.kubeconfig.clone(),
                 contexts: self.contexts.clone(),
                 all_contexts: self.all_contexts,
@@ -569,7 +570,8 @@ fn run_command(command: Command) -> Result<u8> {
             }
         }
         Command::Collect(args) => {
-            let snapshot = scan::build_snapshot(&args.source.sources()?)?;
+            let sources = args.source.sources()?;
+            let snapshot = read_sources(&sources)?;
             write_snapshot(&snapshot, args.output.as_deref())?;
             warn_incomplete(&snapshot, args.source.allow_partial);
             Ok(if snapshot.is_incomplete() && !args.source.allow_partial {
@@ -812,6 +814,20 @@ fn warn_incomplete(snapshot: &Snapshot, allow_partial: bool) {
 
 /// Writes a snapshot to a file or standard output and prints its SHA-256 (the digest findings
 /// and evidence packs record).
+/// Reads the sources; a live collection asked to be kept (`--snapshot`) is written first, and its
+/// resources then point at their entries in that file.
+fn read_sources(sources: &Sources) -> Result<Snapshot> {
+    let mut snapshot = source::build_snapshot(sources)?;
+    if let Some(out) = sources.aws.as_ref().and_then(|a| a.snapshot_out.as_ref()) {
+        let text = snapshot.to_json();
+        write_file(out, text.as_bytes())?;
+        snapshot.file_digest = Some(rampart::model::sha256_hex(text.as_bytes()));
+        let rel = rampart::terraform::config::rel_path(&sources.root, out);
+        rampart::model::locate_entries(&mut snapshot.resources, &text, &rel);
+    }
+    Ok(snapshot)
+}
+
 fn write_snapshot(snapshot: &Snapshot, output: Option<&Path>) -> Result<()> {
     let json = snapshot.to_json();
     let digest = rampart::model::sha256_hex(json.as_bytes());
@@ -1061,7 +1077,7 @@ fn cmd_scan(mut args: ScanArgs, default_fail_on: FailOn) -> Result<u8> {
         .map(|d| ScanFailures::load_pack(d))
         .collect::<Result<_, _>>()?;
     let timer = Timer::new(args.timings);
-    let snapshot = scan::build_snapshot(&sources)?;
+    let snapshot = read_sources(&sources)?;
     timer.lap("read sources");
     let outcome = scan::evaluate(&engine, snapshot, &opts)?;
     timer.lap("evaluate");

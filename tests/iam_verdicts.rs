@@ -311,12 +311,12 @@ fn every_escalation_method_is_found_and_no_look_alike_is() {
 #[test]
 fn every_route_to_a_store_stays_on_the_access_map() {
     let dir = crate_dir().join("tests/fixtures/iam/access-routes");
-    let sources = rampart::scan::Sources {
+    let sources = rampart::source::Sources {
         paths: vec![dir.clone()],
         root: dir,
         ..Default::default()
     };
-    let snapshot = rampart::scan::build_snapshot(&sources).unwrap();
+    let snapshot = rampart::source::build_snapshot(&sources).unwrap();
     let engine = rampart::engine::Engine::new(&[]).unwrap();
     let outcome =
         rampart::scan::evaluate(&engine, snapshot, &rampart::scan::EvalOptions::default()).unwrap();

@@ -2,7 +2,8 @@
 //! that behave as labelled when scanned through the whole pipeline.
 
 use rampart::engine::{builtin_files, policy_test, Engine, Selection, Status};
-use rampart::scan::{build_snapshot, evaluate, EvalOptions, SecretsSource, Sources};
+use rampart::scan::{evaluate, EvalOptions, SecretsSource};
+use rampart::source::{build_snapshot, Sources};
 use std::path::{Path, PathBuf};
 
 /// Examples with dates in them (credential reports) are written as of this day.

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use rampart::model::{CoverageStatus, DiagnosticLevel, Provenance, Resource, Snapshot};
-use rampart::scan::{build_snapshot, Sources};
+use rampart::source::{build_snapshot, Sources};
 use rampart::terraform::VarInputs;
 use serde_json::{json, Value};
 use std::path::Path;

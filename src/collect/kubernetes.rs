@@ -98,22 +98,32 @@ fn describe(e: &kube::Error) -> String {
     }
 }
 
+/// Why no cluster could be read at all (one context that cannot be reached is a coverage error
+/// instead).
+#[derive(Debug, thiserror::Error)]
+pub enum KubernetesError {
+    #[error("kubeconfig: {0}")]
+    Kubeconfig(#[from] kube::config::KubeconfigError),
+    #[error("the kubeconfig has no current context; pass --context")]
+    NoContext,
+    #[error("could not start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
 /// Collects every context asked for; a context that cannot be reached is a coverage error.
-pub fn collect(opts: &Options) -> Result<Collected, String> {
+pub fn collect(opts: &Options) -> Result<Collected, KubernetesError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+        .build()?;
     runtime.block_on(collect_async(opts))
 }
 
-async fn collect_async(opts: &Options) -> Result<Collected, String> {
+async fn collect_async(opts: &Options) -> Result<Collected, KubernetesError> {
     let kubeconfig = match &opts.kubeconfig {
         Some(p) => Kubeconfig::read_from(p),
         None => Kubeconfig::read(),
-    }
-    .map_err(|e| format!("kubeconfig: {e}"))?;
+    }?;
     let contexts: Vec<String> = if opts.all_contexts {
         kubeconfig.contexts.iter().map(|c| c.name.clone()).collect()
     } else if !opts.contexts.is_empty() {
@@ -122,7 +132,7 @@ async fn collect_async(opts: &Options) -> Result<Collected, String> {
         vec![kubeconfig
             .current_context
             .clone()
-            .ok_or("the kubeconfig has no current context; pass --context")?]
+            .ok_or(KubernetesError::NoContext)?]
     };
     let mut out = Collected {
         resources: Vec::new(),

@@ -8,7 +8,7 @@ mod attr;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub use attr::{Attr, Known};
 
@@ -734,6 +734,32 @@ impl Snapshot {
                 .coverage
                 .iter()
                 .any(|c| c.status == CoverageStatus::Error)
+    }
+}
+
+/// Records each resource's entry (`"uid": …` line) in the snapshot
+/// file they were read from, so SARIF has a place for them without the Terraform source.
+pub fn locate_entries(resources: &mut [Resource], text: &str, rel: &str) {
+    let index: HashMap<String, usize> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.uid.clone(), i))
+        .collect();
+    for (n, line) in text.lines().enumerate() {
+        let Some(rest) = line.trim_start().strip_prefix("\"uid\": ") else {
+            continue;
+        };
+        let Ok(uid) = serde_json::from_str::<String>(rest.trim_end_matches(',')) else {
+            continue;
+        };
+        if let Some(r) = index.get(&uid).map(|&i| &mut resources[i]) {
+            // A resource's own `uid` is its first field, so the first line found is its entry.
+            r.origin.entry.get_or_insert_with(|| Span {
+                file: rel.to_string(),
+                start_line: n as u32 + 1,
+                end_line: n as u32 + 1,
+            });
+        }
     }
 }
 
