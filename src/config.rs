@@ -64,14 +64,14 @@ impl FailOn {
 }
 
 impl std::str::FromStr for FailOn {
-    type Err = String;
+    type Err = crate::model::BadValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "never" | "none" => Ok(FailOn::Never),
             other => Severity::parse(other)
                 .map(FailOn::AtOrAbove)
                 .ok_or_else(|| {
-                    format!("{other:?} is not critical, high, medium, low, info or never")
+                    crate::model::BadValue::new(other, "critical, high, medium, low, info or never")
                 }),
         }
     }
@@ -112,7 +112,8 @@ pub fn find(named: Option<&Path>, root: &Path) -> Result<Option<Config>, ConfigE
             if std::fs::symlink_metadata(&p).is_err() {
                 return Ok(None);
             }
-            crate::terraform::config::inside_root(root, &p).map_err(|why| outside(&p, why))?
+            crate::terraform::config::inside_root(root, &p)
+                .map_err(|why| outside(&p, why.to_string()))?
         }
     };
     let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {

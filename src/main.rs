@@ -237,7 +237,7 @@ impl AwsArgs {
                 None => Vec::new(),
             };
             let shard = match &self.shard {
-                Some(s) => s.parse().map_err(anyhow::Error::msg)?,
+                Some(s) => s.parse().map_err(|e| anyhow::anyhow!("--shard: {e}"))?,
                 None => live::Shard::default(),
             };
             use std::io::IsTerminal;
@@ -1152,7 +1152,7 @@ fn cmd_scan(mut args: ScanArgs, default_fail_on: FailOn) -> Result<u8> {
     }
     if let Some(url) = &args.pushgateway {
         let body = render(&prometheus::PrometheusWriter, &report)?;
-        prometheus::push(url, "rampart", &body).map_err(anyhow::Error::msg)?;
+        prometheus::push(url, "rampart", &body)?;
     }
     let stdout_writer: &dyn Writer = match args.format {
         Format::Terminal => &TerminalWriter,

@@ -49,12 +49,12 @@ pub enum SecretsSource {
 }
 
 impl std::str::FromStr for SecretsSource {
-    type Err = String;
+    type Err = crate::model::BadValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "kubernetes" => Ok(Self::Kubernetes),
             "csi" => Ok(Self::Csi),
-            other => Err(format!("{other:?} is not kubernetes or csi")),
+            other => Err(crate::model::BadValue::new(other, "kubernetes or csi")),
         }
     }
 }

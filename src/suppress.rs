@@ -173,7 +173,12 @@ pub fn conventional_waivers(root: &Path) -> WaiverFile {
         Ok(p) => load_waivers(&p, rel),
         Err(why) => WaiverFile {
             waivers: Vec::new(),
-            diagnostics: vec![Diagnostic::at_line(DiagnosticLevel::Error, rel, 1, why)],
+            diagnostics: vec![Diagnostic::at_line(
+                DiagnosticLevel::Error,
+                rel,
+                1,
+                why.to_string(),
+            )],
         },
     }
 }

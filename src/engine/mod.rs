@@ -492,17 +492,46 @@ impl Verdict {
     }
 }
 
+/// Why a rule could not be evaluated on the resources it was given.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum RuleFailure {
+    /// The evaluator stopped it (splitting the resources would not help: each part would take
+    /// as long).
+    #[error("the rule ran longer than its time limit and was stopped")]
+    TimeLimit,
+    /// The evaluator failed; the one-line reason (see [`evaluation_error`]).
+    #[error("{0}")]
+    Evaluation(String),
+    /// The rule's `deny`/`error` set holds something that is not a verdict.
+    #[error("{set} entries must be objects with a \"uid\"; got {item}")]
+    NotAVerdict { set: String, item: String },
+    /// A user rule run in a process of its own did not give results.
+    #[error(transparent)]
+    Sandbox(#[from] sandbox::SandboxError),
+}
+
+impl RuleFailure {
+    fn of(e: impl std::fmt::Display) -> RuleFailure {
+        let text = e.to_string();
+        if text.contains("execution exceeded time limit") {
+            RuleFailure::TimeLimit
+        } else {
+            RuleFailure::Evaluation(evaluation_error(&text))
+        }
+    }
+}
+
 fn verdicts(
     engine: &mut regorus::Engine,
     rule: &RuleMeta,
     set: &str,
     declared: bool,
-) -> Result<Vec<Verdict>, String> {
+) -> Result<Vec<Verdict>, RuleFailure> {
     if !declared {
         return Ok(Vec::new());
     }
     let path = format!("data.{}.{set}", rule.package);
-    let v = engine.eval_rule(path).map_err(|e| e.to_string())?;
+    let v = engine.eval_rule(path).map_err(RuleFailure::of)?;
     let json: Json = serde_json::to_value(&v).unwrap_or(Json::Null);
     let items: Vec<Json> = match json {
         Json::Array(a) => a,
@@ -514,9 +543,10 @@ fn verdicts(
         let uid = item.get("uid").and_then(Json::as_str);
         let Some(uid) = uid else {
             let item: String = item.to_string().chars().take(200).collect();
-            return Err(format!(
-                "{set} entries must be objects with a \"uid\"; got {item}"
-            ));
+            return Err(RuleFailure::NotAVerdict {
+                set: set.to_string(),
+                item,
+            });
         };
         out.push(Verdict {
             uid: uid.to_string(),
@@ -555,9 +585,8 @@ fn evaluate_rule(
         .collect();
     match judge(engine, rule, ctx, None) {
         Ok(results) => results,
-        Err(e) if e.contains("execution exceeded time limit") || all.len() <= 1 => {
-            failed_rule(rule, ctx, &all, &evaluation_error(&e))
-        }
+        Err(e @ RuleFailure::TimeLimit) => failed_rule(rule, ctx, &all, &e),
+        Err(e) if all.len() <= 1 => failed_rule(rule, ctx, &all, &e),
         Err(_) => {
             let part: Vec<&str> = all.into_iter().collect();
             let mut out = Vec::new();
@@ -580,8 +609,8 @@ fn bisect(
     let keep: BTreeSet<&str> = part.iter().copied().collect();
     match judge(engine, rule, ctx, Some(&keep)) {
         Ok(results) => out.extend(results),
-        Err(e) if part.len() <= 1 || e.contains("execution exceeded time limit") => {
-            out.extend(failed_rule(rule, ctx, &keep, &evaluation_error(&e)))
+        Err(e) if part.len() <= 1 || matches!(e, RuleFailure::TimeLimit) => {
+            out.extend(failed_rule(rule, ctx, &keep, &e))
         }
         Err(_) => {
             let (a, b) = part.split_at(part.len() / 2);
@@ -596,7 +625,7 @@ fn failed_rule(
     rule: &RuleMeta,
     ctx: &RuleContext,
     uids: &BTreeSet<&str>,
-    reason: &str,
+    reason: &RuleFailure,
 ) -> Vec<RuleResult> {
     uids.iter()
         .filter_map(|u| ctx.by_uid.get(u))
@@ -614,9 +643,6 @@ fn failed_rule(
 /// A regorus error in one line: what went wrong and where in the policy (`file:line:col`). The
 /// value it was about is left out: it comes from the input, which may hold a secret.
 fn evaluation_error(text: &str) -> String {
-    if text.contains("execution exceeded time limit") {
-        return "the rule ran longer than its time limit and was stopped".into();
-    }
     let location = text
         .lines()
         .find_map(|l| l.trim().strip_prefix("--> "))
@@ -644,14 +670,14 @@ fn judge(
     rule: &RuleMeta,
     ctx: &RuleContext,
     focus: Option<&BTreeSet<&str>>,
-) -> Result<Vec<RuleResult>, String> {
+) -> Result<Vec<RuleResult>, RuleFailure> {
     if let Some(keep) = focus {
         engine.set_input(ctx.input.focused(&rule.resource_types, keep));
     }
     let applicable: BTreeSet<&str> = if rule.has_applies {
         let v = engine
             .eval_rule(format!("data.{}.applies", rule.package))
-            .map_err(|e| e.to_string())?;
+            .map_err(RuleFailure::of)?;
         let json: Json = serde_json::to_value(&v).unwrap_or(Json::Null);
         let uids: Vec<String> = json
             .as_array()

@@ -13,8 +13,49 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{failed_rule, location_of, Engine, PolicyFile, RuleContext, RuleMeta, RuleResult};
-use crate::model::Snapshot;
+use super::{
+    failed_rule, location_of, Engine, EngineError, PolicyFile, RuleContext, RuleFailure, RuleMeta,
+    RuleResult,
+};
+use crate::model::{Snapshot, SnapshotError};
+
+/// Why a rule run apart gave no results (its resources get `error` with this reason).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SandboxError {
+    #[error("its sandbox could not be prepared: {0}")]
+    Prepare(std::io::Error),
+    #[error("its evaluator could not be started: {0}")]
+    Start(std::io::Error),
+    #[error("its evaluator could not be watched: {0}")]
+    Watch(std::io::Error),
+    #[error("the rule ran longer than {0} s and was stopped")]
+    TimedOut(u64),
+    #[error("its output could not be read")]
+    Output,
+    #[error("the rule stopped rampart's evaluator (it recurses without end, or the evaluator failed on it)")]
+    Crashed,
+    #[error("its results could not be read: {0}")]
+    Results(serde_json::Error),
+}
+
+/// Why the child could not judge its rule (it exits with an error; the parent reports the
+/// rule's resources as `error`).
+#[derive(Debug, thiserror::Error)]
+pub enum IsolatedError {
+    #[error("{name}: {source}")]
+    Read {
+        name: &'static str,
+        source: std::io::Error,
+    },
+    #[error("request.json: {0}")]
+    Request(serde_json::Error),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("writing the results: {0}")]
+    Write(serde_json::Error),
+}
 
 /// What the child reads besides the snapshot.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -46,7 +87,7 @@ pub(super) fn evaluate(
     let dir = match prepare(files, snapshot, config, limit) {
         Ok(d) => d,
         Err(e) => {
-            let why = format!("its sandbox could not be prepared: {e}");
+            let why = RuleFailure::Sandbox(SandboxError::Prepare(e));
             return rules
                 .iter()
                 .flat_map(|r| failed_rule(r, ctx, &all_of(r), &why))
@@ -64,7 +105,7 @@ pub(super) fn evaluate(
                 r.location = location_of(res, r.attribute.as_deref());
                 Some(r)
             })),
-            Err(why) => out.extend(failed_rule(rule, ctx, &all_of(rule), &why)),
+            Err(why) => out.extend(failed_rule(rule, ctx, &all_of(rule), &why.into())),
         }
     }
     out
@@ -94,7 +135,12 @@ fn prepare(
 }
 
 /// Runs one rule in a child process and reads its results.
-fn run(exe: &Path, dir: &Path, rule: &str, timeout: Duration) -> Result<Vec<RuleResult>, String> {
+fn run(
+    exe: &Path,
+    dir: &Path,
+    rule: &str,
+    timeout: Duration,
+) -> Result<Vec<RuleResult>, SandboxError> {
     let mut child = Command::new(exe)
         .args(["policy", "eval-isolated"])
         .arg(dir)
@@ -103,7 +149,7 @@ fn run(exe: &Path, dir: &Path, rule: &str, timeout: Duration) -> Result<Vec<Rule
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("its evaluator could not be started: {e}"))?;
+        .map_err(SandboxError::Start)?;
     let mut stdout = child.stdout.take().expect("piped");
     let reader = std::thread::spawn(move || {
         let mut buf = Vec::new();
@@ -116,35 +162,34 @@ fn run(exe: &Path, dir: &Path, rule: &str, timeout: Duration) -> Result<Vec<Rule
             Ok(None) if started.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!(
-                    "the rule ran longer than {} s and was stopped",
-                    timeout.as_secs()
-                ));
+                return Err(SandboxError::TimedOut(timeout.as_secs()));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("its evaluator could not be watched: {e}")),
+            Err(e) => return Err(SandboxError::Watch(e)),
         }
     };
     let out = reader
         .join()
-        .map_err(|_| "its output could not be read".to_string())?
-        .map_err(|e| format!("its output could not be read: {e}"))?;
+        .map_err(|_| SandboxError::Output)?
+        .map_err(|_| SandboxError::Output)?;
     if !status.success() {
-        return Err(
-            "the rule stopped rampart's evaluator (it recurses without end, or the evaluator failed on it)"
-                .into(),
-        );
+        return Err(SandboxError::Crashed);
     }
-    serde_json::from_slice(&out).map_err(|e| format!("its results could not be read: {e}"))
+    serde_json::from_slice(&out).map_err(SandboxError::Results)
 }
 
 /// The child's side: judges one rule over the snapshot in `dir` and writes the results as JSON.
-pub fn eval_isolated(dir: &Path, rule: &str, out: &mut dyn std::io::Write) -> Result<(), String> {
-    let read = |name: &str| -> Result<String, String> {
-        std::fs::read_to_string(dir.join(name)).map_err(|e| format!("{name}: {e}"))
+pub fn eval_isolated(
+    dir: &Path,
+    rule: &str,
+    out: &mut dyn std::io::Write,
+) -> Result<(), IsolatedError> {
+    let read = |name: &'static str| {
+        std::fs::read_to_string(dir.join(name))
+            .map_err(|source| IsolatedError::Read { name, source })
     };
     let request: Request =
-        serde_json::from_str(&read("request.json")?).map_err(|e| e.to_string())?;
+        serde_json::from_str(&read("request.json")?).map_err(IsolatedError::Request)?;
     let snapshot = Snapshot::from_json(&read("snapshot.json")?)?;
     let mut engine = Engine::from_files(
         request
@@ -152,18 +197,16 @@ pub fn eval_isolated(dir: &Path, rule: &str, out: &mut dyn std::io::Write) -> Re
             .into_iter()
             .map(|(path, text)| PolicyFile { path, text })
             .collect(),
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     engine.set_rule_time_limit(Duration::from_millis(request.time_limit_ms));
     let selection = super::Selection {
         select: vec![rule.to_string()],
         ignore: Vec::new(),
     };
     let results: Vec<RuleResult> = engine
-        .evaluate(&snapshot, &selection, &request.config)
-        .map_err(|e| e.to_string())?
+        .evaluate(&snapshot, &selection, &request.config)?
         .into_iter()
         .filter(|r| r.rule_id == rule)
         .collect();
-    serde_json::to_writer(out, &results).map_err(|e| e.to_string())
+    serde_json::to_writer(out, &results).map_err(IsolatedError::Write)
 }

@@ -17,16 +17,16 @@ pub fn aws_auth_maps(resources: &[Resource]) -> impl Iterator<Item = &Resource> 
 
 /// The entries of an `aws-auth` list (`mapRoles`, `mapUsers`): YAML inside a string, so a
 /// manifest can be valid while its mapping is not.
-pub fn aws_auth_entries(cm: &Resource, key: &str) -> Result<Vec<Json>, String> {
+pub fn aws_auth_entries(cm: &Resource, key: &str) -> Result<Vec<Json>, serde_yaml_ng::Error> {
     match cm
         .attributes
         .pointer(&format!("/data/{key}"))
         .and_then(Json::as_str)
     {
         None => Ok(Vec::new()),
-        Some(text) => serde_yaml_ng::from_str::<Option<Vec<Json>>>(text)
-            .map(Option::unwrap_or_default)
-            .map_err(|e| e.to_string()),
+        Some(text) => {
+            serde_yaml_ng::from_str::<Option<Vec<Json>>>(text).map(Option::unwrap_or_default)
+        }
     }
 }
 

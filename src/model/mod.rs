@@ -310,18 +310,36 @@ pub enum ResourcePart {
     Tags,
 }
 
+/// A value written by a user (an option, a configuration key, rule metadata) that is not what
+/// it should be: `"{value}" is not {expected}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not {expected}")]
+pub struct BadValue {
+    pub value: String,
+    pub expected: String,
+}
+
+impl BadValue {
+    pub fn new(value: &str, expected: impl Into<String>) -> BadValue {
+        BadValue {
+            value: value.to_string(),
+            expected: expected.into(),
+        }
+    }
+}
+
 impl ReadPath {
-    pub fn parse(text: &str) -> Result<ReadPath, String> {
+    pub fn parse(text: &str) -> Result<ReadPath, BadValue> {
         let text = text.trim();
         let mut segments: Vec<String> = text.split('.').map(str::to_string).collect();
         if text.is_empty() || segments.iter().any(String::is_empty) {
-            return Err(format!("{text:?} is not a dotted path"));
+            return Err(BadValue::new(text, "a dotted path"));
         }
         let part = match segments[0].as_str() {
             "tags" if segments.len() == 1 => ResourcePart::Tags,
             "derived" if segments.len() > 1 => ResourcePart::Derived,
             "tags" | "derived" => {
-                return Err(format!("{text:?} is not a path into {}", segments[0]))
+                return Err(BadValue::new(text, format!("a path into {}", segments[0])))
             }
             _ => ResourcePart::Attributes,
         };
@@ -350,8 +368,8 @@ impl From<ReadPath> for String {
 }
 
 impl TryFrom<String> for ReadPath {
-    type Error = String;
-    fn try_from(s: String) -> Result<ReadPath, String> {
+    type Error = BadValue;
+    fn try_from(s: String) -> Result<ReadPath, BadValue> {
         ReadPath::parse(&s)
     }
 }
@@ -576,6 +594,15 @@ pub enum DiagnosticLevel {
     Warning,
 }
 
+/// Why a file is not a snapshot this rampart reads.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("not a valid rampart snapshot: {0}")]
+    Json(serde_json::Error),
+    #[error("snapshot schema version {0} is not supported (this rampart reads version {SNAPSHOT_SCHEMA_VERSION})")]
+    Version(u32),
+}
+
 /// A versioned, deterministic set of resources with where they came from and what was covered.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Snapshot {
@@ -677,14 +704,10 @@ impl Snapshot {
     }
 
     /// Reads a snapshot file's text, refusing other schema versions.
-    pub fn from_json(text: &str) -> Result<Snapshot, String> {
-        let s: Snapshot =
-            serde_json::from_str(text).map_err(|e| format!("not a valid rampart snapshot: {e}"))?;
+    pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
+        let s: Snapshot = serde_json::from_str(text).map_err(SnapshotError::Json)?;
         if s.schema_version != SNAPSHOT_SCHEMA_VERSION {
-            return Err(format!(
-                "snapshot schema version {} is not supported (this rampart reads version {SNAPSHOT_SCHEMA_VERSION})",
-                s.schema_version
-            ));
+            return Err(SnapshotError::Version(s.schema_version));
         }
         Ok(s)
     }

@@ -150,12 +150,22 @@ impl Writer for PrometheusWriter {
     }
 }
 
+/// The Pushgateway did not take the metrics.
+#[derive(Debug, thiserror::Error)]
+#[error("push to {endpoint}: {source}")]
+pub struct PushError {
+    endpoint: String,
+    source: ureq::Error,
+}
+
 /// Pushes metrics to a Pushgateway (`http://host:9091`), replacing the job's group.
-pub fn push(url: &str, job: &str, body: &[u8]) -> Result<(), String> {
+pub fn push(url: &str, job: &str, body: &[u8]) -> Result<(), PushError> {
     let endpoint = format!("{}/metrics/job/{}", url.trim_end_matches('/'), job);
-    ureq::put(&endpoint)
+    match ureq::put(&endpoint)
         .header("Content-Type", "text/plain; version=0.0.4")
         .send(body)
-        .map(|_| ())
-        .map_err(|e| format!("push to {endpoint}: {e}"))
+    {
+        Ok(_) => Ok(()),
+        Err(source) => Err(PushError { endpoint, source }),
+    }
 }

@@ -67,17 +67,17 @@ pub struct RootAccount {
 }
 
 impl std::str::FromStr for RootAccount {
-    type Err = String;
-    /// Parsed by the command line (clap wants the error as text).
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::model::BadValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        use crate::model::BadValue;
         let (glob, account) = s
             .rsplit_once('=')
-            .ok_or_else(|| format!("{s:?} is not ROOT_GLOB=ACCOUNT_ID"))?;
+            .ok_or_else(|| BadValue::new(s, "ROOT_GLOB=ACCOUNT_ID"))?;
         if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("{account:?} is not a 12-digit AWS account id"));
+            return Err(BadValue::new(account, "a 12-digit AWS account id"));
         }
         let roots = globset::Glob::new(glob.trim_end_matches('/'))
-            .map_err(|e| format!("{glob:?}: {e}"))?
+            .map_err(|e| BadValue::new(glob, format!("a glob ({e})")))?
             .compile_matcher();
         Ok(RootAccount {
             roots,

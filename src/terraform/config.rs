@@ -180,22 +180,38 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
     }
 }
 
+/// Why a path found by convention is not read.
+#[derive(Debug, thiserror::Error)]
+pub enum PathRefused {
+    #[error("{shown}: cannot be read: {source}")]
+    Unreadable {
+        shown: String,
+        source: std::io::Error,
+    },
+    #[error("{0} resolves outside the scanned directory; refused (it is not read)")]
+    Outside(String),
+}
+
 /// `path` resolved, if it lies inside `root` (links followed); otherwise why it is refused.
 /// Files found by convention in a scanned repository must not reach outside it.
-pub fn inside_root(root: &Path, path: &Path) -> Result<PathBuf, String> {
+pub fn inside_root(root: &Path, path: &Path) -> Result<PathBuf, PathRefused> {
     let shown = rel_path(root, path);
     let resolved = path
         .canonicalize()
-        .map_err(|e| format!("{shown}: cannot be read: {e}"))?;
+        .map_err(|source| PathRefused::Unreadable {
+            shown: shown.clone(),
+            source,
+        })?;
     let root = root
         .canonicalize()
-        .map_err(|e| format!("{}: cannot be read: {e}", root.display()))?;
+        .map_err(|source| PathRefused::Unreadable {
+            shown: root.display().to_string(),
+            source,
+        })?;
     if resolved.starts_with(&root) {
         Ok(resolved)
     } else {
-        Err(format!(
-            "{shown} resolves outside the scanned directory; refused (it is not read)"
-        ))
+        Err(PathRefused::Outside(shown))
     }
 }
 
@@ -218,10 +234,23 @@ pub fn read_text_limited(path: &Path, rel: &str, limit: u64) -> Result<String, D
     decode_text(bytes).map_err(|why| err(format!("{rel} {why}; not scanned")))
 }
 
+/// Why bytes are not text rampart reads (the message follows the file's name).
+#[derive(Debug, thiserror::Error)]
+pub enum NotText {
+    #[error("is not UTF-8 text")]
+    NotUtf8,
+    #[error("is not UTF-8 text (invalid byte at offset {0})")]
+    InvalidUtf8At(usize),
+    #[error("is not valid UTF-16 text")]
+    NotUtf16,
+    #[error("is a binary file")]
+    Binary,
+}
+
 /// Text from a file's bytes: UTF-8 (a byte order mark is dropped), or UTF-16 with its byte order
 /// mark (what PowerShell writes by default, e.g. `terraform show -json plan > plan.json`).
-pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
-    let utf16 = |le: bool| -> Result<String, String> {
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, NotText> {
+    let utf16 = |le: bool| -> Result<String, NotText> {
         let units: Vec<u16> = bytes[2..]
             .chunks(2)
             .map(|c| {
@@ -233,21 +262,17 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
                 }
             })
             .collect();
-        String::from_utf16(&units).map_err(|_| "is not valid UTF-16 text".to_string())
+        String::from_utf16(&units).map_err(|_| NotText::NotUtf16)
     };
     match bytes.as_slice() {
         [0xEF, 0xBB, 0xBF, ..] => {
-            String::from_utf8(bytes[3..].to_vec()).map_err(|_| "is not UTF-8 text".to_string())
+            String::from_utf8(bytes[3..].to_vec()).map_err(|_| NotText::NotUtf8)
         }
         [0xFF, 0xFE, ..] => utf16(true),
         [0xFE, 0xFF, ..] => utf16(false),
-        _ if bytes.contains(&0) => Err("is a binary file".into()),
-        _ => String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        }),
+        _ if bytes.contains(&0) => Err(NotText::Binary),
+        _ => String::from_utf8(bytes)
+            .map_err(|e| NotText::InvalidUtf8At(e.utf8_error().valid_up_to())),
     }
 }
 

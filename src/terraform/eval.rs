@@ -1412,7 +1412,7 @@ impl Evaluator {
         };
         let text = match functions::read_file(&path, ctx) {
             Ok(t) => t,
-            Err(e) => return err(e),
+            Err(e) => return err(e.to_string()),
         };
         let template = match hcl_edit::parser::parse_template(&text) {
             Ok(t) => t,

@@ -557,7 +557,7 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
                     _ => Val::Bool(true),
                 },
                 Err(_) if name == "fileexists" => Val::Bool(false),
-                Err(e) => err(e),
+                Err(e) => err(e.to_string()),
             },
             None => err(format!("{name} takes a path")),
         },
@@ -565,19 +565,27 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
     }
 }
 
+/// Why a file named in the configuration is not read.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("file({0:?}): {1}")]
+    Missing(String, std::io::Error),
+    #[error("file({0:?}) is outside the scanned directory; not read")]
+    Outside(String),
+    /// What the reader said (too large, not text, …).
+    #[error("{0}")]
+    Unreadable(String),
+}
+
 /// Reads a file named in the configuration, only from within the scan root.
-pub fn read_file(p: &str, ctx: &Ctx) -> Result<String, String> {
-    let path = ctx.root_dir.join(p);
-    let canonical = path
-        .canonicalize()
-        .map_err(|e| format!("file({p:?}): {e}"))?;
-    let root = ctx.scan_root.canonicalize().map_err(|e| e.to_string())?;
+pub fn read_file(p: &str, ctx: &Ctx) -> Result<String, FileError> {
+    let missing = |e| FileError::Missing(p.to_string(), e);
+    let canonical = ctx.root_dir.join(p).canonicalize().map_err(missing)?;
+    let root = ctx.scan_root.canonicalize().map_err(missing)?;
     if !canonical.starts_with(&root) {
-        return Err(format!(
-            "file({p:?}) is outside the scanned directory; not read"
-        ));
+        return Err(FileError::Outside(p.to_string()));
     }
-    super::config::read_text(&canonical, p).map_err(|d| d.message)
+    super::config::read_text(&canonical, p).map_err(|d| FileError::Unreadable(d.message))
 }
 
 fn sort_vals(v: &mut [Val]) {

@@ -94,21 +94,16 @@ impl Default for Shard {
 }
 
 impl std::str::FromStr for Shard {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let (k, n) = s
-            .split_once('/')
-            .ok_or_else(|| format!("--shard {s:?}: expected K/N, e.g. 2/4"))?;
+    type Err = crate::model::BadValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || crate::model::BadValue::new(s, "K/N with 1 <= K <= N, e.g. 2/4");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
         let (k, n): (usize, usize) = (
-            k.trim()
-                .parse()
-                .map_err(|_| format!("--shard {s:?}: K is not a number"))?,
-            n.trim()
-                .parse()
-                .map_err(|_| format!("--shard {s:?}: N is not a number"))?,
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
         );
         if n == 0 || k == 0 || k > n {
-            return Err(format!("--shard {s:?}: need 1 <= K <= N"));
+            return Err(bad());
         }
         Ok(Shard {
             index: k - 1,
