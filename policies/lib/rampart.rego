@@ -13,6 +13,11 @@ is_unknown(v) if {
 	v.__unknown__
 }
 
+# Whether the value at `path` (dotted, as in `reads`) is AWS's default: not set in the
+# configuration, not returned by the API. A rule tells "encrypted" from "encrypted only because
+# AWS encrypts every bucket" by it.
+by_default(r, path) if path in object.get(r, "defaults", [])
+
 # The reference an unknown value points at ("" for a known value).
 unknown_ref(v) := v.__unknown__ if is_unknown(v)
 

@@ -402,6 +402,14 @@ impl Input {
         let mut by_type: BTreeMap<RegoValue, Vec<(String, RegoValue)>> = BTreeMap::new();
         let mut by_uid: BTreeMap<RegoValue, RegoValue> = BTreeMap::new();
         for r in resources {
+            // Which values are AWS's default rather than set or returned: a rule that needs to
+            // tell "encrypted" from "encrypted only by default" reads it (`lib.by_default`).
+            let defaults: Vec<&str> = r
+                .attribute_meta
+                .iter()
+                .filter(|(_, m)| m.provenance == crate::model::Provenance::Default)
+                .map(|(p, _)| p.as_str())
+                .collect();
             let json = serde_json::json!({
                 "uid": r.uid,
                 "type": r.resource_type,
@@ -413,6 +421,7 @@ impl Input {
                 "derived": r.derived,
                 "address": r.origin.address,
                 "arn": r.origin.arn,
+                "defaults": defaults,
             });
             let v = RegoValue::from(json);
             by_type

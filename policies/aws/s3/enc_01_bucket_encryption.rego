@@ -28,8 +28,13 @@ deny contains lib.finding(b, "server_side_encryption.sse_algorithm", msg) if {
 	alg := b.attributes.server_side_encryption.sse_algorithm
 	not lib.is_unknown(alg)
 	not alg in kms_algorithms
-	msg := sprintf("bucket holds FERPA data but is encrypted with %s, not SSE-KMS with a customer-managed key", [alg])
+	msg := sprintf("bucket holds FERPA data but is encrypted with %s%s, not SSE-KMS with a customer-managed key", [alg, configured(b)])
 }
+
+# How the algorithm came: set, or AWS's default for a bucket that configures none.
+configured(b) := " (AWS's default: the bucket configures no encryption)" if {
+	lib.by_default(b, "server_side_encryption")
+} else := ""
 
 deny contains lib.finding(b, "server_side_encryption.kms_master_key_id", msg) if {
 	some b in lib.resources("aws_s3_bucket")

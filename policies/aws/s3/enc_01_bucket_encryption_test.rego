@@ -14,6 +14,14 @@ test_ferpa_bucket_with_sse_s3_fails if {
 	count(enc_01.deny) == 1 with input as inp(bucket({"sse_algorithm": "AES256", "kms_master_key_id": null}, "ferpa"))
 }
 
+test_sse_s3_by_default_says_so_and_set_sse_s3_does_not if {
+	b := bucket({"sse_algorithm": "AES256", "kms_master_key_id": null}, "ferpa")
+	some by_default in enc_01.deny with input as inp(object.union(b, {"defaults": ["server_side_encryption"]}))
+	contains(by_default.msg, "AWS's default")
+	some set in enc_01.deny with input as inp(b)
+	not contains(set.msg, "AWS's default")
+}
+
 test_ferpa_bucket_with_aws_managed_key_fails if {
 	count(enc_01.deny) == 1 with input as inp(bucket({"sse_algorithm": "aws:kms", "kms_master_key_id": "alias/aws/s3"}, "ferpa"))
 }
