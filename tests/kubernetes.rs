@@ -353,3 +353,55 @@ fn a_bucket_policy_grant_reaches_the_pod_that_runs_as_the_role() {
         fails[0]
     );
 }
+
+/// A finding about one container points at that container, not at the object's first line: in a
+/// Deployment, a CronJob, a bare Pod and the items of a `List`, in a multi-document file with
+/// comments and flow mappings. Every container-level failure must land on the line of its own
+/// list element (`- name: <container>`), and each container's findings on a different line.
+#[test]
+fn container_findings_point_at_their_container() {
+    let manifest = "# workloads\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: records\nspec:\n  template:\n    spec:\n      containers:\n        - name: first\n          image: nginx:latest\n        - name: second\n          image: busybox\n          securityContext:\n            privileged: true\n\
+---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: records}\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: third\n            image: alpine\n\
+---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p, namespace: records}\n    spec:\n      initContainers:\n      - name: fourth\n        image: x\n      containers:\n      - {name: fifth, image: y, securityContext: {privileged: true}}\n";
+    let dir = tree(&[("workloads.yaml", manifest)]);
+    let (_, v) = scan_json_in(&[".", "--fail-on", "never"], dir.path());
+    let lines: Vec<&str> = manifest.lines().collect();
+    let mut seen = std::collections::BTreeMap::new();
+    for r in results(&v, "fail") {
+        let Some(attr) = r["attribute"].as_str() else {
+            continue;
+        };
+        if !attr.contains("ontainers.") {
+            continue;
+        }
+        let line = r["location"]["start_line"].as_u64().unwrap() as usize;
+        let text = lines[line - 1];
+        let name = text
+            .split("name:")
+            .nth(1)
+            .map(|n| {
+                n.trim()
+                    .trim_end_matches([',', '}'])
+                    .split(',')
+                    .next()
+                    .unwrap()
+                    .trim()
+            })
+            .unwrap_or_else(|| {
+                panic!("{} on {attr} points at line {line}: {text:?}", r["rule_id"])
+            });
+        assert!(
+            text.trim_start().starts_with('-'),
+            "{attr}: line {line} is {text:?}"
+        );
+        seen.entry(name.to_string()).or_insert(line);
+        assert_eq!(seen[name], line, "{name} findings on two lines");
+    }
+    let names: Vec<&String> = seen.keys().collect();
+    assert_eq!(
+        names,
+        ["fifth", "first", "fourth", "second", "third"],
+        "{seen:?}"
+    );
+}

@@ -4,7 +4,11 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::model::{Diagnostic, DiagnosticLevel, Origin, Resource, Span};
+use std::collections::BTreeMap;
+
+use crate::model::{
+    AttributeMeta, Diagnostic, DiagnosticLevel, Origin, Provenance, Resource, Span,
+};
 
 /// The `aws-auth` ConfigMaps (EKS) among the resources.
 pub fn aws_auth_maps(resources: &[Resource]) -> impl Iterator<Item = &Resource> {
@@ -107,41 +111,92 @@ const CLUSTER_SCOPED: [&str; 4] = ["Namespace", "ClusterRole", "ClusterRoleBindi
 /// Rollout, a Knative Service, a KEDA ScaledJob) with a `template` whose spec lists containers,
 /// of which a controller makes pods all the same.
 fn pod_spec(kind: &str, v: &Json) -> Option<Json> {
-    let spec = match kind {
-        "Pod" => v.get("spec"),
-        "PodTemplate" => v.pointer("/template/spec"),
-        "CronJob" => v.pointer("/spec/jobTemplate/spec/template/spec"),
+    v.pointer(&pod_spec_pointer(kind, v)?).cloned()
+}
+
+/// Where a workload's pod spec is in its object, as a JSON pointer (`/spec/template/spec`).
+fn pod_spec_pointer(kind: &str, v: &Json) -> Option<String> {
+    let known = match kind {
+        "Pod" => "/spec",
+        "PodTemplate" => "/template/spec",
+        "CronJob" => "/spec/jobTemplate/spec/template/spec",
         "Deployment"
         | "StatefulSet"
         | "DaemonSet"
         | "ReplicaSet"
         | "ReplicationController"
-        | "Job" => v.pointer("/spec/template/spec"),
-        _ => find_template(v.get("spec")?, 4),
-    }?;
-    Some(spec.clone())
+        | "Job" => "/spec/template/spec",
+        _ => return find_template(v.get("spec")?, "/spec".into(), 4),
+    };
+    v.pointer(known).is_some().then(|| known.to_string())
 }
 
 /// The nearest `template.spec` below `v` (breadth first, at most `depth` objects down) that lists
 /// containers: `spec.template.spec`, `spec.jobTemplate.spec.template.spec`,
-/// `spec.jobTargetRef.template.spec`.
-fn find_template(v: &Json, depth: usize) -> Option<&Json> {
-    let mut level = vec![v];
+/// `spec.jobTargetRef.template.spec`; as a pointer from `at`, where `v` is.
+fn find_template(v: &Json, at: String, depth: usize) -> Option<String> {
+    let mut level = vec![(v, at)];
     for _ in 0..depth {
         let mut next = Vec::new();
-        for o in level.iter().filter_map(|o| o.as_object()) {
+        for (o, at) in level
+            .iter()
+            .filter_map(|(o, at)| Some((o.as_object()?, at)))
+        {
             let found = o
                 .get("template")
                 .and_then(|t| t.get("spec"))
-                .filter(|s| s.get("containers").is_some_and(Json::is_array));
-            if found.is_some() {
-                return found;
+                .is_some_and(|s| s.get("containers").is_some_and(Json::is_array));
+            if found {
+                return Some(format!("{at}/template/spec"));
             }
-            next.extend(o.values().filter(|x| x.is_object()));
+            next.extend(
+                o.iter()
+                    .filter(|(_, x)| x.is_object())
+                    .map(|(k, x)| (x, format!("{at}/{k}"))),
+            );
         }
         level = next;
     }
     None
+}
+
+/// Gives each attribute of a manifest's object the line it is written on (`fields`: dotted
+/// paths of the object as written → line), so a finding about a container's securityContext
+/// points at that container. The pod spec, read under `pod_spec`, keeps the lines of where it
+/// is written (`spec.template.spec.…`).
+pub fn place_fields(r: &mut Resource, object: &Json, fields: &BTreeMap<String, u32>, file: &str) {
+    let kind = object["kind"].as_str().unwrap_or_default();
+    let pod = pod_spec_pointer(kind, object).map(|p| p.trim_start_matches('/').replace('/', "."));
+    for (path, &line) in fields {
+        // The object's own line already places its metadata; a field on the same line as its
+        // parent (a flow mapping) is placed by the parent.
+        let parent_line = path.rfind('.').and_then(|i| fields.get(&path[..i]));
+        if path == "metadata" || path.starts_with("metadata.") || parent_line == Some(&line) {
+            continue;
+        }
+        let at = match &pod {
+            Some(p) if path.starts_with(p.as_str()) && path[p.len()..].starts_with('.') => {
+                format!("pod_spec{}", &path[p.len()..])
+            }
+            _ => path.clone(),
+        };
+        // Only what the model keeps (a Secret's values, the status, managed fields are not).
+        if r.attribute(&at).is_none() {
+            continue;
+        }
+        r.attribute_meta.insert(
+            at,
+            AttributeMeta {
+                provenance: Provenance::Explicit,
+                span: Some(Span {
+                    file: file.to_string(),
+                    start_line: line,
+                    end_line: line,
+                }),
+                from: None,
+            },
+        );
+    }
 }
 
 /// Container fields that hold secrets in practice: an environment variable's literal `value`,

@@ -3,6 +3,9 @@
 //! with its file and line; the others are still read.
 
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
 
 use crate::model::{Diagnostic, DiagnosticLevel, Span};
 
@@ -11,6 +14,107 @@ use crate::model::{Diagnostic, DiagnosticLevel, Span};
 pub struct ManifestObject {
     pub value: Json,
     pub span: Span,
+    /// The line each field is written on, by dotted path (`spec.template.spec.containers.0`).
+    pub fields: BTreeMap<String, u32>,
+}
+
+/// The line of every list element and of every key whose value is a mapping or a list, in a YAML
+/// document, by dotted path (list elements by number), counted from `first_line`. serde's YAML reader gives values without places; this
+/// second, event-level read gives the places.
+fn field_lines(doc: &str, first_line: u32) -> BTreeMap<String, u32> {
+    /// Where the reader is: in a mapping (with the key whose value comes next) or a list.
+    enum Frame {
+        Map { path: String, key: Option<String> },
+        List { path: String, next: usize },
+    }
+    struct Lines {
+        stack: Vec<Frame>,
+        found: BTreeMap<String, u32>,
+        first_line: u32,
+        /// Where the last key was written.
+        key_line: Option<Marker>,
+    }
+    fn join(path: &str, k: &str) -> String {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    }
+    impl Lines {
+        fn at(&mut self, path: String, mark: Marker) {
+            let line = self.first_line + mark.line().saturating_sub(1) as u32;
+            self.found.entry(path).or_insert(line);
+        }
+        /// The path of the value that comes next, and whether it is a list element (placed
+        /// where it starts; a mapping's value is placed at its key).
+        fn next_value(&self) -> (String, bool) {
+            match self.stack.last() {
+                Some(Frame::Map { path, key }) => (join(path, key.as_deref().unwrap_or("")), false),
+                Some(Frame::List { path, next }) => (join(path, &next.to_string()), true),
+                None => (String::new(), false),
+            }
+        }
+        /// A value is done: the mapping waits for its next key, the list for its next element.
+        fn done(&mut self) {
+            match self.stack.last_mut() {
+                Some(Frame::Map { key, .. }) => *key = None,
+                Some(Frame::List { next, .. }) => *next += 1,
+                None => {}
+            }
+        }
+    }
+    impl MarkedEventReceiver for Lines {
+        fn on_event(&mut self, ev: Event, mark: Marker) {
+            match ev {
+                Event::Scalar(text, ..) => match self.stack.last_mut() {
+                    Some(Frame::Map {
+                        key: key @ None, ..
+                    }) => {
+                        // The key's line is recorded when its value is a mapping or a list: a
+                        // scalar value is placed at its parent (every leaf would make the
+                        // snapshot several times larger for a line or two of precision).
+                        *key = Some(text);
+                        self.key_line = Some(mark);
+                    }
+                    _ => {
+                        let (p, element) = self.next_value();
+                        if element {
+                            self.at(p, mark);
+                        }
+                        self.done();
+                    }
+                },
+                Event::Alias(_) => self.done(),
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    let (path, element) = self.next_value();
+                    let at = if element { Some(mark) } else { self.key_line };
+                    if let (false, Some(at)) = (path.is_empty(), at) {
+                        self.at(path.clone(), at);
+                    }
+                    self.stack.push(if matches!(ev, Event::MappingStart(..)) {
+                        Frame::Map { path, key: None }
+                    } else {
+                        Frame::List { path, next: 0 }
+                    });
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    self.stack.pop();
+                    self.done();
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut lines = Lines {
+        stack: Vec::new(),
+        found: BTreeMap::new(),
+        first_line,
+        key_line: None,
+    };
+    // A document serde read is one this reader reads too; if not, fields keep the object's line.
+    let _ = Parser::new_from_str(doc).load(&mut lines, false);
+    lines.found
 }
 
 /// Whether a value looks like a Kubernetes object (or a List of them).
@@ -111,7 +215,7 @@ pub fn parse(text: &str, rel: &str) -> (Vec<ManifestObject>, Vec<Unread>) {
     };
     if rel.ends_with(".json") {
         match crate::terraform::plan::parse_json_bounded(text) {
-            Ok(v) => push(v, span(1), text, 1, &mut objects),
+            Ok(v) => push(v, span(1), text, 1, &BTreeMap::new(), &mut objects),
             Err((message, line, column)) => diags.push(Unread {
                 problem: Diagnostic {
                     level: DiagnosticLevel::Error,
@@ -144,7 +248,8 @@ pub fn parse(text: &str, rel: &str) -> (Vec<ManifestObject>, Vec<Unread>) {
             Ok(Json::Null) => {}
             Ok(v) => {
                 let line = first_content_line(start, &doc);
-                push(v, span(line), &doc, start, &mut objects);
+                let fields = field_lines(&doc, start);
+                push(v, span(line), &doc, start, &fields, &mut objects);
             }
             Err(e) => {
                 let (line, column) = e.location().map_or((start, None), |l| {
@@ -166,7 +271,14 @@ pub fn parse(text: &str, rel: &str) -> (Vec<ManifestObject>, Vec<Unread>) {
 }
 
 /// Adds an object, or the items of a `List`, each item at the line where its `kind:` appears.
-fn push(v: Json, span: Span, doc: &str, doc_start: u32, out: &mut Vec<ManifestObject>) {
+fn push(
+    v: Json,
+    span: Span,
+    doc: &str,
+    doc_start: u32,
+    fields: &BTreeMap<String, u32>,
+    out: &mut Vec<ManifestObject>,
+) {
     if !is_object(&v) {
         return;
     }
@@ -183,8 +295,13 @@ fn push(v: Json, span: Span, doc: &str, doc_start: u32, out: &mut Vec<ManifestOb
                 })
                 .map(|(i, _)| doc_start + i as u32)
                 .skip(1);
-            for item in items {
+            for (i, item) in items.iter().enumerate() {
                 let line = kind_lines.next().unwrap_or(span.start_line);
+                let prefix = format!("items.{i}.");
+                let own: BTreeMap<String, u32> = fields
+                    .iter()
+                    .filter_map(|(p, l)| Some((p.strip_prefix(&prefix)?.to_string(), *l)))
+                    .collect();
                 push(
                     item.clone(),
                     Span {
@@ -194,13 +311,18 @@ fn push(v: Json, span: Span, doc: &str, doc_start: u32, out: &mut Vec<ManifestOb
                     },
                     "",
                     line,
+                    &own,
                     out,
                 );
             }
         }
         return;
     }
-    out.push(ManifestObject { value: v, span });
+    out.push(ManifestObject {
+        value: v,
+        span,
+        fields: fields.clone(),
+    });
 }
 
 #[cfg(test)]

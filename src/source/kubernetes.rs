@@ -111,13 +111,10 @@ pub fn read_manifests(text: &str, rel: &str, snapshot: &mut Snapshot, diags: &mu
         }
     }
     for o in objects {
-        snapshot.resources.push(crate::kubernetes::adapter::adapt(
-            &o.value,
-            "manifest",
-            Some(rel),
-            Some(o.span),
-            None,
-        ));
+        let mut r =
+            crate::kubernetes::adapter::adapt(&o.value, "manifest", Some(rel), Some(o.span), None);
+        crate::kubernetes::adapter::place_fields(&mut r, &o.value, &o.fields, rel);
+        snapshot.resources.push(r);
     }
 }
 
