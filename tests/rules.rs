@@ -277,13 +277,37 @@ fn good_and_bad_examples_behave_as_labelled() {
             "{}: bad example does not fail: {results:#?}",
             rule.id
         );
-        for f in fails {
+        for f in &fails {
             let loc = f.location.as_ref().expect("failures carry a location");
             // A snapshot keeps the files its resources were read from.
             let snapshot_example = bad.extension().is_some_and(|e| e == "json");
             assert!(snapshot_example || loc.file.starts_with("main."), "{loc:?}");
             assert!(loc.start_line >= 1);
         }
+        // What the rule says on its bad example, line by line, as ruff keeps each rule's
+        // diagnostics: a change to a message or to where a finding points shows in review.
+        let mut lines: Vec<String> = fails
+            .iter()
+            .map(|f| {
+                let loc = f.location.as_ref().expect("failures carry a location");
+                format!(
+                    "{}:{} {} [{}] {}",
+                    bad.file_name().unwrap().to_string_lossy(),
+                    loc.start_line,
+                    f.resource.uid.rsplit(':').next().unwrap_or(&f.resource.uid),
+                    f.attribute.as_deref().unwrap_or("-"),
+                    f.message
+                )
+            })
+            .collect();
+        lines.sort();
+        insta::with_settings!({
+            snapshot_path => "snapshots/rule_findings",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(rule.id.clone(), lines.join("\n"));
+        });
     }
 }
 

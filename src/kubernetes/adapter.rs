@@ -175,7 +175,7 @@ pub fn place_fields(r: &mut Resource, object: &Json, fields: &BTreeMap<String, u
             continue;
         }
         let at = match &pod {
-            Some(p) if path.starts_with(p.as_str()) && path[p.len()..].starts_with('.') => {
+            Some(p) if path == p || path.starts_with(&format!("{p}.")) => {
                 format!("pod_spec{}", &path[p.len()..])
             }
             _ => path.clone(),
