@@ -112,8 +112,7 @@ pub fn find(named: Option<&Path>, root: &Path) -> Result<Option<Config>, ConfigE
             if std::fs::symlink_metadata(&p).is_err() {
                 return Ok(None);
             }
-            crate::terraform::config::inside_root(root, &p)
-                .map_err(|why| outside(&p, why.to_string()))?
+            crate::input::inside_root(root, &p).map_err(|why| outside(&p, why.to_string()))?
         }
     };
     let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
@@ -124,7 +123,7 @@ pub fn find(named: Option<&Path>, root: &Path) -> Result<Option<Config>, ConfigE
     let config = parse(&text, &path)?;
     if let (None, Some(w)) = (named, &config.waivers) {
         if w.exists() {
-            crate::terraform::config::inside_root(root, w).map_err(|why| ConfigError {
+            crate::input::inside_root(root, w).map_err(|why| ConfigError {
                 file: path.display().to_string(),
                 line: line_of(&text, "waivers"),
                 message: format!("waivers: {why}"),

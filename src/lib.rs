@@ -10,6 +10,7 @@ pub mod collect;
 pub mod config;
 pub mod credentials;
 pub mod engine;
+pub mod input;
 pub mod kubernetes;
 pub mod model;
 pub mod report;

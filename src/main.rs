@@ -822,7 +822,7 @@ fn read_sources(sources: &Sources) -> Result<Snapshot> {
         let text = snapshot.to_json();
         write_file(out, text.as_bytes())?;
         snapshot.file_digest = Some(rampart::model::sha256_hex(text.as_bytes()));
-        let rel = rampart::terraform::config::rel_path(&sources.root, out);
+        let rel = rampart::input::rel_path(&sources.root, out);
         rampart::model::locate_entries(&mut snapshot.resources, &text, &rel);
     }
     Ok(snapshot)

@@ -95,7 +95,7 @@ pub fn load_waivers(path: &Path, rel: &str) -> WaiverFile {
     let problem = |line: u32, message: String| {
         Diagnostic::at_line(DiagnosticLevel::Error, rel, line, message)
     };
-    let text = match crate::terraform::config::read_text(path, rel) {
+    let text = match crate::input::read_text(path, rel) {
         Ok(t) => t,
         Err(d) => {
             out.diagnostics.push(d);
@@ -169,7 +169,7 @@ pub fn conventional_waivers(root: &Path) -> WaiverFile {
     if std::fs::symlink_metadata(&path).is_err() {
         return WaiverFile::default();
     }
-    match crate::terraform::config::inside_root(root, &path) {
+    match crate::input::inside_root(root, &path) {
         Ok(p) => load_waivers(&p, rel),
         Err(why) => WaiverFile {
             waivers: Vec::new(),

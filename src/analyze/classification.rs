@@ -163,7 +163,7 @@ pub fn classify(resources: &mut [Resource], cfg: &ClassificationConfig) {
                     let reference = other[crate::model::UNKNOWN_KEY]
                         .as_str()
                         .unwrap_or_default();
-                    let address = crate::terraform::adapter::ref_address(reference);
+                    let address = crate::model::ref_address(reference);
                     (r.origin.root.clone(), address.to_string())
                 }
                 _ => continue,

@@ -4,4 +4,3 @@ pub mod ages;
 pub mod classification;
 pub mod iam;
 pub mod kubernetes;
-pub mod network;

@@ -214,7 +214,7 @@ pub fn parse(text: &str, rel: &str) -> (Vec<ManifestObject>, Vec<Unread>) {
         end_line: line,
     };
     if rel.ends_with(".json") {
-        match crate::terraform::plan::parse_json_bounded(text) {
+        match crate::input::parse_json_bounded(text) {
             Ok(v) => push(v, span(1), text, 1, &BTreeMap::new(), &mut objects),
             Err((message, line, column)) => diags.push(Unread {
                 problem: Diagnostic {

@@ -495,7 +495,6 @@ fn set_path(root: &mut Value, path: &str, value: Value) {
     }
 }
 
-/// Whether a JSON value is the unknown marker.
 /// A `YYYY-MM-DD` date, the one date form rampart reads (waiver expiry, `--as-of`, the date part
 /// of AWS timestamps).
 pub fn parse_date(s: &str) -> Result<time::Date, time::error::Parse> {
@@ -519,6 +518,23 @@ pub fn text_of(v: &Value) -> String {
     }
 }
 
+/// The resource address inside a reference (as unknown values name what they come from): `aws_s3_bucket.b["k"]` from `aws_s3_bucket.b["k"].id`.
+pub fn ref_address(r: &str) -> &str {
+    let mut depth = 0i32;
+    let mut in_str = false;
+    for (i, c) in r.char_indices().rev() {
+        match c {
+            '"' => in_str = !in_str,
+            ']' if !in_str => depth += 1,
+            '[' if !in_str => depth -= 1,
+            '.' if !in_str && depth == 0 => return &r[..i],
+            _ => {}
+        }
+    }
+    r
+}
+
+/// Whether a JSON value is the unknown marker.
 pub fn is_unknown(v: &Value) -> bool {
     v.as_object().is_some_and(|m| m.contains_key(UNKNOWN_KEY))
 }
@@ -929,5 +945,14 @@ mod tests {
     fn unknown_marker_round_trips() {
         assert!(is_unknown(&unknown("aws_kms_key.k.arn")));
         assert!(!is_unknown(&json!({"a": 1})));
+    }
+
+    #[test]
+    fn ref_address_strips_the_attribute() {
+        assert_eq!(ref_address("aws_s3_bucket.b.id"), "aws_s3_bucket.b");
+        assert_eq!(
+            ref_address("module.m.aws_s3_bucket.b[\"a.b\"].arn"),
+            "module.m.aws_s3_bucket.b[\"a.b\"]"
+        );
     }
 }

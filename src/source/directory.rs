@@ -4,7 +4,6 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::model::{Diagnostic, DiagnosticLevel};
-use crate::terraform::config;
 
 /// Directories never descended into.
 fn skip_dir(name: &str) -> bool {
@@ -48,7 +47,7 @@ pub fn walk_directory(dir: &Path, diags: &mut Vec<Diagnostic>) -> Found {
             Ok(e) => e,
             Err(e) => {
                 // What cannot be read is not known to be fine: the run is incomplete.
-                let at = e.path().map(|p| config::rel_path(dir, p));
+                let at = e.path().map(|p| crate::input::rel_path(dir, p));
                 let why = e
                     .io_error()
                     .map_or_else(|| e.to_string(), std::io::Error::to_string);

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::directory::looks_like_kubernetes_json;
 use super::{Input, KubeSource, Loaded, Source, SourceError};
+use crate::input::rel_path;
 use crate::model::{CoverageEntry, CoverageStatus, Diagnostic, Snapshot};
-use crate::terraform::config::rel_path;
 
 /// YAML files, JSON files that open like Kubernetes objects, and piped text.
 pub(super) struct Manifests;

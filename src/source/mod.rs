@@ -14,8 +14,8 @@ mod terraform;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+use crate::input::{self, rel_path};
 use crate::model::{Diagnostic, DiagnosticLevel, Snapshot};
-use crate::terraform::config::{self, rel_path};
 use crate::terraform::VarInputs;
 
 pub use directory::{walk_directory, Found};
@@ -204,7 +204,7 @@ fn expand(sources: &Sources, diags: &mut Vec<Diagnostic>) -> Result<Expanded, So
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
                 .map_err(SourceError::Stdin)?;
-            match config::decode_text(bytes) {
+            match input::decode_text(bytes) {
                 Ok(text) => out.stdin = Some(text),
                 Err(why) => diags.push(Diagnostic::at_line(
                     DiagnosticLevel::Error,
@@ -264,7 +264,7 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, SourceError> {
     }
     for f in &inputs.files {
         let rel = rel_path(root, f);
-        let text = match config::read_text_limited(f, &rel, config::MAX_DOCUMENT_BYTES) {
+        let text = match input::read_text_limited(f, &rel, input::MAX_DOCUMENT_BYTES) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);

@@ -52,7 +52,7 @@ fn snapshot_document(text: &str) -> bool {
     if text.contains("\"planned_values\"") || text.contains("\"resource_changes\"") {
         return false;
     }
-    crate::terraform::plan::parse_json_bounded(text).is_ok_and(|v| {
+    crate::input::parse_json_bounded(text).is_ok_and(|v| {
         v.get("schema_version").is_some() && v.get("tool").is_some() && v.get("resources").is_some()
     })
 }

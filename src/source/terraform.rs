@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::{Input, Loaded, Source, SourceError, Sources};
+use crate::input::rel_path;
 use crate::model::Resource;
-use crate::terraform::{self, config::rel_path};
+use crate::terraform;
 
 /// Root modules found in the directories scanned.
 pub(super) struct Modules<'a> {

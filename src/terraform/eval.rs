@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use super::config::{load_module_dir, FileId, Mode, ModuleConfig, ResourceBlock};
 use super::functions;
-use super::value::{Val, ADDRESS_KEY};
+use super::value::{values_equal, Val, ADDRESS_KEY};
 use crate::model::{CoverageEntry, CoverageStatus, Diagnostic, DiagnosticLevel, Span};
 
 /// Deeper expressions than this are left unknown (protects the stack from hostile input).
@@ -231,11 +231,6 @@ struct Evaluator {
 fn err(msg: impl std::fmt::Display) -> Val {
     Val::Unknown(format!("error: {msg}"))
 }
-
-pub fn is_error(v: &Val) -> bool {
-    matches!(v, Val::Unknown(r) if r.starts_with("error:"))
-}
-
 fn join_addr(prefix: &str, rest: &str) -> String {
     if prefix.is_empty() {
         rest.to_string()
@@ -321,7 +316,7 @@ impl Evaluator {
             } else if let Some(dir) = self.installed.get(&key).filter(|d| {
                 // A registry or git module, where `terraform init` put it: under the root
                 // module, never elsewhere on the machine.
-                super::config::inside_root(&self.root_dir, &self.root_dir.join(d)).is_ok()
+                crate::input::inside_root(&self.root_dir, &self.root_dir.join(d)).is_ok()
             }) {
                 self.root_dir.join(dir)
             } else {
@@ -1893,23 +1888,6 @@ fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Val, &'v Val)>) -> Option<bool
     (!unknown).then_some(true)
 }
 
-/// Equality as Terraform compares: numbers by value, numeric strings are not numbers.
-pub fn values_equal(a: &Val, b: &Val) -> bool {
-    match (a.plain(), b.plain()) {
-        (Val::Num(x), Val::Num(y)) => x == y,
-        (Val::List(x), Val::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q))
-        }
-        (Val::Map(x), Val::Map(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((k1, v1), (k2, v2))| k1 == k2 && values_equal(v1, v2))
-        }
-        (x, y) => x == y,
-    }
-}
-
 /// `path.module` as Terraform gives it: relative to the root module directory.
 fn relative_dir(root: &Path, dir: &Path) -> String {
     let (Ok(r), Ok(d)) = (root.canonicalize(), dir.canonicalize()) else {
@@ -1917,7 +1895,7 @@ fn relative_dir(root: &Path, dir: &Path) -> String {
     };
     match d.strip_prefix(&r) {
         Ok(p) if p.as_os_str().is_empty() => ".".into(),
-        Ok(p) => super::config::rel_path(Path::new(""), p),
+        Ok(p) => crate::input::rel_path(Path::new(""), p),
         Err(_) => {
             // A module outside the root module directory: `../…` as Terraform would write it.
             let mut up = String::new();
@@ -1929,7 +1907,7 @@ fn relative_dir(root: &Path, dir: &Path) -> String {
                     None => return d.to_string_lossy().into_owned(),
                 };
             }
-            format!("{up}{}", super::config::rel_path(anc, &d))
+            format!("{up}{}", crate::input::rel_path(anc, &d))
         }
     }
 }

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::eval::{is_error, values_equal};
 use super::value::Val;
+use super::value::{is_error, values_equal};
 
 pub struct Ctx<'a> {
     /// Directory of the root module: relative paths in `file()` resolve against it.
@@ -585,7 +585,7 @@ pub fn read_file(p: &str, ctx: &Ctx) -> Result<String, FileError> {
     if !canonical.starts_with(&root) {
         return Err(FileError::Outside(p.to_string()));
     }
-    super::config::read_text(&canonical, p).map_err(|d| FileError::Unreadable(d.message))
+    crate::input::read_text(&canonical, p).map_err(|d| FileError::Unreadable(d.message))
 }
 
 fn sort_vals(v: &mut [Val]) {

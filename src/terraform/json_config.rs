@@ -47,7 +47,7 @@ pub fn parse(text: &str, rel: &str) -> Result<JsonBody, Diagnostic> {
         column: column.map(|c| c as u32),
     };
     // The parser recurses into nested values: refuse nesting no configuration has first.
-    if let Err((message, line, column)) = super::plan::check_json_depth(text) {
+    if let Err((message, line, column)) = crate::input::check_json_depth(text) {
         return Err(diag(line as usize, Some(column as usize), message));
     }
     let strict = jsonc_parser::ParseOptions {

@@ -34,7 +34,7 @@ pub fn load_directory(dir: &Path, scan_root: &Path, inputs: &VarInputs) -> Evalu
     let vars = root_vars(dir, scan_root, inputs, &mut diags);
     let mut ev = eval::evaluate(dir, scan_root, vars);
     ev.diagnostics.extend(diags);
-    let root = config::rel_path(scan_root, dir);
+    let root = crate::input::rel_path(scan_root, dir);
     for i in &mut ev.instances {
         i.root = root.clone();
     }
@@ -84,7 +84,7 @@ fn root_vars(
     }
     files.extend(inputs.var_files.iter().cloned());
     for f in files {
-        let rel = config::rel_path(scan_root, &f);
+        let rel = crate::input::rel_path(scan_root, &f);
         match read_tfvars(&f, &rel) {
             Ok(v) => {
                 vars.from_files.extend(v.keys().cloned());
@@ -127,7 +127,7 @@ fn literal(e: &hcl_edit::expr::Expression) -> Val {
 }
 
 fn read_tfvars(path: &Path, rel: &str) -> Result<BTreeMap<String, Val>, Diagnostic> {
-    let text = config::read_text(path, rel)?;
+    let text = crate::input::read_text(path, rel)?;
     if rel.ends_with(".json") {
         let j: serde_json::Value = serde_json::from_str(&text).map_err(|e| Diagnostic {
             level: DiagnosticLevel::Error,

@@ -9,13 +9,11 @@ use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use super::config::{read_text_limited, Mode, MAX_DOCUMENT_BYTES};
+use super::config::Mode;
 use super::eval::RawInstance;
 use super::value::Val;
+use crate::input::{parse_json_bounded, read_text_limited, MAX_DOCUMENT_BYTES, MAX_JSON_DEPTH};
 use crate::model::{Diagnostic, DiagnosticLevel, Span};
-
-/// Nesting deeper than this in a plan file is rejected (protects the stack).
-const MAX_JSON_DEPTH: usize = 128;
 
 pub struct PlanScan {
     pub instances: Vec<RawInstance>,
@@ -245,51 +243,6 @@ fn is_resource_address(r: &str) -> bool {
         [_, _] => r == base || r.ends_with(']'),
         _ => false,
     }
-}
-
-/// Parses JSON, refusing nesting deeper than [`MAX_JSON_DEPTH`] before serde recurses into it.
-pub fn parse_json_bounded(text: &str) -> Result<Json, (String, u32, u32)> {
-    check_json_depth(text)?;
-    serde_json::from_str(text).map_err(|e| (e.to_string(), e.line() as u32, e.column() as u32))
-}
-
-/// Refuses JSON text that nests deeper than [`MAX_JSON_DEPTH`] (with the line where it does),
-/// in one pass that does not recurse.
-pub fn check_json_depth(text: &str) -> Result<(), (String, u32, u32)> {
-    let mut depth = 0usize;
-    let mut in_str = false;
-    let mut escaped = false;
-    let mut line = 1u32;
-    for c in text.chars() {
-        if c == '\n' {
-            line += 1;
-        }
-        if in_str {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_str = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_str = true,
-            '{' | '[' => {
-                depth += 1;
-                if depth > MAX_JSON_DEPTH {
-                    return Err((
-                        format!("JSON nests deeper than {MAX_JSON_DEPTH} levels"),
-                        line,
-                        1,
-                    ));
-                }
-            }
-            '}' | ']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// The planned resources of a module and its children; what is not shaped as a plan is

@@ -238,6 +238,29 @@ impl Val {
     }
 }
 
+/// Whether a value is an evaluation error: an unknown whose reason starts with `error:`, so
+/// that it stays unknown wherever it flows and no rule passes on it.
+pub fn is_error(v: &Val) -> bool {
+    matches!(v, Val::Unknown(r) if r.starts_with("error:"))
+}
+
+/// Equality as Terraform compares: numbers by value, numeric strings are not numbers.
+pub fn values_equal(a: &Val, b: &Val) -> bool {
+    match (a.plain(), b.plain()) {
+        (Val::Num(x), Val::Num(y)) => x == y,
+        (Val::List(x), Val::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q))
+        }
+        (Val::Map(x), Val::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k1, v1), (k2, v2))| k1 == k2 && values_equal(v1, v2))
+        }
+        (x, y) => x == y,
+    }
+}
+
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)

@@ -692,10 +692,7 @@ impl<'p> PrincipalIndex<'p> {
                     .get(&(kind, rest.rsplit('/').next()?))
                     .copied()
             }),
-            Value::Unknown(r) => self
-                .by_address
-                .get(crate::terraform::adapter::ref_address(r))
-                .copied(),
+            Value::Unknown(r) => self.by_address.get(crate::model::ref_address(r)).copied(),
         }
     }
 }

@@ -488,7 +488,7 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
 /// Facts that join resources of one region: subnets that route to an internet gateway, and the
 /// databases placed in them (the Terraform adapter derives the same).
 pub(crate) fn derive(resources: &mut [Resource]) {
-    crate::analyze::network::mark_public_subnets(resources, |target| {
+    super::mark_public_subnets(resources, |target| {
         target.as_str().is_some_and(|t| t.starts_with("igw-"))
     });
     let public_subnets: HashMap<String, String> = resources

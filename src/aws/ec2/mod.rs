@@ -8,9 +8,10 @@ pub(crate) mod terraform;
 pub(crate) mod live;
 
 use serde::Serialize;
+use serde_json::{json, Value as Json};
 
 use super::ResourceType;
-use crate::model::Known;
+use crate::model::{Known, Resource};
 
 /// A string that may not be known; absent is `null`.
 type Text = Option<Known<String>>;
@@ -107,6 +108,38 @@ pub(crate) const TYPES: &[ResourceType] = &[
     },
     ResourceType::adapted("aws_ebs_encryption_by_default", terraform::ebs_default),
 ];
+
+/// Marks each subnet whose route table (its `route_table` attribute, a route table uid) sends
+/// 0.0.0.0/0 or ::/0 to an internet gateway: `derived.routes_to_internet_gateway`. `is_igw`
+/// says whether a route target is an internet gateway (an `igw-` id, or in Terraform a reference
+/// to one).
+pub fn mark_public_subnets(resources: &mut [Resource], is_igw: impl Fn(&Json) -> bool) {
+    let public_tables: Vec<String> = resources
+        .iter()
+        .filter(|r| r.resource_type == "aws_route_table")
+        .filter(|r| {
+            r.attribute("routes")
+                .and_then(Json::as_array)
+                .is_some_and(|routes| {
+                    routes.iter().any(|rt| {
+                        matches!(rt["destination"].as_str(), Some("0.0.0.0/0" | "::/0"))
+                            && is_igw(&rt["target"])
+                    })
+                })
+        })
+        .map(|r| r.uid.clone())
+        .collect();
+    for r in resources
+        .iter_mut()
+        .filter(|r| r.resource_type == "aws_subnet")
+    {
+        let public = r
+            .attribute("route_table")
+            .and_then(Json::as_str)
+            .is_some_and(|rt| public_tables.iter().any(|p| p == rt));
+        r.derived["routes_to_internet_gateway"] = json!(public);
+    }
+}
 
 #[cfg(test)]
 mod tests {

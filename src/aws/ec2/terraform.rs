@@ -4,9 +4,10 @@
 use serde_json::{json, Value as Json};
 
 use super::{NetworkAclEntry, SecurityGroupRule, Traffic};
+use crate::model::ref_address;
 use crate::model::{AttributeMeta, Known, Provenance, Resource};
 use crate::terraform::adapter::{
-    blocks, folded_meta, push_with_meta, raw, ref_address, span_for, Adapter, Builder,
+    blocks, folded_meta, push_with_meta, raw, span_for, Adapter, Builder,
 };
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
@@ -302,7 +303,7 @@ pub fn derive(a: &mut Adapter) {
         }
         _ => false,
     };
-    crate::analyze::network::mark_public_subnets(&mut a.resources, is_igw);
+    super::mark_public_subnets(&mut a.resources, is_igw);
 }
 
 pub fn ebs_volume(ri: &RawInstance, source: &str) -> Resource {

@@ -2,12 +2,17 @@
 //! identity providers.
 //! `terraform.rs` reads them from a configuration, `live.rs` from the API.
 
+pub mod policy;
 pub(crate) mod terraform;
 
 #[cfg(feature = "aws")]
 pub(crate) mod live;
 
+use serde_json::{json, Value as Json};
+
 use super::ResourceType;
+use crate::analyze::iam::managed;
+use crate::model::Known;
 
 /// IAM's resource types (the split ones, attachments and inline policies, fold into these).
 pub(crate) const TYPES: &[ResourceType] = &[
@@ -32,3 +37,33 @@ pub(crate) const TYPES: &[ResourceType] = &[
         terraform::password_policy,
     ),
 ];
+
+/// A managed policy attached by ARN, as a principal's policy entry: an AWS managed policy with
+/// its document (from rampart's snapshot of them), or a customer managed one whose document is
+/// the `aws_iam_policy` resource's. An ARN known only after apply keeps its reference, which may
+/// still name an AWS managed policy (`arn:aws:iam::aws:policy/…`).
+pub(crate) fn managed_entry(arn: &Known<String>) -> Json {
+    let text = match arn {
+        Known::Value(s) | Known::Unknown(s) => Some(s.as_str()),
+        Known::Secret(_) => None,
+    };
+    if let Some(canonical) = text.and_then(managed::canonical_arn) {
+        let name = canonical.rsplit('/').next().unwrap_or_default().to_string();
+        let document = managed::document(&canonical).unwrap_or_else(|| {
+            crate::model::unknown(&format!(
+                "{canonical}: an AWS managed policy that rampart's snapshot of them does not hold (refresh data/iam/aws-managed-policies.jsonl)"
+            ))
+        });
+        return json!({"name": name, "kind": "aws_managed", "arn": canonical, "document": document});
+    }
+    let name = match arn {
+        Known::Value(a) => a.rsplit('/').next().map(Json::from),
+        _ => None,
+    };
+    json!({
+        "name": name,
+        "kind": "managed",
+        "arn": arn,
+        "document": Json::Null,
+    })
+}

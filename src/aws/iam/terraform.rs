@@ -3,11 +3,11 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::analyze::iam::managed;
+use super::managed_entry;
+use crate::aws::iam::policy::normalize_policy;
 use crate::model::{AttributeMeta, Provenance, Resource};
 use crate::terraform::adapter::{
-    blocks, folded_meta, normalize_policy, push_folded, push_with_meta, raw, span_for, Adapter,
-    Builder,
+    blocks, folded_meta, push_folded, push_with_meta, raw, span_for, Adapter, Builder,
 };
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
@@ -37,7 +37,7 @@ fn base<'r>(ri: &'r RawInstance, source: &str, rtype: &str) -> Builder<'r> {
     match b.raw("managed_policy_arns").map(Val::plain) {
         Some(Val::List(arns)) => {
             for a in arns {
-                policies.push((managed_entry(a), "managed_policy_arns".to_string()));
+                policies.push((managed_entry(&a.known()), "managed_policy_arns".to_string()));
             }
         }
         Some(Val::Unknown(r)) => policies.push((
@@ -61,31 +61,6 @@ fn base<'r>(ri: &'r RawInstance, source: &str, rtype: &str) -> Builder<'r> {
 /// one entry whose document is unknown: whatever they grant cannot be judged.
 fn unknown_policies(kind: &str, reference: &str) -> Json {
     json!({"name": reference, "kind": kind, "arn": null, "document": crate::model::unknown(reference)})
-}
-
-/// A managed policy attachment. An AWS managed policy (whatever the partition written) takes its
-/// document from rampart's snapshot of them; a customer managed one is resolved against the
-/// configuration's `aws_iam_policy` resources afterwards ([`derive`]).
-pub fn managed_entry(arn: &Val) -> Json {
-    let text = match arn.plain() {
-        Val::Unknown(r) => Some(r.clone()),
-        other => other.as_string(),
-    };
-    if let Some(canonical) = text.as_deref().and_then(managed::canonical_arn) {
-        let name = canonical.rsplit('/').next().unwrap_or_default().to_string();
-        let document = managed::document(&canonical).unwrap_or_else(|| {
-            crate::model::unknown(&format!(
-                "{canonical}: an AWS managed policy that rampart's snapshot of them does not hold (refresh data/iam/aws-managed-policies.jsonl)"
-            ))
-        });
-        return json!({"name": name, "kind": "aws_managed", "arn": canonical, "document": document});
-    }
-    json!({
-        "name": arn.as_str().and_then(|a| a.rsplit('/').next()).map(Json::from).unwrap_or(Json::Null),
-        "kind": "managed",
-        "arn": arn.to_json(),
-        "document": Json::Null,
-    })
 }
 
 /// A policy of a principal, where it is written.
@@ -254,7 +229,7 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             return false;
         };
         let entry = if rtype.ends_with("_attachment") {
-            managed_entry(raw(v, "policy_arn").unwrap_or(&Val::Null))
+            managed_entry(&raw(v, "policy_arn").unwrap_or(&Val::Null).known())
         } else {
             json!({
                 "name": raw(v, "name").map(Val::to_json).unwrap_or(Json::Null),
@@ -279,7 +254,7 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
                 let n = raw(v, arg).and_then(Val::as_list).map_or(0, <[Val]>::len);
                 for i in 0..n {
                     if let Some(t) = principal(a, ri, &format!("{arg}.{i}"), ptype) {
-                        let entry = managed_entry(&arn);
+                        let entry = managed_entry(&arn.known());
                         let meta = folded_meta(ri, arg, &entry);
                         push_policy(a.get_mut(t), entry, meta);
                         any = true;

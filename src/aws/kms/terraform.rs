@@ -2,10 +2,9 @@
 
 use serde_json::{json, Value as Json};
 
+use crate::aws::iam::policy::normalize_policy;
 use crate::model::Resource;
-use crate::terraform::adapter::{
-    folded_meta, normalize_policy, push_folded, raw, Adapter, Builder,
-};
+use crate::terraform::adapter::{folded_meta, push_folded, raw, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 

@@ -8,8 +8,9 @@ use super::{
     Acl, Grant, LifecycleRule, Logging, ObjectLock, OwnershipControls, PublicAccessBlock,
     ServerSideEncryption, Text, Versioning,
 };
+use crate::aws::iam::policy::normalize_policy;
 use crate::model::{Attr, Known, Resource};
-use crate::terraform::adapter::{blocks, folded_meta, normalize_policy, raw, Adapter, Builder};
+use crate::terraform::adapter::{blocks, folded_meta, raw, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 

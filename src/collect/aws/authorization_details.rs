@@ -3,12 +3,11 @@
 //! account's IAM offline. Policy documents may be URL-encoded strings (the API) or objects
 //! (the CLI); both are read.
 
-use crate::terraform::value::Val;
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 
+use crate::aws::iam::policy::normalize_document;
 use crate::model::{AttributeMeta, Origin, Resource};
-use crate::terraform::adapter::normalize_document;
 
 const API_CALL: &str = "iam:GetAccountAuthorizationDetails";
 
@@ -139,7 +138,7 @@ pub fn import(doc: &Json) -> Vec<Resource> {
             .flatten()
         {
             let arn = p["PolicyArn"].as_str().unwrap_or_default();
-            let mut e = crate::terraform::adapter::managed_entry(&Val::Str(arn.to_string()));
+            let mut e = crate::aws::iam::managed_entry(&arn.into());
             e["name"] = p["PolicyName"].clone();
             if let Some((_, d)) = managed.get(arn) {
                 e["document"] = d.clone();

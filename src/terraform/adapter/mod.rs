@@ -5,18 +5,13 @@
 //! looks like what the live API returns and one rule covers both. Attributes the configuration
 //! does not set get today's AWS default, marked as such.
 
-mod policy;
-
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 
 use super::config::Mode;
 use super::eval::RawInstance;
 use super::value::Val;
-use crate::model::{Attr, AttributeMeta, Origin, Provenance, Resource, Span};
-
-pub use crate::aws::iam::terraform::managed_entry;
-pub use policy::{normalize_document, normalize_policy};
+use crate::model::{ref_address, Attr, AttributeMeta, Origin, Provenance, Resource, Span};
 
 /// Builds model resources from instances; `source` is `terraform` or `terraform-plan`.
 pub fn adapt(instances: &[RawInstance], source: &str) -> Vec<Resource> {
@@ -190,22 +185,6 @@ impl<'a> Adapter<'a> {
     pub(crate) fn instances(&self) -> &'a [RawInstance] {
         self.instances
     }
-}
-
-/// The resource address inside a reference: `aws_s3_bucket.b["k"]` from `aws_s3_bucket.b["k"].id`.
-pub(crate) fn ref_address(r: &str) -> &str {
-    let mut depth = 0i32;
-    let mut in_str = false;
-    for (i, c) in r.char_indices().rev() {
-        match c {
-            '"' => in_str = !in_str,
-            ']' if !in_str => depth += 1,
-            '[' if !in_str => depth -= 1,
-            '.' if !in_str && depth == 0 => return &r[..i],
-            _ => {}
-        }
-    }
-    r
 }
 
 /// Looks up a dotted path in a raw value; a numeric segment on an object (JSON syntax, where a
@@ -516,19 +495,5 @@ pub(crate) fn str_list(v: Option<&Val>) -> Json {
         Some(Val::Unknown(r)) => crate::model::unknown(r),
         Some(Val::Str(s)) => json!([s]),
         _ => json!([]),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ref_address_strips_the_attribute() {
-        assert_eq!(ref_address("aws_s3_bucket.b.id"), "aws_s3_bucket.b");
-        assert_eq!(
-            ref_address("module.m.aws_s3_bucket.b[\"a.b\"].arn"),
-            "module.m.aws_s3_bucket.b[\"a.b\"]"
-        );
     }
 }
