@@ -19,7 +19,114 @@ pub enum ScanError {
     Baseline { path: PathBuf, why: String },
 }
 
-/// Options of one evaluation.
+/// The options of a scan as given — the command line merged with the configuration file — not
+/// yet checked. [`UnvalidatedOptions::validate`] turns them into [`EvalOptions`], so that the
+/// rules about what a valid configuration is live in the library, not in the command line.
+#[derive(Debug, Default, Clone)]
+pub struct UnvalidatedOptions {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Tag keys that carry the classification (default: the built-in ones).
+    pub classification_tags: Vec<String>,
+    /// Classification levels, most sensitive first (default: the built-in ones).
+    pub classification_levels: Vec<String>,
+    pub classification_default: Option<String>,
+    pub namespace_classification_default: Option<String>,
+    /// A waiver file named by the user; `None` looks for one by convention under `root`.
+    pub waivers: Option<PathBuf>,
+    /// The scan root (the repository), where a conventional waiver file must lie.
+    pub root: PathBuf,
+    pub baseline: Option<PathBuf>,
+    pub trusted_accounts: Vec<String>,
+    pub as_of: Option<time::Date>,
+    pub kubernetes_secrets: Option<SecretsSource>,
+}
+
+/// A scan configuration that is not valid.
+#[derive(Debug, thiserror::Error)]
+pub enum OptionsError {
+    #[error("{option} {level:?} is not one of the levels ({})", levels.join(", "))]
+    UnknownLevel {
+        option: &'static str,
+        level: String,
+        levels: Vec<String>,
+    },
+    #[error("--trusted-account {0}")]
+    TrustedAccount(crate::model::BadValue),
+    #[error(transparent)]
+    Baseline(#[from] ScanError),
+}
+
+impl UnvalidatedOptions {
+    /// Checks the options and reads what they name (the waiver file, the baseline).
+    pub fn validate(self) -> Result<EvalOptions, OptionsError> {
+        let mut classification = ClassificationConfig::default();
+        if !self.classification_tags.is_empty() {
+            classification.tag_keys = self.classification_tags;
+        }
+        let level = |l: &str| l.trim().to_ascii_lowercase();
+        if !self.classification_levels.is_empty() {
+            classification.levels = self
+                .classification_levels
+                .iter()
+                .map(|l| level(l))
+                .collect();
+        }
+        if let Some(d) = &self.classification_default {
+            classification.default_level = level(d);
+        }
+        classification.namespace_default_level =
+            self.namespace_classification_default.as_deref().map(level);
+        for (option, given) in [
+            (
+                "--classification-default",
+                Some(&classification.default_level),
+            ),
+            (
+                "--namespace-classification-default",
+                classification.namespace_default_level.as_ref(),
+            ),
+        ] {
+            if let Some(l) = given.filter(|l| !classification.levels.contains(l)) {
+                return Err(OptionsError::UnknownLevel {
+                    option,
+                    level: l.clone(),
+                    levels: classification.levels.clone(),
+                });
+            }
+        }
+        if let Some(bad) = self
+            .trusted_accounts
+            .iter()
+            .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(OptionsError::TrustedAccount(crate::model::BadValue::new(
+                bad,
+                "a 12-digit AWS account id",
+            )));
+        }
+        // Named by the user, a waiver file is theirs to choose; found by convention, it must be
+        // inside the repository scanned.
+        let waivers = match &self.waivers {
+            Some(f) => suppress::load_waivers(f, &f.display().to_string()),
+            None => suppress::conventional_waivers(&self.root),
+        };
+        Ok(EvalOptions {
+            selection: Selection {
+                select: self.select,
+                ignore: self.ignore,
+            },
+            classification,
+            waivers,
+            baseline: self.baseline.as_deref().map(load_baseline).transpose()?,
+            trusted_accounts: self.trusted_accounts,
+            as_of: self.as_of,
+            kubernetes_secrets: self.kubernetes_secrets.unwrap_or_default(),
+        })
+    }
+}
+
+/// Options of one evaluation, validated ([`UnvalidatedOptions::validate`]).
 #[derive(Debug, Default, Clone)]
 pub struct EvalOptions {
     pub selection: Selection,
