@@ -346,12 +346,7 @@ impl Evaluator {
     }
 
     /// Resolves the first name of a traversal; returns the value and how many operators it used.
-    fn resolve_root(
-        &self,
-        root: &str,
-        ops: &[&TraversalOperator],
-        scope: &Scope,
-    ) -> (Val, usize) {
+    fn resolve_root(&self, root: &str, ops: &[&TraversalOperator], scope: &Scope) -> (Val, usize) {
         if let Some((_, v)) = scope.vars.iter().rev().find(|(n, _)| n == root) {
             return (v.clone(), 0);
         }

@@ -3,13 +3,7 @@
 use super::*;
 
 impl Evaluator {
-    fn find_resource(
-        &self,
-        m: usize,
-        mode: Mode,
-        rtype: &str,
-        name: &str,
-    ) -> Option<usize> {
+    fn find_resource(&self, m: usize, mode: Mode, rtype: &str, name: &str) -> Option<usize> {
         self.insts[m]
             .cfg
             .resources
