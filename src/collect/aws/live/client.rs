@@ -94,7 +94,9 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for ThrottleWatch {
             .map(String::from_utf8_lossy)
             .unwrap_or_default();
         let throttled = response.status().as_u16() == 429
-            || super::THROTTLING_CODES.iter().any(|c| body.contains(c));
+            || super::ctx::THROTTLING_CODES
+                .iter()
+                .any(|c| body.contains(c));
         if throttled {
             if let Some(meta) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
             {
