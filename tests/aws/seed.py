@@ -50,10 +50,12 @@ PLANTED = [
     ("EKS-02", "campus"),
     ("EKS-03", "campus"),
     ("TLS-03", "portal:80"),
+    ("IAM-14", "legacy-app"),
+    ("IAM-14", "nodes-imdsv1"),
 ]
 
 # Configured well: no rule may fail on these.
-GOOD = ["audit-logs", "alias/rotated", "ops-readonly", "ssh-bastion-internal"]
+GOOD = ["audit-logs", "alias/rotated", "ops-readonly", "ssh-bastion-internal", "imdsv2-app", "nodes-imdsv2"]
 
 TRUST_EC2 = {
     "Version": "2012-10-17",
@@ -194,6 +196,19 @@ def seed_ec2(c):
         NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
         CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22},
     )
+    # One instance and one launch template that still allow IMDSv1, one of each that does not.
+    image = "ami-0123456789abcdef0"  # the emulator does not check images
+    for name, tokens in [("legacy-app", "optional"), ("imdsv2-app", "required")]:
+        c.run_instances(
+            ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro", SubnetId=subnet,
+            MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": "enabled"},
+            TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
+        )
+    for name, tokens in [("nodes-imdsv1", "optional"), ("nodes-imdsv2", "required")]:
+        c.create_launch_template(
+            LaunchTemplateName=name,
+            LaunchTemplateData={"InstanceType": "t3.micro", "MetadataOptions": {"HttpTokens": tokens}},
+        )
     c.disable_ebs_encryption_by_default()
     v = c.create_volume(AvailabilityZone=c.meta.region_name + "a", Size=8, Encrypted=False)["VolumeId"]
     c.create_tags(Resources=[v], Tags=[{"Key": "Name", "Value": "vol-unencrypted"}])

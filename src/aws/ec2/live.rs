@@ -5,9 +5,9 @@
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, HashMap};
 
-use super::{NetworkAclEntry, SecurityGroupRule, Traffic};
+use super::{MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
 use crate::collect::aws::live::{ops, set_all, set_flags, tag_map, watched, Ctx};
-use crate::model::{AttributeMeta, Known, Resource};
+use crate::model::{Attr, AttributeMeta, Known, Resource};
 use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
 
 fn tags(t: &[Tag]) -> BTreeMap<String, String> {
@@ -324,7 +324,11 @@ pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
         out.push(r);
     }
     ctx.push_all(out);
-    futures::join!(ebs(ctx, &ec2), instances(ctx, &ec2));
+    futures::join!(
+        ebs(ctx, &ec2),
+        instances(ctx, &ec2),
+        launch_templates(ctx, &ec2)
+    );
 }
 
 async fn ebs(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
@@ -459,7 +463,6 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
             &ops::EC2_DESCRIBE_INSTANCES,
         );
         tag(&mut r, i.tags());
-        let md = i.metadata_options();
         set_all(
             &mut r,
             [
@@ -471,14 +474,76 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
                     "iam_instance_profile",
                     json!(i.iam_instance_profile().and_then(|p| p.arn())),
                 ),
-                (
-                    "metadata_options",
-                    json!({
-                        "http_tokens": md.and_then(|m| m.http_tokens()).map(|t| t.as_str()),
-                        "http_endpoint": md.and_then(|m| m.http_endpoint()).map(|t| t.as_str()),
-                    }),
-                ),
             ],
+        );
+        let md = i.metadata_options();
+        put_metadata_options(
+            &mut r,
+            md.and_then(|m| m.http_endpoint()).map(|e| e.as_str()),
+            md.and_then(|m| m.http_tokens()).map(|t| t.as_str()),
+        );
+        out.push(r);
+    }
+    ctx.push_all(out);
+}
+
+/// The metadata options an instance or a launch template version reports; a setting it does not
+/// report is AWS's default, and marked so.
+fn put_metadata_options(r: &mut Resource, endpoint: Option<&str>, tokens: Option<&str>) {
+    let returned = tokens.is_some();
+    let options = MetadataOptions::with(endpoint.map(Known::from), tokens.map(Known::from));
+    let attr = if returned {
+        Attr::Explicit(options)
+    } else {
+        Attr::Default(options)
+    };
+    r.put("metadata_options", attr, None);
+}
+
+/// The default and the latest version of every launch template (one call for all of them);
+/// each version launched is judged, so a template is one resource per distinct version.
+async fn launch_templates(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
+    let pages = ctx
+        .pages(
+            &ops::EC2_DESCRIBE_LAUNCH_TEMPLATE_VERSIONS,
+            "",
+            ec2.describe_launch_template_versions()
+                .versions("$Default")
+                .versions("$Latest")
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for v in pages.iter().flat_map(|p| p.launch_template_versions()) {
+        let (Some(id), Some(number)) = (v.launch_template_id(), v.version_number()) else {
+            continue;
+        };
+        if !seen.insert((id.to_string(), number)) {
+            continue;
+        }
+        let name = v.launch_template_name().unwrap_or(id);
+        let mut r = ctx.resource(
+            &format!("{}:version/{number}", ctx.ec2_arn("launch-template", id)),
+            "aws_launch_template",
+            name,
+            &ops::EC2_DESCRIBE_LAUNCH_TEMPLATE_VERSIONS,
+        );
+        set_all(
+            &mut r,
+            [
+                ("id", json!(id)),
+                ("name", json!(name)),
+                ("version", json!(number)),
+                ("default_version", json!(v.default_version())),
+            ],
+        );
+        let md = v.launch_template_data().and_then(|d| d.metadata_options());
+        put_metadata_options(
+            &mut r,
+            md.and_then(|m| m.http_endpoint()).map(|e| e.as_str()),
+            md.and_then(|m| m.http_tokens()).map(|t| t.as_str()),
         );
         out.push(r);
     }

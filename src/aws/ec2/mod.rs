@@ -107,7 +107,40 @@ pub(crate) const TYPES: &[ResourceType] = &[
         ..ResourceType::adapted("aws_ebs_volume", terraform::ebs_volume)
     },
     ResourceType::adapted("aws_ebs_encryption_by_default", terraform::ebs_default),
+    ResourceType::adapted("aws_instance", terraform::instance),
+    ResourceType::adapted("aws_launch_template", terraform::launch_template),
 ];
+
+/// The instance metadata service of an instance or a launch template (`metadata_options`).
+/// With `http_tokens = "optional"` IMDSv1 answers unauthenticated requests: a server-side
+/// request forgery in the application hands out the instance role's credentials.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct MetadataOptions {
+    /// `enabled` or `disabled` (no metadata service at all).
+    pub http_endpoint: Known<String>,
+    /// `required` (IMDSv2 only) or `optional` (IMDSv1 too).
+    pub http_tokens: Known<String>,
+}
+
+impl MetadataOptions {
+    /// What an instance gets when nothing says otherwise: the service on, IMDSv1 allowed (unless
+    /// the AMI or the account's IMDS defaults require v2, which a configuration does not show).
+    pub fn aws_default() -> Self {
+        MetadataOptions {
+            http_endpoint: "enabled".into(),
+            http_tokens: "optional".into(),
+        }
+    }
+
+    /// The settings as given, each the default where not given.
+    pub fn with(http_endpoint: Option<Known<String>>, http_tokens: Option<Known<String>>) -> Self {
+        let d = MetadataOptions::aws_default();
+        MetadataOptions {
+            http_endpoint: http_endpoint.unwrap_or(d.http_endpoint),
+            http_tokens: http_tokens.unwrap_or(d.http_tokens),
+        }
+    }
+}
 
 /// Marks each subnet whose route table (its `route_table` attribute, a route table uid) sends
 /// 0.0.0.0/0 or ::/0 to an internet gateway: `derived.routes_to_internet_gateway`. `is_igw`

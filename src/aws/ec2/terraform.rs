@@ -3,9 +3,8 @@
 
 use serde_json::{json, Value as Json};
 
-use super::{NetworkAclEntry, SecurityGroupRule, Traffic};
-use crate::model::ref_address;
-use crate::model::{AttributeMeta, Known, Provenance, Resource};
+use super::{MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
+use crate::model::{ref_address, Attr, AttributeMeta, Known, Provenance, Resource};
 use crate::terraform::adapter::{
     blocks, folded_meta, push_with_meta, raw, span_for, Adapter, Builder,
 };
@@ -313,6 +312,51 @@ pub fn ebs_volume(ri: &RawInstance, source: &str) -> Resource {
     b.attr("encrypted", "encrypted", Json::Null)
         .attr("kms_key_id", "kms_key_id", Json::Null)
         .attr("availability_zone", "availability_zone", Json::Null);
+    b.finish()
+}
+
+/// An instance: everything as configured, with its metadata options in the model's shape.
+pub fn instance(ri: &RawInstance, source: &str) -> Resource {
+    with_metadata_options(ri, source, "aws_instance")
+}
+
+/// A launch template: everything as configured, with its metadata options in the model's shape.
+pub fn launch_template(ri: &RawInstance, source: &str) -> Resource {
+    with_metadata_options(ri, source, "aws_launch_template")
+}
+
+fn with_metadata_options(ri: &RawInstance, source: &str, rtype: &str) -> Resource {
+    let mut b = Builder::new(ri, source, rtype);
+    b.name_from("name");
+    b.copy_all();
+    // The block, or the list of blocks, known only after apply (a `dynamic` block over an
+    // unknown list, a variable): unknown, never the default.
+    let block = b.raw("metadata_options").map(Val::plain);
+    let first = b.raw("metadata_options.0").map(Val::plain);
+    match (block, first) {
+        (Some(Val::Unknown(r)), _) | (_, Some(Val::Unknown(r))) => {
+            let r = r.clone();
+            b.put::<MetadataOptions>("metadata_options", Attr::Unknown(r), "metadata_options");
+        }
+        (_, Some(m)) => {
+            let options = MetadataOptions::with(
+                raw(m, "http_endpoint").map(Val::known),
+                raw(m, "http_tokens").map(Val::known),
+            );
+            // A setting left out of the block is still AWS's default.
+            let attr = if raw(m, "http_tokens").is_some() {
+                Attr::Explicit(options)
+            } else {
+                Attr::Default(options)
+            };
+            b.put("metadata_options", attr, "metadata_options");
+        }
+        _ => b.put(
+            "metadata_options",
+            Attr::Default(MetadataOptions::aws_default()),
+            "",
+        ),
+    }
     b.finish()
 }
 

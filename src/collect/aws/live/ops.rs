@@ -57,6 +57,7 @@ ops! {
     EC2_DESCRIBE_VOLUMES = "ec2" "DescribeVolumes" "ec2:DescribeVolumes" ["aws_ebs_volume"];
     EC2_DESCRIBE_SNAPSHOTS = "ec2" "DescribeSnapshots" "ec2:DescribeSnapshots" ["aws_ebs_snapshot"];
     EC2_DESCRIBE_INSTANCES = "ec2" "DescribeInstances" "ec2:DescribeInstances" ["aws_instance"];
+    EC2_DESCRIBE_LAUNCH_TEMPLATE_VERSIONS = "ec2" "DescribeLaunchTemplateVersions" "ec2:DescribeLaunchTemplateVersions" ["aws_launch_template"];
 
     S3_LIST_BUCKETS = "s3" "ListBuckets" "s3:ListAllMyBuckets" ["aws_s3_bucket"];
     S3_GET_BUCKET_LOCATION = "s3" "GetBucketLocation" "s3:GetBucketLocation" ["aws_s3_bucket"];

@@ -1,0 +1,12 @@
+resource "aws_instance" "legacy" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+}
+
+resource "aws_launch_template" "nodes" {
+  name = "eks-nodes"
+
+  metadata_options {
+    http_tokens = "optional"
+  }
+}
