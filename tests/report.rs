@@ -196,7 +196,10 @@ fn csv_junit_and_prometheus_snapshots() {
     let doc = roxmltree::Document::parse(&junit).expect("JUnit is well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.children().filter(|n| n.is_element()).count(), 62);
+    assert_eq!(
+        root.children().filter(|n| n.is_element()).count(),
+        builtin_rule_count()
+    );
     insta::assert_snapshot!("example_junit", junit);
 
     let prom = example_output("--prometheus");

@@ -175,3 +175,22 @@ pub const OPEN_SSH_GROUP: &str = r#"resource "aws_security_group" "ssh" {
   }
 }
 "#;
+
+/// How many built-in rules there are, counted from the files (one rule per `.rego` file with a
+/// METADATA block, tests and the library aside), not from the engine that loads them: a rule
+/// the engine failed to load is then missing from its listings.
+pub fn builtin_rule_count() -> usize {
+    walkdir::WalkDir::new(crate_dir().join("policies"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.ends_with(".rego") && !name.ends_with("_test.rego")
+        })
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .starts_with("# METADATA")
+        })
+        .count()
+}
