@@ -28,14 +28,13 @@ import data.rampart.lib
 kinds := {"aws_instance": "instance", "aws_launch_template": "launch template"}
 
 deny contains lib.finding(r, "metadata_options.http_tokens", msg) if {
-	some rtype, kind in kinds
-	some r in lib.resources(rtype)
+	some r in array.concat(lib.resources("aws_instance"), lib.resources("aws_launch_template"))
 	m := r.attributes.metadata_options
 	not lib.is_unknown(m)
 	not lib.is_unknown(m.http_endpoint)
 	m.http_endpoint != "disabled"
 	m.http_tokens == "optional"
-	msg := sprintf("%s allows IMDSv1 (http_tokens is optional%s): its role's credentials answer any request from the instance", [kind, how(r)])
+	msg := sprintf("%s allows IMDSv1 (http_tokens is optional%s): its role's credentials answer any request from the instance", [kinds[r.type], how(r)])
 }
 
 # How the setting came: written, or AWS's default for a configuration that says nothing.
