@@ -450,7 +450,7 @@ fn plan_json_points_at_the_source_lines() {
     })
     .unwrap();
     let b = res(&s, "aws_s3_bucket.b");
-    assert_eq!(b.origin.source, "terraform-plan");
+    assert_eq!(b.origin.source, rampart::model::SourceKind::TerraformPlan);
     let span = b.origin.span.as_ref().unwrap();
     assert_eq!((span.file.as_str(), span.start_line), ("src/main.tf", 3));
     assert_eq!(

@@ -15,13 +15,13 @@
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::model::Resource;
+use crate::model::{Resource, SourceKind};
 
 /// The cluster an object is in, for the joins between objects (a binding and its role, a
 /// workload and its service account): the kubeconfig context of a live object; every manifest
 /// of a scan counts as one cluster ("").
 fn cluster(r: &Resource) -> &str {
-    if r.origin.source != "kubernetes" {
+    if r.origin.source != SourceKind::Kubernetes {
         return "";
     }
     // `k8s:<context>:[<namespace>/]<Kind>/<name>`; contexts (EKS ARNs) and names
@@ -626,7 +626,7 @@ mod tests {
     use crate::kubernetes::adapter::adapt;
 
     fn obj(v: Json) -> Resource {
-        adapt(&v, "manifest", None, None, None)
+        adapt(&v, SourceKind::Manifest, None, None, None)
     }
 
     fn caps(rules: Json) -> Vec<&'static str> {
@@ -698,7 +698,8 @@ mod tests {
 
     #[test]
     fn objects_of_two_clusters_do_not_join() {
-        let live = |context: &str, v: Json| adapt(&v, "kubernetes", Some(context), None, None);
+        let live =
+            |context: &str, v: Json| adapt(&v, SourceKind::Kubernetes, Some(context), None, None);
         let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
             "metadata": {"name": "exec"}, "rules": [{"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]}]});
         let binding = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",

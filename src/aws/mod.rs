@@ -22,13 +22,13 @@ pub mod rds;
 pub mod redshift;
 pub mod s3;
 
-use crate::model::Resource;
+use crate::model::{Resource, SourceKind};
 use crate::terraform::adapter::Adapter;
 use crate::terraform::eval::RawInstance;
 
 /// Builds the model resource from one Terraform instance; the second argument is the source
 /// (`terraform` or `terraform-plan`).
-pub type Adapt = fn(&RawInstance, &str) -> Resource;
+pub type Adapt = fn(&RawInstance, SourceKind) -> Resource;
 
 /// Folds a split resource (`aws_s3_bucket_versioning`, …) into the resource it configures;
 /// false when the instance is not one of the service's split types or its target is not there.

@@ -10,7 +10,7 @@ use serde_json::{json, Value as Json};
 use std::path::PathBuf;
 
 use crate::kubernetes::adapter::{adapt, resource_type};
-use crate::model::{CoverageEntry, CoverageStatus, Resource};
+use crate::model::{CoverageEntry, CoverageStatus, Resource, SourceKind};
 
 /// Objects per page.
 const PAGE: u32 = 500;
@@ -209,7 +209,7 @@ async fn collect_context(client: &Client, context: &str, out: &mut Collected) {
                         v["kind"] = json!(kind);
                         out.resources.push(adapt(
                             &v,
-                            "kubernetes",
+                            SourceKind::Kubernetes,
                             Some(context),
                             None,
                             Some(&call),
@@ -245,7 +245,7 @@ async fn collect_context(client: &Client, context: &str, out: &mut Collected) {
                 v["kind"] = json!("ConfigMap");
                 out.resources.push(adapt(
                     &v,
-                    "kubernetes",
+                    SourceKind::Kubernetes,
                     Some(context),
                     None,
                     Some("get configmaps/aws-auth"),

@@ -7,7 +7,7 @@ use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
 
 use crate::model::{
-    AttributeMeta, Diagnostic, DiagnosticLevel, Origin, Provenance, Resource, Span,
+    AttributeMeta, Diagnostic, DiagnosticLevel, Origin, Provenance, Resource, SourceKind, Span,
 };
 
 /// The `aws-auth` ConfigMaps (EKS) among the resources.
@@ -331,12 +331,15 @@ fn redact_container(c: &mut Json) {
 pub fn implied_namespaces(resources: &[Resource]) -> Vec<Resource> {
     let declared: std::collections::HashSet<&str> = resources
         .iter()
-        .filter(|r| r.resource_type == "k8s_namespace" && r.origin.source == "manifest")
+        .filter(|r| r.resource_type == "k8s_namespace" && r.origin.source == SourceKind::Manifest)
         .map(|r| r.name.as_str())
         .collect();
     let mut implied: std::collections::BTreeMap<&str, &Resource> =
         std::collections::BTreeMap::new();
-    for r in resources.iter().filter(|r| r.origin.source == "manifest") {
+    for r in resources
+        .iter()
+        .filter(|r| r.origin.source == SourceKind::Manifest)
+    {
         // Only a namespace the object names: one without decides its namespace when applied
         // (`kubectl -n`), and a tool's file (a Kustomization) is applied nowhere.
         if let Some(ns) = r
@@ -355,7 +358,7 @@ pub fn implied_namespaces(resources: &[Resource]) -> Vec<Resource> {
             let v = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
             let mut r = adapt(
                 &v,
-                "manifest",
+                SourceKind::Manifest,
                 Some("(implied)"),
                 first.origin.span.clone(),
                 None,
@@ -371,7 +374,7 @@ pub fn implied_namespaces(resources: &[Resource]) -> Vec<Resource> {
 /// namespace, kind and name in two clusters or two files stay two resources.
 pub fn adapt(
     v: &Json,
-    source: &str,
+    source: SourceKind,
     place: Option<&str>,
     span: Option<Span>,
     api_call: Option<&str>,
@@ -409,7 +412,7 @@ pub fn adapt(
         uid,
         rtype,
         Origin {
-            source: source.to_string(),
+            source,
             span,
             address: None,
             root: None,
@@ -477,7 +480,7 @@ mod tests {
         let v = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "app",
             "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"password\":\"aHVudGVyMg==\"}}"}},
             "data": {"password": "aHVudGVyMg=="}, "stringData": {"token": "t0ps3cret"}});
-        let r = adapt(&v, "manifest", None, None, None);
+        let r = adapt(&v, SourceKind::Manifest, None, None, None);
         let text = serde_json::to_string(&r).unwrap();
         assert!(
             !text.contains("aHVudGVyMg") && !text.contains("t0ps3cret"),
@@ -495,7 +498,7 @@ mod tests {
                 "command": ["sh", "-c", "mysqld --password=hunter2"], "args": ["--token=t0ps3cret"],
                 "env": [{"name": "MYSQL_ROOT_PASSWORD", "value": "supersecret"},
                         {"name": "FROM_SECRET", "valueFrom": {"secretKeyRef": {"name": "db", "key": "pw"}}}]}]}}}});
-        let r = adapt(&v, "manifest", None, None, None);
+        let r = adapt(&v, SourceKind::Manifest, None, None, None);
         let text = serde_json::to_string(&r).unwrap();
         for secret in ["hunter2", "t0ps3cret", "supersecret"] {
             assert!(!text.contains(secret), "{secret} in {text}");
@@ -510,12 +513,12 @@ mod tests {
     fn workloads_expose_their_pod_spec_and_unknown_kinds_are_generic() {
         let v = json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "n"},
             "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}}}}});
-        let r = adapt(&v, "manifest", None, None, None);
+        let r = adapt(&v, SourceKind::Manifest, None, None, None);
         assert_eq!(r.attributes["pod_spec"]["containers"][0]["name"], "c");
         assert_eq!(r.resource_type, "k8s_cron_job");
         let crd = adapt(
             &json!({"apiVersion": "x.io/v1", "kind": "Widget", "metadata": {"name": "w"}}),
-            "manifest",
+            SourceKind::Manifest,
             None,
             None,
             None,

@@ -47,11 +47,29 @@ pub struct Span {
     pub end_line: u32,
 }
 
+/// What kind of source a resource was read from.
+#[derive(
+    Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A Terraform configuration.
+    #[default]
+    Terraform,
+    /// A Terraform plan (`terraform show -json`).
+    TerraformPlan,
+    /// The AWS API, or an export of it (AWS CLI output, a credential report).
+    Aws,
+    /// A live Kubernetes cluster.
+    Kubernetes,
+    /// A Kubernetes manifest file (or rendered chart).
+    Manifest,
+}
+
 /// Where a resource came from.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Origin {
-    /// `terraform`, `terraform-plan`, `aws`, `kubernetes`, `manifest`.
-    pub source: String,
+    pub source: SourceKind,
     /// Declaration in IaC (the resource block).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::directory::looks_like_kubernetes_json;
 use super::{Input, KubeSource, Loaded, Source, SourceError};
 use crate::input::rel_path;
-use crate::model::{CoverageEntry, CoverageStatus, Diagnostic, Snapshot};
+use crate::model::{CoverageEntry, CoverageStatus, Diagnostic, Snapshot, SourceKind};
 
 /// YAML files, JSON files that open like Kubernetes objects, and piped text.
 pub(super) struct Manifests;
@@ -111,8 +111,13 @@ pub fn read_manifests(text: &str, rel: &str, snapshot: &mut Snapshot, diags: &mu
         }
     }
     for o in objects {
-        let mut r =
-            crate::kubernetes::adapter::adapt(&o.value, "manifest", Some(rel), Some(o.span), None);
+        let mut r = crate::kubernetes::adapter::adapt(
+            &o.value,
+            SourceKind::Manifest,
+            Some(rel),
+            Some(o.span),
+            None,
+        );
         crate::kubernetes::adapter::place_fields(&mut r, &o.value, &o.fields, rel);
         snapshot.resources.push(r);
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{Input, Loaded, Source, SourceError, Sources};
 use crate::input::rel_path;
-use crate::model::Resource;
+use crate::model::{Resource, SourceKind};
 use crate::terraform;
 
 /// Root modules found in the directories scanned.
@@ -26,7 +26,7 @@ impl Source for Modules<'_> {
         };
         let (root, sources) = (&self.sources.root, self.sources);
         let ev = terraform::load_directory(dir, root, &sources.vars);
-        let mut resources = terraform::adapter::adapt(&ev.instances, "terraform");
+        let mut resources = terraform::adapter::adapt(&ev.instances, SourceKind::Terraform);
         let rel = rel_path(root, dir);
         let account = sources
             .root_accounts
@@ -78,18 +78,19 @@ impl Source for Plans<'_> {
         for i in &mut plan.instances {
             i.root = root.clone();
         }
-        into.snapshot
-            .resources
-            .extend(terraform::adapter::adapt(&plan.instances, "terraform-plan"));
+        into.snapshot.resources.extend(terraform::adapter::adapt(
+            &plan.instances,
+            SourceKind::TerraformPlan,
+        ));
         Ok(())
     }
 }
 
 /// Gives live resources read beside `dir`'s Terraform the declarations that manage them.
 pub(super) fn attach_declarations(resources: &mut [Resource], dir: &Path, sources: &Sources) {
-    if resources.iter().any(|r| r.origin.source == "aws") {
+    if resources.iter().any(|r| r.origin.source == SourceKind::Aws) {
         let ev = terraform::load_directory(dir, &sources.root, &sources.vars);
-        let declared = terraform::adapter::adapt(&ev.instances, "terraform");
+        let declared = terraform::adapter::adapt(&ev.instances, SourceKind::Terraform);
         attach(resources, &declared);
     }
 }
@@ -115,7 +116,10 @@ fn attach(live: &mut [Resource], declared: &[Resource]) {
                 .or_insert(d);
         }
     }
-    for r in live.iter_mut().filter(|r| r.origin.source == "aws") {
+    for r in live
+        .iter_mut()
+        .filter(|r| r.origin.source == SourceKind::Aws)
+    {
         let found = identity(r).and_then(|k| by_identity.get(&k)).or_else(|| {
             let arn = r.origin.arn.clone()?;
             by_identity.get(&(r.resource_type.clone(), arn))

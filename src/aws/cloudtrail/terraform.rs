@@ -2,12 +2,12 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::model::Resource;
+use crate::model::{Resource, SourceKind};
 use crate::terraform::adapter::{blocks, raw, str_list, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 
-pub fn cloudtrail(ri: &RawInstance, source: &str) -> Resource {
+pub fn cloudtrail(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_cloudtrail");
     b.name_from("name")
         .attr("name", "name", Json::Null)
@@ -81,7 +81,7 @@ pub fn cloudtrail(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn log_group(ri: &RawInstance, source: &str) -> Resource {
+pub fn log_group(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_cloudwatch_log_group");
     b.name_from("name")
         .attr("name", "name", Json::Null)

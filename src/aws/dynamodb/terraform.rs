@@ -2,12 +2,12 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::model::Resource;
+use crate::model::{Resource, SourceKind};
 use crate::terraform::adapter::{raw, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 
-pub fn dynamodb_table(ri: &RawInstance, source: &str) -> Resource {
+pub fn dynamodb_table(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_dynamodb_table");
     b.name_from("name").attr("name", "name", Json::Null);
     match b.raw("server_side_encryption.0") {

@@ -4,7 +4,7 @@
 use serde_json::{json, Value as Json};
 
 use super::{MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
-use crate::model::{ref_address, Attr, AttributeMeta, Known, Provenance, Resource};
+use crate::model::{ref_address, Attr, AttributeMeta, Known, Provenance, Resource, SourceKind};
 use crate::terraform::adapter::{
     blocks, folded_meta, push_with_meta, raw, span_for, Adapter, Builder,
 };
@@ -52,7 +52,7 @@ fn to_json(part: impl serde::Serialize) -> Json {
     serde_json::to_value(part).expect("model values serialize")
 }
 
-pub fn security_group(ri: &RawInstance, source: &str) -> Resource {
+pub fn security_group(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_security_group");
     b.name_from("name")
         .attr("name", "name", Json::Null)
@@ -84,7 +84,7 @@ pub fn security_group(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn vpc(ri: &RawInstance, source: &str) -> Resource {
+pub fn vpc(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_vpc");
     b.attr("cidr_block", "cidr_block", Json::Null);
     b.default("flow_logs", json!([]));
@@ -101,7 +101,7 @@ pub fn vpc(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn subnet(ri: &RawInstance, source: &str) -> Resource {
+pub fn subnet(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_subnet");
     b.attr("vpc_id", "vpc_id", Json::Null)
         .attr("cidr_block", "cidr_block", Json::Null)
@@ -134,7 +134,7 @@ fn route(r: &Val) -> Json {
     })
 }
 
-pub fn route_table(ri: &RawInstance, source: &str) -> Resource {
+pub fn route_table(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_route_table");
     b.attr("vpc_id", "vpc_id", Json::Null);
     let routes: Vec<Json> = blocks(&ri.values, "route").into_iter().map(route).collect();
@@ -156,7 +156,7 @@ fn nacl_entry(r: &Val, egress: bool) -> Json {
     })
 }
 
-pub fn network_acl(ri: &RawInstance, source: &str) -> Resource {
+pub fn network_acl(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_network_acl");
     b.attr("vpc_id", "vpc_id", Json::Null);
     b.res.attributes.as_object_mut().expect("object").insert(
@@ -305,7 +305,7 @@ pub fn derive(a: &mut Adapter) {
     super::mark_public_subnets(&mut a.resources, is_igw);
 }
 
-pub fn ebs_volume(ri: &RawInstance, source: &str) -> Resource {
+pub fn ebs_volume(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_ebs_volume");
     // Unset `encrypted` follows the account's EBS encryption-by-default setting; the rule looks
     // at that setting when the configuration declares it.
@@ -316,16 +316,16 @@ pub fn ebs_volume(ri: &RawInstance, source: &str) -> Resource {
 }
 
 /// An instance: everything as configured, with its metadata options in the model's shape.
-pub fn instance(ri: &RawInstance, source: &str) -> Resource {
+pub fn instance(ri: &RawInstance, source: SourceKind) -> Resource {
     with_metadata_options(ri, source, "aws_instance")
 }
 
 /// A launch template: everything as configured, with its metadata options in the model's shape.
-pub fn launch_template(ri: &RawInstance, source: &str) -> Resource {
+pub fn launch_template(ri: &RawInstance, source: SourceKind) -> Resource {
     with_metadata_options(ri, source, "aws_launch_template")
 }
 
-fn with_metadata_options(ri: &RawInstance, source: &str, rtype: &str) -> Resource {
+fn with_metadata_options(ri: &RawInstance, source: SourceKind, rtype: &str) -> Resource {
     let mut b = Builder::new(ri, source, rtype);
     b.name_from("name");
     b.copy_all();
@@ -360,7 +360,7 @@ fn with_metadata_options(ri: &RawInstance, source: &str, rtype: &str) -> Resourc
     b.finish()
 }
 
-pub fn ebs_default(ri: &RawInstance, source: &str) -> Resource {
+pub fn ebs_default(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_ebs_encryption_by_default");
     b.attr("enabled", "enabled", json!(true));
     b.finish()

@@ -2,14 +2,14 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::model::Resource;
+use crate::model::{Resource, SourceKind};
 use crate::terraform::adapter::{raw, str_list, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 
 /// EKS Pod Identity: pods of a service account run as an IAM role (like IRSA, without the
 /// annotation).
-pub fn eks_pod_identity_association(ri: &RawInstance, source: &str) -> Resource {
+pub fn eks_pod_identity_association(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_eks_pod_identity_association");
     b.name_from("service_account")
         .attr("cluster_name", "cluster_name", Json::Null)
@@ -21,7 +21,7 @@ pub fn eks_pod_identity_association(ri: &RawInstance, source: &str) -> Resource 
 
 /// EKS access entry: an IAM principal mapped to Kubernetes groups and a user name (the successor
 /// of the aws-auth ConfigMap).
-pub fn eks_access_entry(ri: &RawInstance, source: &str) -> Resource {
+pub fn eks_access_entry(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_eks_access_entry");
     b.name_from("principal_arn")
         .attr("cluster_name", "cluster_name", Json::Null)
@@ -32,7 +32,7 @@ pub fn eks_access_entry(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn eks_cluster(ri: &RawInstance, source: &str) -> Resource {
+pub fn eks_cluster(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_eks_cluster");
     b.name_from("name")
         .attr("name", "name", Json::Null)

@@ -2,12 +2,12 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::model::Resource;
+use crate::model::{Resource, SourceKind};
 use crate::terraform::adapter::{blocks, folded_meta, raw, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 
-pub fn load_balancer(ri: &RawInstance, source: &str) -> Resource {
+pub fn load_balancer(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_lb");
     b.name_from("name")
         .attr("name", "name", Json::Null)
@@ -26,7 +26,7 @@ pub fn load_balancer(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn listener(ri: &RawInstance, source: &str) -> Resource {
+pub fn listener(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_lb_listener");
     b.attr("load_balancer_arn", "load_balancer_arn", Json::Null)
         .attr("port", "port", Json::Null)

@@ -5,14 +5,14 @@ use serde_json::{json, Value as Json};
 
 use super::managed_entry;
 use crate::aws::iam::policy::normalize_policy;
-use crate::model::{AttributeMeta, Provenance, Resource};
+use crate::model::{AttributeMeta, Provenance, Resource, SourceKind};
 use crate::terraform::adapter::{
     blocks, folded_meta, push_folded, push_with_meta, raw, span_for, Adapter, Builder,
 };
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 
-fn base<'r>(ri: &'r RawInstance, source: &str, rtype: &str) -> Builder<'r> {
+fn base<'r>(ri: &'r RawInstance, source: SourceKind, rtype: &str) -> Builder<'r> {
     let mut b = Builder::new(ri, source, rtype);
     b.name_from("name")
         .attr("name", "name", Json::Null)
@@ -68,7 +68,7 @@ fn push_policy(res: &mut Resource, entry: Json, meta: AttributeMeta) {
     push_with_meta(res, "policies", entry, meta);
 }
 
-pub fn role(ri: &RawInstance, source: &str) -> Resource {
+pub fn role(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = base(ri, source, "aws_iam_role");
     b.attr_map(
         "assume_role_policy",
@@ -80,7 +80,7 @@ pub fn role(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn user(ri: &RawInstance, source: &str) -> Resource {
+pub fn user(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = base(ri, source, "aws_iam_user");
     b.default("groups", json!([]));
     b.default("console_access", json!(false));
@@ -88,13 +88,13 @@ pub fn user(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn group(ri: &RawInstance, source: &str) -> Resource {
+pub fn group(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = base(ri, source, "aws_iam_group");
     b.default("members", json!([]));
     b.finish()
 }
 
-pub fn managed_policy(ri: &RawInstance, source: &str) -> Resource {
+pub fn managed_policy(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_iam_policy");
     b.name_from("name")
         .attr("name", "name", Json::Null)
@@ -104,7 +104,7 @@ pub fn managed_policy(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn password_policy(ri: &RawInstance, source: &str) -> Resource {
+pub fn password_policy(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_iam_account_password_policy");
     b.res.name = "account password policy".into();
     b.attr(
@@ -173,7 +173,7 @@ fn external_principal(a: &mut Adapter, ri: &RawInstance, ptype: &str, named: &Va
         uid,
         ptype,
         crate::model::Origin {
-            source: a.source.to_string(),
+            source: a.source,
             span: Some(ri.span.clone()),
             root: Some(ri.root.clone()),
             ..Default::default()

@@ -3,12 +3,12 @@
 use serde_json::{json, Value as Json};
 
 use crate::aws::iam::policy::normalize_policy;
-use crate::model::Resource;
+use crate::model::{Resource, SourceKind};
 use crate::terraform::adapter::{folded_meta, push_folded, raw, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 
-pub fn kms_key(ri: &RawInstance, source: &str) -> Resource {
+pub fn kms_key(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_kms_key");
     b.attr("description", "description", Json::Null)
         .attr("key_usage", "key_usage", json!("ENCRYPT_DECRYPT"))

@@ -2,12 +2,12 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::model::{AttributeMeta, Provenance, Resource};
+use crate::model::{AttributeMeta, Provenance, Resource, SourceKind};
 use crate::terraform::adapter::{blocks, raw, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 
-pub fn db_instance(ri: &RawInstance, source: &str) -> Resource {
+pub fn db_instance(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_db_instance");
     b.name_from("identifier")
         .attr("identifier", "identifier", Json::Null)
@@ -35,7 +35,7 @@ pub fn db_instance(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn rds_cluster(ri: &RawInstance, source: &str) -> Resource {
+pub fn rds_cluster(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_rds_cluster");
     let serverless_v1 = b.raw("engine_mode").and_then(Val::as_str) == Some("serverless");
     b.name_from("cluster_identifier")
@@ -70,7 +70,7 @@ pub fn rds_cluster(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn parameter_group(ri: &RawInstance, source: &str) -> Resource {
+pub fn parameter_group(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, &ri.rtype);
     b.name_from("name")
         .attr("name", "name", Json::Null)
@@ -85,7 +85,7 @@ pub fn parameter_group(ri: &RawInstance, source: &str) -> Resource {
     b.finish()
 }
 
-pub fn db_subnet_group(ri: &RawInstance, source: &str) -> Resource {
+pub fn db_subnet_group(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_db_subnet_group");
     b.name_from("name").attr("name", "name", Json::Null).attr(
         "subnet_ids",

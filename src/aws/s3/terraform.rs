@@ -9,7 +9,7 @@ use super::{
     ServerSideEncryption, Text, Versioning,
 };
 use crate::aws::iam::policy::normalize_policy;
-use crate::model::{Attr, Known, Resource};
+use crate::model::{Attr, Known, Resource, SourceKind};
 use crate::terraform::adapter::{blocks, folded_meta, raw, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
@@ -44,7 +44,7 @@ fn encryption(rule: Option<&Val>) -> ServerSideEncryption {
     }
 }
 
-pub(crate) fn bucket(ri: &RawInstance, source: &str) -> Resource {
+pub(crate) fn bucket(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_s3_bucket");
     b.name_from("bucket").attr("bucket", "bucket", Json::Null);
     // Since April 2023 every new bucket blocks public access, disables ACLs and encrypts with
@@ -151,7 +151,7 @@ pub(crate) fn bucket(ri: &RawInstance, source: &str) -> Resource {
 }
 
 /// Account-level Block Public Access: each setting is false unless set.
-pub(crate) fn account_public_access_block(ri: &RawInstance, source: &str) -> Resource {
+pub(crate) fn account_public_access_block(ri: &RawInstance, source: SourceKind) -> Resource {
     let mut b = Builder::new(ri, source, "aws_s3_account_public_access_block");
     b.res.name = "account public access block".into();
     for k in [

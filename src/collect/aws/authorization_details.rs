@@ -7,7 +7,7 @@ use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 
 use crate::aws::iam::policy::normalize_document;
-use crate::model::{AttributeMeta, Origin, Resource};
+use crate::model::{AttributeMeta, Origin, Resource, SourceKind};
 
 const API_CALL: &str = "iam:GetAccountAuthorizationDetails";
 
@@ -239,7 +239,7 @@ fn resource(arn: &str, rtype: &str, name: &str) -> Resource {
         arn,
         rtype,
         Origin {
-            source: "aws".into(),
+            source: SourceKind::Aws,
             span: None,
             address: None,
             root: None,

@@ -5,7 +5,7 @@
 //! Timestamps are kept as ISO 8601 strings; "N/A", "no_information" and "not_supported" become
 //! null. Ages in days are derived at evaluation time (`analyze::ages`).
 
-use crate::model::{Diagnostic, DiagnosticLevel, Origin, Resource, Span};
+use crate::model::{Diagnostic, DiagnosticLevel, Origin, Resource, SourceKind, Span};
 use serde_json::{json, Value as Json};
 
 /// The header every credential report starts with (AWS has only ever appended columns).
@@ -67,7 +67,7 @@ pub fn import(text: &str, rel: &str) -> (Vec<Resource>, Vec<Diagnostic>) {
             format!("credentials:{arn}"),
             RESOURCE_TYPE,
             Origin {
-                source: "aws".into(),
+                source: SourceKind::Aws,
                 span: Some(Span {
                     file: rel.to_string(),
                     start_line: line,

@@ -12,7 +12,7 @@
 //! attribute names of the Terraform resources, so Terraform and the live cluster feed the same
 //! analysis.
 
-use crate::model::{text_of, Origin, Resource};
+use crate::model::{text_of, Origin, Resource, SourceKind};
 use serde_json::{json, Value as Json};
 
 /// The top-level key of the file; also how it is recognised.
@@ -85,7 +85,7 @@ fn resource(
         arn.clone().unwrap_or_else(fallback),
         rtype,
         Origin {
-            source: "aws".into(),
+            source: SourceKind::Aws,
             arn,
             api_call: Some(api_call.into()),
             ..Default::default()

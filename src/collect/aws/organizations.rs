@@ -12,7 +12,7 @@
 //! policies `aws_organizations_policy` (the parsed document and the targets it is attached to),
 //! the types and attribute names of the Terraform resources of the same name.
 
-use crate::model::{Diagnostic, DiagnosticLevel, Origin, Resource};
+use crate::model::{Diagnostic, DiagnosticLevel, Origin, Resource, SourceKind};
 use serde_json::{json, Value as Json};
 
 /// The top-level key of the file; also how it is recognised.
@@ -28,7 +28,7 @@ pub fn import(doc: &Json, rel: &str) -> (Vec<Resource>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
     let origin = || Origin {
-        source: "aws".into(),
+        source: SourceKind::Aws,
         api_call: Some(API_CALL.into()),
         ..Default::default()
     };

@@ -11,10 +11,12 @@ use std::collections::HashMap;
 use super::config::Mode;
 use super::eval::RawInstance;
 use super::value::Val;
-use crate::model::{ref_address, Attr, AttributeMeta, Origin, Provenance, Resource, Span};
+use crate::model::{
+    ref_address, Attr, AttributeMeta, Origin, Provenance, Resource, SourceKind, Span,
+};
 
 /// Builds model resources from instances; `source` is `terraform` or `terraform-plan`.
-pub fn adapt(instances: &[RawInstance], source: &str) -> Vec<Resource> {
+pub fn adapt(instances: &[RawInstance], source: SourceKind) -> Vec<Resource> {
     let mut a = Adapter {
         instances,
         source,
@@ -69,7 +71,7 @@ fn attach_inline_suppressions(resources: &mut [Resource], instances: &[RawInstan
 
 pub(crate) struct Adapter<'a> {
     instances: &'a [RawInstance],
-    pub(crate) source: &'a str,
+    pub(crate) source: SourceKind,
     pub(crate) resources: Vec<Resource>,
     /// Resources by Terraform address (within the one root module being adapted).
     pub(crate) index: HashMap<String, usize>,
@@ -221,9 +223,9 @@ pub(crate) struct Builder<'r> {
 }
 
 impl<'r> Builder<'r> {
-    pub fn new(ri: &'r RawInstance, source: &str, rtype: &str) -> Self {
+    pub fn new(ri: &'r RawInstance, source: SourceKind, rtype: &str) -> Self {
         let origin = Origin {
-            source: source.to_string(),
+            source,
             span: Some(ri.span.clone()),
             address: Some(ri.address.clone()),
             root: Some(ri.root.clone()),

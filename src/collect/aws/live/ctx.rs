@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use super::client;
 use super::ops::Op;
 use super::recorder::Recorder;
-use crate::model::{Attr, AttributeMeta, Origin, Resource};
+use crate::model::{Attr, AttributeMeta, Origin, Resource, SourceKind};
 
 /// How one call ended.
 pub(crate) enum Fetch<T> {
@@ -256,7 +256,7 @@ impl Ctx {
             uid,
             rtype,
             Origin {
-                source: "aws".into(),
+                source: SourceKind::Aws,
                 span: None,
                 address: None,
                 root: None,
