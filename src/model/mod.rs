@@ -668,6 +668,13 @@ impl Default for ToolInfo {
     }
 }
 
+impl Default for Snapshot {
+    /// An empty snapshot of no source.
+    fn default() -> Self {
+        Snapshot::new(Vec::new())
+    }
+}
+
 impl Snapshot {
     pub fn new(sources: Vec<String>) -> Self {
         Snapshot {

@@ -141,12 +141,6 @@ pub struct Loaded {
     pub stands_for_sources: bool,
 }
 
-impl Default for Snapshot {
-    fn default() -> Self {
-        Snapshot::new(Vec::new())
-    }
-}
-
 impl Loaded {
     fn absorb(&mut self, other: Loaded) {
         let s = other.snapshot;
