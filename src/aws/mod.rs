@@ -111,6 +111,20 @@ const SERVICES: [&[ResourceType]; 12] = [
     s3::TYPES,
 ];
 
+/// The services read live, in the order their collectors start.
+#[cfg(feature = "aws")]
+pub(crate) const LIVE_SERVICES: [&crate::collect::aws::live::LiveService; 9] = [
+    &iam::LIVE,
+    &ec2::LIVE,
+    &s3::LIVE,
+    &kms::LIVE,
+    &rds::LIVE,
+    &dynamodb::LIVE,
+    &cloudtrail::LIVE,
+    &eks::LIVE,
+    &elb::LIVE,
+];
+
 /// Every service's fold of split resources.
 const FOLDS: [Fold; 5] = [
     s3::terraform::fold,
@@ -166,5 +180,14 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), n, "a type is in two services");
+    }
+
+    #[cfg(feature = "aws")]
+    #[test]
+    fn each_live_service_is_named_once() {
+        let mut names: Vec<&str> = LIVE_SERVICES.iter().map(|s| s.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), LIVE_SERVICES.len());
     }
 }

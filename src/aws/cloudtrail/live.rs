@@ -6,7 +6,7 @@ use serde_json::{json, Value as Json};
 use crate::collect::aws::live::{ops, set_all, set_flags, watched, Ctx, Fetch};
 use crate::model::{AttributeMeta, Resource};
 
-pub(crate) async fn collect_cloudtrail(ctx: &Ctx, conf: &aws_config::SdkConfig) {
+pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let ct = watched!(ctx, aws_sdk_cloudtrail, conf);
     // Only the trails homed here: a multi-region trail is read once, in its home region.
     let Some(out) = ctx

@@ -16,3 +16,13 @@ pub(crate) const TYPES: &[ResourceType] = &[
     },
     ResourceType::adapted("aws_cloudwatch_log_group", terraform::log_group),
 ];
+
+/// How the live collector reads the service (`--services cloudtrail`).
+#[cfg(feature = "aws")]
+pub(crate) const LIVE: crate::collect::aws::live::LiveService =
+    crate::collect::aws::live::LiveService {
+        name: "cloudtrail",
+        collector: crate::collect::aws::live::Collector::Regional(|ctx, from| {
+            Box::pin(live::collect(ctx, from))
+        }),
+    };

@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::collect::aws::live::{ops, set_all, set_flags, tag_map, watched, Ctx, Fetch};
 use crate::model::{AttributeMeta, Resource};
 
-pub(crate) async fn collect_dynamodb(ctx: &Ctx, conf: &aws_config::SdkConfig) {
+pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let ddb = watched!(ctx, aws_sdk_dynamodb, conf);
     let pages = ctx
         .pages(

@@ -29,3 +29,13 @@ pub(crate) const TYPES: &[ResourceType] = &[ResourceType {
     },
     ..ResourceType::adapted("aws_dynamodb_table", terraform::dynamodb_table)
 }];
+
+/// How the live collector reads the service (`--services dynamodb`).
+#[cfg(feature = "aws")]
+pub(crate) const LIVE: crate::collect::aws::live::LiveService =
+    crate::collect::aws::live::LiveService {
+        name: "dynamodb",
+        collector: crate::collect::aws::live::Collector::Regional(|ctx, from| {
+            Box::pin(live::collect(ctx, from))
+        }),
+    };

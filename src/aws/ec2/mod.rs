@@ -174,6 +174,16 @@ pub fn mark_public_subnets(resources: &mut [Resource], is_igw: impl Fn(&Json) ->
     }
 }
 
+/// How the live collector reads the service (`--services ec2`).
+#[cfg(feature = "aws")]
+pub(crate) const LIVE: crate::collect::aws::live::LiveService =
+    crate::collect::aws::live::LiveService {
+        name: "ec2",
+        collector: crate::collect::aws::live::Collector::Regional(|ctx, from| {
+            Box::pin(live::collect(ctx, from))
+        }),
+    };
+
 #[cfg(test)]
 mod tests {
     use super::*;

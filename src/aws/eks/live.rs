@@ -7,7 +7,7 @@ use crate::collect::aws::eks_identities;
 use crate::collect::aws::live::{ops, set_all, set_flags, watched, Ctx, Fetch};
 use crate::model::{Attr, AttributeMeta, Resource};
 
-pub(crate) async fn collect_eks(ctx: &Ctx, conf: &aws_config::SdkConfig) {
+pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let eks = watched!(ctx, aws_sdk_eks, conf);
     let pages = ctx
         .pages(

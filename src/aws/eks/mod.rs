@@ -20,3 +20,13 @@ pub(crate) const TYPES: &[ResourceType] = &[
     ),
     ResourceType::adapted("aws_eks_access_entry", terraform::eks_access_entry),
 ];
+
+/// How the live collector reads the service (`--services eks`).
+#[cfg(feature = "aws")]
+pub(crate) const LIVE: crate::collect::aws::live::LiveService =
+    crate::collect::aws::live::LiveService {
+        name: "eks",
+        collector: crate::collect::aws::live::Collector::Regional(|ctx, from| {
+            Box::pin(live::collect(ctx, from))
+        }),
+    };

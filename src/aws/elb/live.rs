@@ -6,7 +6,7 @@ use serde_json::{json, Value as Json};
 use crate::collect::aws::live::{ops, set_all, watched, Ctx, Fetch};
 use crate::model::{AttributeMeta, Resource};
 
-pub(crate) async fn collect_elb(ctx: &Ctx, conf: &aws_config::SdkConfig) {
+pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let elb = watched!(ctx, aws_sdk_elasticloadbalancingv2, conf);
     let waf = watched!(ctx, aws_sdk_wafv2, conf);
     let pages = ctx

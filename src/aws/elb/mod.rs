@@ -16,3 +16,13 @@ pub(crate) const TYPES: &[ResourceType] = &[
     ResourceType::adapted("aws_lb_listener", terraform::listener),
     ResourceType::adapted("aws_alb_listener", terraform::listener),
 ];
+
+/// How the live collector reads the service (`--services elbv2`).
+#[cfg(feature = "aws")]
+pub(crate) const LIVE: crate::collect::aws::live::LiveService =
+    crate::collect::aws::live::LiveService {
+        name: "elbv2",
+        collector: crate::collect::aws::live::Collector::Regional(|ctx, from| {
+            Box::pin(live::collect(ctx, from))
+        }),
+    };

@@ -67,3 +67,13 @@ pub(crate) fn managed_entry(arn: &Known<String>) -> Json {
         "document": Json::Null,
     })
 }
+
+/// How the live collector reads the service (`--services iam`).
+#[cfg(feature = "aws")]
+pub(crate) const LIVE: crate::collect::aws::live::LiveService =
+    crate::collect::aws::live::LiveService {
+        name: "iam",
+        collector: crate::collect::aws::live::Collector::Global(|ctx, from| {
+            Box::pin(live::collect(ctx, from))
+        }),
+    };

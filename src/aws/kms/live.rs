@@ -9,7 +9,7 @@ use crate::collect::aws::live::{
 };
 use crate::model::{AttributeMeta, Resource};
 
-pub(crate) async fn collect_kms(ctx: &Ctx, conf: &aws_config::SdkConfig) {
+pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let kms = watched!(ctx, aws_sdk_kms, conf);
     let (keys, aliases) = futures::join!(
         ctx.pages(

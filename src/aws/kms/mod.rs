@@ -17,3 +17,13 @@ pub(crate) const TYPES: &[ResourceType] = &[ResourceType {
     },
     ..ResourceType::adapted("aws_kms_key", terraform::kms_key)
 }];
+
+/// How the live collector reads the service (`--services kms`).
+#[cfg(feature = "aws")]
+pub(crate) const LIVE: crate::collect::aws::live::LiveService =
+    crate::collect::aws::live::LiveService {
+        name: "kms",
+        collector: crate::collect::aws::live::Collector::Regional(|ctx, from| {
+            Box::pin(live::collect(ctx, from))
+        }),
+    };

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::collect::aws::live::{ops, set_all, set_flags, tag_map, watched, Ctx, Fetch, Unread};
 use crate::model::{AttributeMeta, Resource};
 
-pub(crate) async fn collect_rds(ctx: &Ctx, conf: &aws_config::SdkConfig) {
+pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let rds = watched!(ctx, aws_sdk_rds, conf);
     let (instances, clusters, snapshots) = futures::join!(
         ctx.pages(

@@ -45,3 +45,13 @@ pub(crate) const TYPES: &[ResourceType] = &[
         ..ResourceType::plain("aws_db_snapshot")
     },
 ];
+
+/// How the live collector reads the service (`--services rds`).
+#[cfg(feature = "aws")]
+pub(crate) const LIVE: crate::collect::aws::live::LiveService =
+    crate::collect::aws::live::LiveService {
+        name: "rds",
+        collector: crate::collect::aws::live::Collector::Regional(|ctx, from| {
+            Box::pin(live::collect(ctx, from))
+        }),
+    };

@@ -187,3 +187,13 @@ pub(crate) const TYPES: &[ResourceType] = &[
         terraform::account_public_access_block,
     ),
 ];
+
+/// How the live collector reads the service (`--services s3`).
+#[cfg(feature = "aws")]
+pub(crate) const LIVE: crate::collect::aws::live::LiveService =
+    crate::collect::aws::live::LiveService {
+        name: "s3",
+        collector: crate::collect::aws::live::Collector::Global(|ctx, from| {
+            Box::pin(live::collect(ctx, from))
+        }),
+    };

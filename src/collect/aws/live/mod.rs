@@ -29,8 +29,9 @@ mod recorder;
 pub(crate) use ctx::{policy_json, set_all, set_flags, tag_map, when, Ctx, Fetch, Unread};
 use recorder::Recorder;
 
-use crate::aws::{cloudtrail, dynamodb, ec2, eks, elb, iam, kms, rds, s3};
+use crate::aws::ec2;
 
+use futures::future::LocalBoxFuture;
 use futures::stream::{self, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,18 +39,24 @@ use std::time::Duration;
 use crate::model::{CoverageEntry, Resource};
 use client::Sdk;
 
-/// The services rampart reads, selectable with `--services`.
-pub const SERVICES: [&str; 9] = [
-    "iam",
-    "ec2",
-    "s3",
-    "kms",
-    "rds",
-    "dynamodb",
-    "cloudtrail",
-    "eks",
-    "elbv2",
-];
+/// How a service's collector is run: once per account (global services: IAM, S3, which read each
+/// bucket in its own region), or once per account and region.
+pub(crate) enum Collector {
+    Global(for<'a> fn(&'a Ctx, &'a Sdk) -> LocalBoxFuture<'a, ()>),
+    Regional(for<'a> fn(&'a Ctx, &'a aws_config::SdkConfig) -> LocalBoxFuture<'a, ()>),
+}
+
+/// A service rampart reads live, selectable with `--services` by its name; each service folder
+/// (`crate::aws::<service>`) declares its own.
+pub(crate) struct LiveService {
+    pub name: &'static str,
+    pub collector: Collector,
+}
+
+/// The services rampart reads, by name.
+pub fn services() -> impl Iterator<Item = &'static str> {
+    crate::aws::LIVE_SERVICES.iter().map(|s| s.name)
+}
 
 /// What to collect and how. The command line holds the defaults.
 #[derive(Debug, Clone)]
@@ -67,7 +74,7 @@ pub struct Options {
     pub organization: bool,
     /// The role assumed in each account of `accounts` or of the organization.
     pub role_name: Option<String>,
-    /// Services to read (default: all of [`SERVICES`]).
+    /// Services to read (default: all of [`services`]).
     pub services: Vec<String>,
     /// This process's share of the account × region work.
     pub shard: Shard,
@@ -139,10 +146,10 @@ pub enum LiveError {
 /// Collects every account and region asked for.
 pub fn collect(opts: &Options) -> Result<Collected, LiveError> {
     for s in &opts.services {
-        if !SERVICES.contains(&s.as_str()) {
+        if !services().any(|known| known == s) {
             return Err(LiveError::Options(format!(
                 "unknown service {s:?} (known: {})",
-                SERVICES.join(", ")
+                services().collect::<Vec<_>>().join(", ")
             )));
         }
     }
@@ -223,32 +230,18 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
                     deadline,
                     opts.concurrency.max(1),
                 );
-                match &unit.region {
-                    None => {
-                        futures::join!(
-                            if_wanted(wanted("iam"), iam::live::collect(&ctx, &sdk)),
-                            if_wanted(wanted("s3"), s3::live::collect(&ctx, &sdk)),
-                        );
-                    }
-                    Some(region) => {
-                        let conf = sdk.regional(region);
-                        futures::join!(
-                            if_wanted(wanted("ec2"), ec2::live::collect(&ctx, &conf)),
-                            if_wanted(wanted("kms"), kms::live::collect_kms(&ctx, &conf)),
-                            if_wanted(wanted("rds"), rds::live::collect_rds(&ctx, &conf)),
-                            if_wanted(
-                                wanted("dynamodb"),
-                                dynamodb::live::collect_dynamodb(&ctx, &conf)
-                            ),
-                            if_wanted(
-                                wanted("cloudtrail"),
-                                cloudtrail::live::collect_cloudtrail(&ctx, &conf)
-                            ),
-                            if_wanted(wanted("eks"), eks::live::collect_eks(&ctx, &conf)),
-                            if_wanted(wanted("elbv2"), elb::live::collect_elb(&ctx, &conf)),
-                        );
-                    }
-                }
+                let wanted = crate::aws::LIVE_SERVICES
+                    .iter()
+                    .filter(|service| wanted(service.name));
+                let conf = unit.region.as_deref().map(|region| sdk.regional(region));
+                let runs: Vec<LocalBoxFuture<'_, ()>> = wanted
+                    .filter_map(|service| match (&service.collector, &conf) {
+                        (Collector::Global(collect), None) => Some(collect(&ctx, &sdk)),
+                        (Collector::Regional(collect), Some(conf)) => Some(collect(&ctx, conf)),
+                        _ => None,
+                    })
+                    .collect();
+                futures::future::join_all(runs).await;
                 let mut found = ctx.out.into_inner().expect("not poisoned");
                 ec2::live::derive(&mut found);
                 tracing::info!(unit = %label, resources = found.len(), "collected");
@@ -278,13 +271,6 @@ async fn collect_async(opts: &Options) -> Result<Collected, LiveError> {
             .map(|t| format!("aws:{}", t.account))
             .collect(),
     })
-}
-
-/// Runs a service's collector if the service was asked for (a future does nothing until awaited).
-async fn if_wanted(wanted: bool, collect: impl std::future::Future<Output = ()>) {
-    if wanted {
-        collect.await
-    }
 }
 
 #[cfg(test)]
