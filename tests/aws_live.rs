@@ -92,6 +92,13 @@ fn collects_the_seeded_account_and_finds_every_planted_problem() {
     );
     let snapshot = read_json(&snap);
     common::assert_valid(&common::schema_validator("snapshot.schema.json"), &snapshot);
+    // What the live collectors write for the types with a typed model is what the model says.
+    let checked =
+        common::assert_resources_match_their_schemas(snapshot["resources"].as_array().unwrap());
+    assert!(
+        checked >= 10,
+        "only {checked} live resources have a typed model"
+    );
     assert_eq!(
         coverage_errors(&snapshot),
         BTreeSet::new(),

@@ -526,3 +526,74 @@ fn a_resource_referring_to_itself_is_unknown_not_a_crash() {
         s.diagnostics
     );
 }
+
+/// What the Terraform adapters write for every type with a typed model matches the schema
+/// generated from it: over every rule example, the bundled environment, and values known only
+/// after apply, secrets and wrongly typed values in each place a model reads.
+#[test]
+fn what_terraform_writes_matches_the_generated_schemas() {
+    let unknowns = tree(&[(
+        "main.tf",
+        r#"
+variable "key" {}
+variable "tokens" {}
+variable "options" {}
+variable "rules" {}
+variable "secret" {
+  sensitive = true
+  default   = "aws:kms"
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+  versioning { enabled = var.tokens }
+  lifecycle_rule {
+    enabled = true
+    expiration { days = "thirty" }
+  }
+}
+resource "aws_s3_bucket_server_side_encryption_configuration" "b" {
+  bucket = aws_s3_bucket.b.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = var.secret
+      kms_master_key_id = var.key
+    }
+  }
+}
+resource "aws_security_group" "g" {
+  name = "g"
+  ingress {
+    protocol    = var.tokens
+    from_port   = "22"
+    to_port     = 22
+    cidr_blocks = var.rules
+    self        = var.tokens
+  }
+}
+resource "aws_instance" "i" {
+  ami = "ami-1"
+  dynamic "metadata_options" {
+    for_each = var.options
+    content { http_tokens = metadata_options.value }
+  }
+}
+resource "aws_launch_template" "t" {
+  name = "t"
+  metadata_options { http_tokens = var.tokens }
+}
+"#,
+    )]);
+    let s = build_snapshot(&Sources {
+        paths: vec![
+            crate_dir().join("policies/aws"),
+            crate_dir().join("examples/connectcentral"),
+            unknowns.path().to_path_buf(),
+        ],
+        root: crate_dir(),
+        ..Default::default()
+    })
+    .unwrap();
+    let resources = serde_json::to_value(&s.resources).unwrap();
+    let checked = assert_resources_match_their_schemas(resources.as_array().unwrap());
+    assert!(checked >= 20, "only {checked} resources have a typed model");
+}

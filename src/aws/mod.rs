@@ -21,6 +21,8 @@ pub mod opensearch;
 pub mod rds;
 pub mod redshift;
 pub mod s3;
+#[cfg(test)]
+mod schema;
 
 use crate::model::{Resource, SourceKind};
 use crate::terraform::adapter::Adapter;

@@ -51,6 +51,42 @@ impl<T: Serialize> Serialize for Known<T> {
     }
 }
 
+/// In a generated schema, a value is the value's own schema, or the unknown marker, or the
+/// secret marker: what the rules may meet in its place.
+#[cfg(test)]
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Known<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Known_{}", T::schema_name()).into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let value = generator.subschema_for::<T>();
+        schemars::json_schema!({
+            "anyOf": [
+                value,
+                {
+                    "description": "known only after apply, or not read: the reference it comes from, or why",
+                    "type": "object",
+                    "required": [super::UNKNOWN_KEY],
+                    "properties": {(super::UNKNOWN_KEY): {"type": "string"}},
+                    "additionalProperties": false
+                },
+                {
+                    "description": "a secret, whose value is not kept: how it came",
+                    "type": "object",
+                    "required": [super::REDACTED_KEY],
+                    "properties": {(super::REDACTED_KEY): {"enum": ["sensitive", "literal"]}},
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
 /// One attribute of a resource with how it got its value: the typed form of a value and its
 /// [`AttributeMeta`]. A source builds these; [`Resource::put`] writes them.
 #[derive(Clone, Debug, PartialEq)]

@@ -194,3 +194,30 @@ pub fn builtin_rule_count() -> usize {
         })
         .count()
 }
+
+/// Checks the attributes of every resource whose type has a generated schema
+/// (`reports/schema/resources/<type>.schema.json`) against it: what a source writes is what the
+/// model says. Returns how many resources were checked.
+pub fn assert_resources_match_their_schemas(resources: &[Value]) -> usize {
+    let dir = crate_dir().join("reports/schema/resources");
+    let mut validators: std::collections::BTreeMap<String, Option<jsonschema::Validator>> =
+        Default::default();
+    let mut checked = 0;
+    for r in resources {
+        let rtype = r["type"].as_str().unwrap().to_string();
+        let v = validators.entry(rtype.clone()).or_insert_with(|| {
+            let path = dir.join(format!("{rtype}.schema.json"));
+            let text = std::fs::read_to_string(path).ok()?;
+            Some(jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap())
+        });
+        if let Some(v) = v {
+            let errors: Vec<String> = v
+                .iter_errors(&r["attributes"])
+                .map(|e| format!("{} at {}", e, e.instance_path))
+                .collect();
+            assert!(errors.is_empty(), "{} ({rtype}): {errors:#?}", r["uid"]);
+            checked += 1;
+        }
+    }
+    checked
+}

@@ -23,6 +23,7 @@ type Texts = Known<Vec<Known<String>>>;
 /// (`6` → `tcp`), all traffic as `-1` (`all` too) with ports 0, since AWS ignores the ports of
 /// such a rule and the API returns none.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Traffic {
     pub protocol: Known<String>,
     pub from_port: Option<Known<i64>>,
@@ -69,6 +70,7 @@ fn protocol_name(p: &str) -> String {
 
 /// One ingress or egress rule of a security group (`ingress`, `egress`).
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SecurityGroupRule {
     #[serde(flatten)]
     pub traffic: Traffic,
@@ -83,6 +85,7 @@ pub struct SecurityGroupRule {
 
 /// One entry of a network ACL (`entries`).
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NetworkAclEntry {
     pub egress: bool,
     pub rule_no: Option<Known<i64>>,
@@ -115,6 +118,7 @@ pub(crate) const TYPES: &[ResourceType] = &[
 /// With `http_tokens = "optional"` IMDSv1 answers unauthenticated requests: a server-side
 /// request forgery in the application hands out the instance role's credentials.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct MetadataOptions {
     /// `enabled` or `disabled` (no metadata service at all).
     pub http_endpoint: Known<String>,

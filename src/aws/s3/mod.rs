@@ -19,6 +19,7 @@ type Text = Option<Known<String>>;
 
 /// Default encryption (`server_side_encryption`).
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ServerSideEncryption {
     pub sse_algorithm: Known<String>,
     pub kms_master_key_id: Text,
@@ -39,6 +40,7 @@ impl ServerSideEncryption {
 
 /// Block Public Access, of a bucket (`public_access_block`) or of the account.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PublicAccessBlock {
     pub block_public_acls: Known<bool>,
     pub block_public_policy: Known<bool>,
@@ -72,6 +74,7 @@ impl PublicAccessBlock {
 
 /// `versioning`: `status` is `Enabled`, `Suspended` or `Disabled` (never enabled).
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Versioning {
     pub status: Text,
     pub mfa_delete: Known<bool>,
@@ -88,6 +91,7 @@ impl Versioning {
 
 /// Server access logging (`logging`).
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Logging {
     pub enabled: bool,
     pub target_bucket: Text,
@@ -106,12 +110,14 @@ impl Logging {
 
 /// Object Ownership (`ownership_controls`): `BucketOwnerEnforced` disables ACLs.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct OwnershipControls {
     pub object_ownership: Text,
 }
 
 /// The bucket's ACL (`acl`): a canned ACL, or grants.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Acl {
     pub canned: Text,
     pub grants: Vec<Grant>,
@@ -129,6 +135,7 @@ impl Acl {
 
 /// One permission granted by an ACL.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Grant {
     pub grantee_type: Text,
     pub grantee_uri: Text,
@@ -138,6 +145,7 @@ pub struct Grant {
 
 /// One lifecycle rule (`lifecycle_rules`).
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct LifecycleRule {
     pub id: Text,
     pub enabled: Known<bool>,
@@ -147,6 +155,7 @@ pub struct LifecycleRule {
 
 /// Object Lock (`object_lock`).
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ObjectLock {
     pub enabled: Known<bool>,
 }
