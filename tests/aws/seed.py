@@ -42,6 +42,7 @@ PLANTED = [
     ("ENC-02", "gradebook"),
     ("BAK-03", "gradebook"),
     ("TLS-02", "gradebook"),
+    ("BAK-05", "gradebook"),
     ("BAK-02", "enrollments"),
     ("ENC-03", "enrollments"),
     ("LOG-01", "regional-trail"),
