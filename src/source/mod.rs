@@ -258,7 +258,15 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, SourceError> {
     }
     for f in &inputs.files {
         let rel = rel_path(root, f);
-        let text = match input::read_text_limited(f, &rel, input::MAX_DOCUMENT_BYTES) {
+        // Manifests are written by hand (or rendered): the configuration limit. Machine-written
+        // JSON (plans, snapshots, exports) may be far larger.
+        let hand_written = f.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        let limit = if hand_written {
+            input::MAX_FILE_BYTES
+        } else {
+            input::MAX_DOCUMENT_BYTES
+        };
+        let text = match input::read_text_limited(f, &rel, limit) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);
