@@ -298,6 +298,9 @@ impl Resource {
         if marker == REDACTED_TEXT {
             return "it is a secret, whose value rampart does not keep".into();
         }
+        if let Some(reason) = marker.strip_prefix(ERROR_PREFIX) {
+            return format!("it could not be evaluated: {reason}");
+        }
         match marker.strip_prefix(NOT_READ_PREFIX) {
             Some(reason) => format!("it could not be read: {reason}"),
             None if self
@@ -394,6 +397,11 @@ impl TryFrom<String> for ReadPath {
 
 /// The text an unknown marker starts with when the value could not be read at all.
 pub const NOT_READ_PREFIX: &str = "not read: ";
+
+/// The text an unknown marker starts with when the value could not be evaluated: an expression
+/// Terraform would reject, or a function rampart does not know. Unknown wherever it flows, so no
+/// rule passes on it, and named as an error where a finding explains it.
+pub const ERROR_PREFIX: &str = "error: ";
 
 /// Follows `segments` (`*` for every element) from `v`, and returns the first unknown marker met
 /// on the way or at the end, with its path and text.
@@ -970,6 +978,19 @@ mod tests {
     fn unknown_marker_round_trips() {
         assert!(is_unknown(&unknown("aws_kms_key.k.arn")));
         assert!(!is_unknown(&json!({"a": 1})));
+    }
+
+    #[test]
+    fn a_value_that_could_not_be_evaluated_is_named_an_error_not_a_later_value() {
+        let mut r = Resource::new("x", "aws_s3_bucket", Origin::default());
+        r.attributes =
+            json!({"bucket": unknown(&format!("{ERROR_PREFIX}function nope() is not supported"))});
+        let (path, why) = r.first_unassessable(None).unwrap();
+        assert_eq!(path, "bucket");
+        assert_eq!(
+            why,
+            "it could not be evaluated: function nope() is not supported"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::value::Val;
 
 pub fn render(values: &Val) -> Val {
     let Some(m) = values.as_map() else {
-        return Val::unknown("error: policy document is not an object");
+        return Val::error("policy document is not an object");
     };
     let mut statements: Vec<Json> = Vec::new();
     // source_policy_documents come first; statements with a Sid replace earlier ones.

@@ -5,7 +5,7 @@
 use serde_json::{Map as JsonMap, Number, Value as Json};
 use std::collections::BTreeMap;
 
-use crate::model::{Known, UNKNOWN_KEY};
+use crate::model::{Known, ERROR_PREFIX, UNKNOWN_KEY};
 
 /// Hidden key on a resource instance object: lets attribute lookups that miss produce an unknown
 /// naming `address.attribute`. Never leaves the evaluator.
@@ -30,6 +30,12 @@ pub enum Val {
 impl Val {
     pub fn unknown(r: impl Into<String>) -> Val {
         Val::Unknown(r.into())
+    }
+
+    /// A value that could not be evaluated, and why: unknown wherever it flows, so that no rule
+    /// passes on it, and reported as an error (`model::ERROR_PREFIX`).
+    pub fn error(why: impl std::fmt::Display) -> Val {
+        Val::Unknown(format!("{ERROR_PREFIX}{why}"))
     }
 
     pub fn is_unknown(&self) -> bool {
@@ -238,10 +244,9 @@ impl Val {
     }
 }
 
-/// Whether a value is an evaluation error: an unknown whose reason starts with `error:`, so
-/// that it stays unknown wherever it flows and no rule passes on it.
+/// Whether a value is an evaluation error ([`Val::error`]).
 pub fn is_error(v: &Val) -> bool {
-    matches!(v, Val::Unknown(r) if r.starts_with("error:"))
+    matches!(v, Val::Unknown(r) if r.starts_with(ERROR_PREFIX))
 }
 
 /// Equality as Terraform compares: numbers by value, numeric strings are not numbers.

@@ -9,7 +9,7 @@ impl Evaluator {
     pub(crate) fn eval(&self, e: &Expression, scope: &Scope) -> Val {
         let d = self.depth.get();
         if d > MAX_DEPTH {
-            return err("expression nests too deeply");
+            return Val::error("expression nests too deeply");
         }
         self.depth.set(d + 1);
         let outer = self.tainted.replace(false);
@@ -56,7 +56,7 @@ impl Evaluator {
                 let name = v.as_str();
                 match scope.vars.iter().rev().find(|(n, _)| n == name) {
                     Some((_, v)) => v.clone(),
-                    None => err(format!("unknown variable {name}")),
+                    None => Val::error(format!("unknown variable {name}")),
                 }
             }
             Expression::Conditional(c) => {
@@ -74,7 +74,7 @@ impl Evaluator {
                         } else {
                             match cond {
                                 Val::Unknown(r) => Val::Unknown(r),
-                                other => err(format!("condition is {}", describe(&other))),
+                                other => Val::error(format!("condition is {}", describe(&other))),
                             }
                         }
                     }
@@ -155,7 +155,7 @@ impl Evaluator {
                     LessEq => Val::Bool(a <= c),
                     Greater => Val::Bool(a > c),
                     GreaterEq => Val::Bool(a >= c),
-                    _ => err("unsupported operator"),
+                    _ => Val::error("unsupported operator"),
                 }
             }
         }
@@ -165,7 +165,7 @@ impl Evaluator {
         let coll = self.eval(&f.intro.collection_expr, scope);
         let items = match (entries(&coll), coll.plain()) {
             (Some(items), _) => items,
-            (None, Val::Null) => return err("for expression over null"),
+            (None, Val::Null) => return Val::error("for expression over null"),
             (None, other) => return propagate(other),
         };
         let value_var = f.intro.value_var.as_str();
@@ -215,15 +215,15 @@ impl Evaluator {
             return u.clone();
         }
         let (Some(path), vars) = (args.first().and_then(Val::as_string), args.get(1)) else {
-            return err("templatefile takes a path and a map of variables");
+            return Val::error("templatefile takes a path and a map of variables");
         };
         let text = match functions::read_file(&path, ctx) {
             Ok(t) => t,
-            Err(e) => return err(e.to_string()),
+            Err(e) => return Val::error(e.to_string()),
         };
         let template = match hcl_edit::parser::parse_template(&text) {
             Ok(t) => t,
-            Err(e) => return err(format!("templatefile({path:?}): {}", e.message())),
+            Err(e) => return Val::error(format!("templatefile({path:?}): {}", e.message())),
         };
         let mut scope = Scope::module(0);
         if let Some(m) = vars.and_then(Val::as_map) {
@@ -263,7 +263,7 @@ impl Evaluator {
                     match (v.as_string(), v.plain()) {
                         (Some(s), _) => out.push_str(&s),
                         (None, Val::Null) => {}
-                        (None, Val::Unknown(r)) if !r.starts_with("error:") => {
+                        (None, Val::Unknown(r)) if !r.starts_with(crate::model::ERROR_PREFIX) => {
                             st.unknown = true;
                             if r.contains("${") {
                                 out.push_str(r);
@@ -362,7 +362,7 @@ impl Evaluator {
                 scope
                     .count
                     .clone()
-                    .unwrap_or_else(|| err("count.index outside a counted block")),
+                    .unwrap_or_else(|| Val::error("count.index outside a counted block")),
                 1,
             ),
             ("each", Some(k @ ("key" | "value"))) => match &scope.each {
@@ -374,7 +374,7 @@ impl Evaluator {
                     },
                     1,
                 ),
-                None => (err("each outside a for_each block"), 1),
+                None => (Val::error("each outside a for_each block"), 1),
             },
             ("path", Some(p)) => {
                 let dir = if p == "module" {
@@ -391,14 +391,14 @@ impl Evaluator {
                     self.note_ref(m, format!("data.{t}.{n}"), &ops[2..], scope);
                     (self.resource_value(m, Mode::Data, t, n), 2)
                 }
-                None => (err("incomplete data reference"), ops.len()),
+                None => (Val::error("incomplete data reference"), ops.len()),
             },
             ("module", Some(name)) => self.module_ref(m, name, &ops[1..], scope),
             (t, Some(n)) => {
                 self.note_ref(m, format!("{t}.{n}"), &ops[1..], scope);
                 (self.resource_value(m, Mode::Managed, t, n), 1)
             }
-            (other, None) => (err(format!("unknown reference {other}")), 0),
+            (other, None) => (Val::error(format!("unknown reference {other}")), 0),
         }
     }
 
@@ -415,7 +415,7 @@ impl Evaluator {
             _ => None,
         };
         match self.insts[m].children.get(name) {
-            None => (err(format!("module {name} is not declared")), 1),
+            None => (Val::error(format!("module {name} is not declared")), 1),
             Some(Child::Unresolved) => {
                 let addr = join_addr(&self.insts[m].address, &format!("module.{name}"));
                 (Val::unknown(addr), 1)
@@ -430,7 +430,7 @@ impl Evaluator {
                     match (i.and_then(|i| cs.get(i)), out_at(1)) {
                         (Some(c), Some(o)) => (self.output(*c, o), 3),
                         (Some(c), None) => (self.module_outputs(*c), 2),
-                        (None, _) => (err(format!("module.{name} index out of range")), 2),
+                        (None, _) => (Val::error(format!("module.{name} index out of range")), 2),
                     }
                 }
                 _ => (
@@ -444,7 +444,7 @@ impl Evaluator {
                     match (k.and_then(|k| cs.get(&k)), out_at(1)) {
                         (Some(c), Some(o)) => (self.output(*c, o), 3),
                         (Some(c), None) => (self.module_outputs(*c), 2),
-                        (None, _) => (err(format!("module.{name} key not found")), 2),
+                        (None, _) => (Val::error(format!("module.{name} key not found")), 2),
                     }
                 }
                 _ => (

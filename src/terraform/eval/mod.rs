@@ -234,9 +234,6 @@ struct Evaluator {
     refs: RefCell<Option<Vec<String>>>,
 }
 
-fn err(msg: impl std::fmt::Display) -> Val {
-    Val::Unknown(format!("error: {msg}"))
-}
 fn join_addr(prefix: &str, rest: &str) -> String {
     if prefix.is_empty() {
         rest.to_string()
@@ -418,14 +415,16 @@ fn get_attr(v: &Val, name: &str) -> Val {
             Some(x) => x.clone(),
             None => match m.get(ADDRESS_KEY) {
                 Some(Val::Str(addr)) => Val::unknown(format!("{addr}.{name}")),
-                _ => err(format!("object has no attribute {name:?}")),
+                _ => Val::error(format!("object has no attribute {name:?}")),
             },
         },
-        Val::Unknown(r) if !r.starts_with("error:") => Val::unknown(format!("{r}.{name}")),
+        Val::Unknown(r) if !r.starts_with(crate::model::ERROR_PREFIX) => {
+            Val::unknown(format!("{r}.{name}"))
+        }
         Val::Unknown(_) => v.clone(),
         Val::Sensitive(inner) => Val::Sensitive(Box::new(get_attr(inner, name))),
         Val::List(l) if l.len() == 1 => get_attr(&l[0], name),
-        other => err(format!(
+        other => Val::error(format!(
             "cannot read attribute {name:?} of a {}",
             other.type_name()
         )),
@@ -439,7 +438,7 @@ fn index(v: &Val, k: &Val) -> Val {
     match v.plain() {
         Val::List(l) => match k.as_f64() {
             Some(i) if i >= 0.0 && (i as usize) < l.len() => l[i as usize].clone(),
-            _ => err("index out of range"),
+            _ => Val::error("index out of range"),
         },
         Val::Map(m) => match k.as_string() {
             Some(s) => m
@@ -447,11 +446,11 @@ fn index(v: &Val, k: &Val) -> Val {
                 .cloned()
                 .unwrap_or_else(|| match m.get(ADDRESS_KEY) {
                     Some(Val::Str(addr)) => Val::unknown(format!("{addr}[{s:?}]")),
-                    _ => err(format!("key {s:?} not found")),
+                    _ => Val::error(format!("key {s:?} not found")),
                 }),
-            None => err("map key is not a string"),
+            None => Val::error("map key is not a string"),
         },
-        Val::Unknown(r) if !r.starts_with("error:") => {
+        Val::Unknown(r) if !r.starts_with(crate::model::ERROR_PREFIX) => {
             let suffix = key_suffix(k.plain());
             Val::unknown(format!("{r}{suffix}"))
         }
@@ -463,14 +462,14 @@ fn propagate(v: &Val) -> Val {
     match v {
         Val::Unknown(r) => Val::Unknown(r.clone()),
         Val::Sensitive(inner) => propagate(inner),
-        other => err(format!("unexpected {}", other.type_name())),
+        other => Val::error(format!("unexpected {}", other.type_name())),
     }
 }
 
 fn propagate2(a: &Val, b: &Val) -> Val {
     match (a.first_unknown(), b.first_unknown()) {
         (Some(r), _) | (None, Some(r)) => Val::unknown(r),
-        _ => err(format!(
+        _ => Val::error(format!(
             "operands are {} and {}",
             a.type_name(),
             b.type_name()
@@ -480,7 +479,7 @@ fn propagate2(a: &Val, b: &Val) -> Val {
 
 fn describe(v: &Val) -> String {
     match v {
-        Val::Unknown(r) if r.starts_with("error:") => r.clone(),
+        Val::Unknown(r) if r.starts_with(crate::model::ERROR_PREFIX) => r.clone(),
         Val::Unknown(r) => format!("known after apply: {r}"),
         other => format!("a {}", other.type_name()),
     }

@@ -214,7 +214,7 @@ impl Evaluator {
     pub(super) fn resource_value(&self, m: usize, mode: Mode, rtype: &str, name: &str) -> Val {
         let Some(idx) = self.find_resource(m, mode, rtype, name) else {
             let kind = if mode == Mode::Data { "data." } else { "" };
-            return err(format!(
+            return Val::error(format!(
                 "reference to undeclared resource {kind}{rtype}.{name}"
             ));
         };

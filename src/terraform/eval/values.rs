@@ -6,7 +6,7 @@ impl Evaluator {
     pub(super) fn memoized(&self, m: usize, key: String, f: impl FnOnce() -> Val) -> Val {
         match self.memo.borrow().get(&(m, key.clone())) {
             Some(Some(v)) => return v.clone(),
-            Some(None) => return err(format!("{key} refers to itself")),
+            Some(None) => return Val::error(format!("{key} refers to itself")),
             None => {}
         }
         self.memo.borrow_mut().insert((m, key.clone()), None);
@@ -40,7 +40,7 @@ impl Evaluator {
                 }
             };
             let Some(decl) = decl else {
-                return err(format!("variable {name:?} is not declared"));
+                return Val::error(format!("variable {name:?} is not declared"));
             };
             let value = match given {
                 Some(v) if !matches!(v, Val::Null) => v,
@@ -157,7 +157,7 @@ impl Evaluator {
         self.memoized(m, format!("local.{name}"), || {
             match self.insts[m].cfg.locals.get(name) {
                 Some((e, _)) => self.eval(e, &Scope::module(m)),
-                None => err(format!("local.{name} is not declared")),
+                None => Val::error(format!("local.{name} is not declared")),
             }
         })
     }
@@ -169,7 +169,7 @@ impl Evaluator {
                     Val::Sensitive(Box::new(self.eval(&o.value, &Scope::module(m))))
                 }
                 Some(o) => self.eval(&o.value, &Scope::module(m)),
-                None => err(format!("output {name:?} is not declared")),
+                None => Val::error(format!("output {name:?} is not declared")),
             }
         })
     }

@@ -12,7 +12,10 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                     Val::Map(m) => out.extend(m.iter().map(|(k, v)| (k.clone(), v.clone()))),
                     Val::Null => {}
                     other => {
-                        return Some(err(format!("merge: argument is a {}", other.type_name())))
+                        return Some(Val::error(format!(
+                            "merge: argument is a {}",
+                            other.type_name()
+                        )))
                     }
                 }
             }
@@ -24,7 +27,10 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                 match a.plain() {
                     Val::List(l) => out.extend(l.iter().cloned()),
                     other => {
-                        return Some(err(format!("concat: argument is a {}", other.type_name())))
+                        return Some(Val::error(format!(
+                            "concat: argument is a {}",
+                            other.type_name()
+                        )))
                     }
                 }
             }
@@ -35,38 +41,38 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                 .get(&k)
                 .cloned()
                 .or_else(|| args.get(2).cloned())
-                .unwrap_or_else(|| err(format!("lookup: no key {k:?}"))),
-            _ => err("lookup takes a map and a key"),
+                .unwrap_or_else(|| Val::error(format!("lookup: no key {k:?}"))),
+            _ => Val::error("lookup takes a map and a key"),
         },
         "length" => match args.first().map(Val::plain) {
             Some(Val::List(l)) => Val::Num(l.len() as f64),
             Some(Val::Map(m)) => Val::Num(m.len() as f64),
             Some(Val::Str(s)) => Val::Num(s.chars().count() as f64),
-            _ => err("length takes a collection or string"),
+            _ => Val::error("length takes a collection or string"),
         },
         "element" => match (a.list(0), a.n(1)) {
             (Some(l), Some(i)) if !l.is_empty() => l[(i as usize) % l.len()].clone(),
-            _ => err("element takes a non-empty list and an index"),
+            _ => Val::error("element takes a non-empty list and an index"),
         },
         "index" => match (a.list(0), args.get(1)) {
             (Some(l), Some(v)) => l
                 .iter()
                 .position(|x| values_equal(x, v))
                 .map(|i| Val::Num(i as f64))
-                .unwrap_or_else(|| err("index: value not in list")),
-            _ => err("index takes a list and a value"),
+                .unwrap_or_else(|| Val::error("index: value not in list")),
+            _ => Val::error("index takes a list and a value"),
         },
         "contains" => match (a.list(0), args.get(1)) {
             (Some(l), Some(v)) => Val::Bool(l.iter().any(|x| values_equal(x, v))),
-            _ => err("contains takes a list and a value"),
+            _ => Val::error("contains takes a list and a value"),
         },
         "keys" => match args.first().map(Val::plain) {
             Some(Val::Map(m)) => Val::List(m.keys().map(|k| Val::Str(k.clone())).collect()),
-            _ => err("keys takes a map"),
+            _ => Val::error("keys takes a map"),
         },
         "values" => match args.first().map(Val::plain) {
             Some(Val::Map(m)) => Val::List(m.values().cloned().collect()),
-            _ => err("values takes a map"),
+            _ => Val::error("values takes a map"),
         },
         "flatten" => match a.list(0) {
             Some(l) => {
@@ -82,7 +88,7 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                 flat(&l, &mut out);
                 Val::List(out)
             }
-            None => err("flatten takes a list"),
+            None => Val::error("flatten takes a list"),
         },
         "distinct" => match a.list(0) {
             Some(l) => {
@@ -94,7 +100,7 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                 }
                 Val::List(out)
             }
-            None => err("distinct takes a list"),
+            None => Val::error("distinct takes a list"),
         },
         "compact" => match a.list(0) {
             Some(l) => Val::List(
@@ -102,23 +108,23 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                     .filter(|v| !matches!(v.plain(), Val::Null) && v.as_str() != Some(""))
                     .collect(),
             ),
-            None => err("compact takes a list"),
+            None => Val::error("compact takes a list"),
         },
         "coalescelist" => args
             .iter()
             .find(|a| a.as_list().is_some_and(|l| !l.is_empty()))
             .cloned()
-            .unwrap_or_else(|| err("coalescelist: all lists empty")),
+            .unwrap_or_else(|| Val::error("coalescelist: all lists empty")),
         "one" => match a.list(0) {
             Some(l) if l.is_empty() => Val::Null,
             Some(l) if l.len() == 1 => l[0].clone(),
-            _ => err("one takes a list of at most one element"),
+            _ => Val::error("one takes a list of at most one element"),
         },
         "slice" => match (a.list(0), a.n(1), a.n(2)) {
             (Some(l), Some(a), Some(b)) if a <= b && (b as usize) <= l.len() => {
                 Val::List(l[a as usize..b as usize].to_vec())
             }
-            _ => err("slice: bad bounds"),
+            _ => Val::error("slice: bad bounds"),
         },
         "reverse" => a
             .list(0)
@@ -126,14 +132,14 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                 l.reverse();
                 Val::List(l)
             })
-            .unwrap_or_else(|| err("reverse takes a list")),
+            .unwrap_or_else(|| Val::error("reverse takes a list")),
         "sort" => a
             .list(0)
             .map(|mut l| {
                 sort_vals(&mut l);
                 Val::List(l)
             })
-            .unwrap_or_else(|| err("sort takes a list")),
+            .unwrap_or_else(|| Val::error("sort takes a list")),
         "zipmap" => match (a.list(0), a.list(1)) {
             (Some(k), Some(v)) if k.len() == v.len() => Val::Map(
                 k.iter()
@@ -141,7 +147,7 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                     .filter_map(|(k, v)| k.as_string().map(|k| (k, v)))
                     .collect(),
             ),
-            _ => err("zipmap takes two lists of equal length"),
+            _ => Val::error("zipmap takes two lists of equal length"),
         },
         "range" => {
             let (start, end, step) = match args.len() {
@@ -154,7 +160,7 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                 ),
             };
             if step == 0.0 || ((end - start) / step) > 100_000.0 {
-                return Some(err("range: bad step or too many elements"));
+                return Some(Val::error("range: bad step or too many elements"));
             }
             let mut out = Vec::new();
             let mut x = start;
@@ -174,13 +180,13 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                 } else {
                     b.iter().any(|x| *x)
                 }),
-                None => err(format!("{name} takes a list of bools")),
+                None => Val::error(format!("{name} takes a list of bools")),
             }
         }
         "setunion" | "setintersection" | "setsubtract" => {
             let sets: Option<Vec<Vec<Val>>> = (0..args.len()).map(|i| a.list(i)).collect();
             let Some(sets) = sets else {
-                return Some(err(format!("{name} takes lists")));
+                return Some(Val::error(format!("{name} takes lists")));
             };
             let mut out: Vec<Val> = sets.first().cloned().unwrap_or_default();
             for s in &sets[1.min(sets.len())..] {

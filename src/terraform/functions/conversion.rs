@@ -10,13 +10,13 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
         // still be analysed statement by statement.
         "jsonencode" => match args.first() {
             Some(v) => Val::Str(serde_json::to_string(&v.to_json()).unwrap_or_default()),
-            None => err("jsonencode takes one argument"),
+            None => Val::error("jsonencode takes one argument"),
         },
         "jsondecode" => match a.s(0) {
             Some(text) => serde_json::from_str(&text)
                 .map(|j| Val::from_json(&j))
-                .unwrap_or_else(|e| err(format!("jsondecode: {e}"))),
-            None => err("jsondecode takes a string"),
+                .unwrap_or_else(|e| Val::error(format!("jsondecode: {e}"))),
+            None => Val::error("jsondecode takes a string"),
         },
         "tolist" | "toset" => match args.first().map(Val::plain) {
             Some(Val::List(l)) if name == "toset" => {
@@ -31,25 +31,25 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
             }
             Some(Val::List(l)) => Val::List(l.clone()),
             Some(Val::Null) => Val::Null,
-            _ => err(format!("{name} takes a list")),
+            _ => Val::error(format!("{name} takes a list")),
         },
         "tomap" => match args.first().map(Val::plain) {
             Some(Val::Map(m)) => Val::Map(m.clone()),
-            _ => err("tomap takes a map"),
+            _ => Val::error("tomap takes a map"),
         },
         "tostring" => a
             .s(0)
             .map(Val::Str)
-            .unwrap_or_else(|| err("tostring: not a primitive")),
+            .unwrap_or_else(|| Val::error("tostring: not a primitive")),
         "tonumber" => a
             .n(0)
             .map(Val::Num)
-            .unwrap_or_else(|| err("tonumber: not a number")),
+            .unwrap_or_else(|| Val::error("tonumber: not a number")),
         "tobool" => args
             .first()
             .and_then(Val::as_bool)
             .map(Val::Bool)
-            .unwrap_or_else(|| err("tobool: not a bool")),
+            .unwrap_or_else(|| Val::error("tobool: not a bool")),
         _ => return None,
     })
 }

@@ -8,11 +8,11 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
         "base64encode" => a
             .s(0)
             .map(|x| Val::Str(base64(x.as_bytes())))
-            .unwrap_or_else(|| err("base64encode takes a string")),
+            .unwrap_or_else(|| Val::error("base64encode takes a string")),
         "sha256" => a
             .s(0)
             .map(|x| Val::Str(crate::model::sha256_hex(x.as_bytes())))
-            .unwrap_or_else(|| err("sha256 takes a string")),
+            .unwrap_or_else(|| Val::error("sha256 takes a string")),
         _ => return None,
     })
 }

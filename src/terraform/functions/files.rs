@@ -8,15 +8,15 @@ pub(super) fn call(name: &str, args: &[Val], ctx: &Ctx) -> Option<Val> {
         "basename" => a
             .s(0)
             .map(|x| Val::Str(x.rsplit('/').next().unwrap_or("").into()))
-            .unwrap_or_else(|| err("basename takes a string")),
+            .unwrap_or_else(|| Val::error("basename takes a string")),
         "dirname" => a
             .s(0)
             .map(|x| Val::Str(x.rsplit_once('/').map_or(".", |(d, _)| d).into()))
-            .unwrap_or_else(|| err("dirname takes a string")),
+            .unwrap_or_else(|| Val::error("dirname takes a string")),
         "abspath" | "pathexpand" => a
             .s(0)
             .map(Val::Str)
-            .unwrap_or_else(|| err(format!("{name} takes a string"))),
+            .unwrap_or_else(|| Val::error(format!("{name} takes a string"))),
         "file" | "fileexists" | "filebase64" => match a.s(0) {
             Some(p) => match read_file(&p, ctx) {
                 Ok(text) => match name {
@@ -25,9 +25,9 @@ pub(super) fn call(name: &str, args: &[Val], ctx: &Ctx) -> Option<Val> {
                     _ => Val::Bool(true),
                 },
                 Err(_) if name == "fileexists" => Val::Bool(false),
-                Err(e) => err(e.to_string()),
+                Err(e) => Val::error(e.to_string()),
             },
-            None => err(format!("{name} takes a path")),
+            None => Val::error(format!("{name} takes a path")),
         },
         _ => return None,
     })

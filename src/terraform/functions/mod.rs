@@ -46,10 +46,6 @@ pub struct Ctx<'a> {
     pub scan_root: &'a Path,
 }
 
-fn err(msg: impl std::fmt::Display) -> Val {
-    Val::Unknown(format!("error: {msg}"))
-}
-
 pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
     // try/can inspect unknowns and errors themselves.
     match name {
@@ -59,14 +55,14 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
                     return a.clone();
                 }
             }
-            return err("no argument of try() could be evaluated");
+            return Val::error("no argument of try() could be evaluated");
         }
         "can" => {
             return match args.first() {
                 Some(a) if is_error(a) => Val::Bool(false),
                 Some(Val::Unknown(r)) => Val::Unknown(r.clone()),
                 Some(_) => Val::Bool(true),
-                None => err("can() takes one argument"),
+                None => Val::error("can() takes one argument"),
             };
         }
         "coalesce" => {
@@ -78,7 +74,7 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
                     _ => return a.clone(),
                 }
             }
-            return err("coalesce: all arguments are null or empty");
+            return Val::error("coalesce: all arguments are null or empty");
         }
         "sensitive" => {
             return args
@@ -103,7 +99,7 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
             return match args.first() {
                 Some(Val::Str(spec)) => format_spec(spec, &args[1..]),
                 Some(u @ Val::Unknown(_)) => u.clone(),
-                _ => err("format takes a format string"),
+                _ => Val::error("format takes a format string"),
             }
         }
         _ => {}
@@ -149,7 +145,7 @@ pub fn call(name: &str, args: Vec<Val>, ctx: &Ctx) -> Val {
     families
         .iter()
         .find_map(|call| call(name, &args, ctx))
-        .unwrap_or_else(|| err(format!("function {name}() is not supported")))
+        .unwrap_or_else(|| Val::error(format!("function {name}() is not supported")))
 }
 
 #[cfg(test)]
@@ -218,8 +214,8 @@ mod tests {
             Val::unknown("arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/x")
         );
         assert_eq!(
-            run("format", vec![st("%s"), Val::unknown("error: boom")]),
-            Val::unknown("error: boom")
+            run("format", vec![st("%s"), Val::error("boom")]),
+            Val::error("boom")
         );
     }
 
@@ -234,7 +230,7 @@ mod tests {
 
     #[test]
     fn try_skips_errors_but_keeps_unknowns() {
-        assert_eq!(run("try", vec![Val::unknown("error: x"), st("d")]), st("d"));
+        assert_eq!(run("try", vec![Val::error("x"), st("d")]), st("d"));
         assert_eq!(
             run("try", vec![Val::unknown("aws_kms_key.k.arn"), st("d")]),
             Val::unknown("aws_kms_key.k.arn")

@@ -7,11 +7,11 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
     Some(match name {
         "cidrsubnet" => match (a.s(0), a.n(1), a.n(2)) {
             (Some(prefix), Some(bits), Some(num)) => cidrsubnet(&prefix, bits as u32, num as u128),
-            _ => err("cidrsubnet takes a prefix and two numbers"),
+            _ => Val::error("cidrsubnet takes a prefix and two numbers"),
         },
         "cidrhost" => match (a.s(0), a.n(1)) {
             (Some(prefix), Some(num)) => cidrhost(&prefix, num as u128),
-            _ => err("cidrhost takes a prefix and a number"),
+            _ => Val::error("cidrhost takes a prefix and a number"),
         },
         _ => return None,
     })
@@ -19,13 +19,13 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
 
 pub(super) fn cidrsubnet(prefix: &str, newbits: u32, num: u128) -> Val {
     let Ok(net) = prefix.parse::<ipnet::IpNet>() else {
-        return err(format!("cidrsubnet: invalid prefix {prefix:?}"));
+        return Val::error(format!("cidrsubnet: invalid prefix {prefix:?}"));
     };
     let new_len = net.prefix_len() as u32 + newbits;
     match net {
         ipnet::IpNet::V4(n) => {
             if new_len > 32 || num >= (1u128 << newbits) {
-                return err("cidrsubnet: not enough address space");
+                return Val::error("cidrsubnet: not enough address space");
             }
             let base = u32::from(n.network()) as u128;
             let addr = base | (num << (32 - new_len));
@@ -37,7 +37,7 @@ pub(super) fn cidrsubnet(prefix: &str, newbits: u32, num: u128) -> Val {
         }
         ipnet::IpNet::V6(n) => {
             if new_len > 128 || (newbits < 128 && num >= (1u128 << newbits)) {
-                return err("cidrsubnet: not enough address space");
+                return Val::error("cidrsubnet: not enough address space");
             }
             let base = u128::from(n.network());
             let shift = 128 - new_len;
@@ -53,7 +53,7 @@ pub(super) fn cidrsubnet(prefix: &str, newbits: u32, num: u128) -> Val {
 
 pub(super) fn cidrhost(prefix: &str, num: u128) -> Val {
     let Ok(net) = prefix.parse::<ipnet::IpNet>() else {
-        return err(format!("cidrhost: invalid prefix {prefix:?}"));
+        return Val::error(format!("cidrhost: invalid prefix {prefix:?}"));
     };
     match net {
         ipnet::IpNet::V4(n) => Val::Str(

@@ -13,26 +13,26 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                 } else {
                     v.into_iter().fold(f64::NEG_INFINITY, f64::max)
                 }),
-                _ => err(format!("{name} takes numbers")),
+                _ => Val::error(format!("{name} takes numbers")),
             }
         }
         "sum" => a
             .list(0)
             .and_then(|l| l.iter().map(Val::as_f64).sum::<Option<f64>>())
             .map(Val::Num)
-            .unwrap_or_else(|| err("sum takes a list of numbers")),
+            .unwrap_or_else(|| Val::error("sum takes a list of numbers")),
         "abs" => a
             .n(0)
             .map(|x| Val::Num(x.abs()))
-            .unwrap_or_else(|| err("abs takes a number")),
+            .unwrap_or_else(|| Val::error("abs takes a number")),
         "ceil" => a
             .n(0)
             .map(|x| Val::Num(x.ceil()))
-            .unwrap_or_else(|| err("ceil takes a number")),
+            .unwrap_or_else(|| Val::error("ceil takes a number")),
         "floor" => a
             .n(0)
             .map(|x| Val::Num(x.floor()))
-            .unwrap_or_else(|| err("floor takes a number")),
+            .unwrap_or_else(|| Val::error("floor takes a number")),
         _ => return None,
     })
 }

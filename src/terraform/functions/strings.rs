@@ -29,16 +29,16 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                         .collect(),
                 )
             }
-            None => err("formatlist takes a format string"),
+            None => Val::error("formatlist takes a format string"),
         },
         "join" => match (a.s(0), a.list(1)) {
             (Some(sep), Some(l)) => {
                 let parts: Option<Vec<String>> = l.iter().map(Val::as_string).collect();
                 parts
                     .map(|p| Val::Str(p.join(&sep)))
-                    .unwrap_or_else(|| err("join: non-string element"))
+                    .unwrap_or_else(|| Val::error("join: non-string element"))
             }
-            _ => err("join takes a separator and a list"),
+            _ => Val::error("join takes a separator and a list"),
         },
         "split" => match (a.s(0), a.s(1)) {
             (Some(sep), Some(text)) => Val::List(
@@ -46,16 +46,16 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                     .map(|p| Val::Str(p.into()))
                     .collect(),
             ),
-            _ => err("split takes a separator and a string"),
+            _ => Val::error("split takes a separator and a string"),
         },
         "lower" => a
             .s(0)
             .map(|x| Val::Str(x.to_lowercase()))
-            .unwrap_or_else(|| err("lower takes a string")),
+            .unwrap_or_else(|| Val::error("lower takes a string")),
         "upper" => a
             .s(0)
             .map(|x| Val::Str(x.to_uppercase()))
-            .unwrap_or_else(|| err("upper takes a string")),
+            .unwrap_or_else(|| Val::error("upper takes a string")),
         "title" => a
             .s(0)
             .map(|x| {
@@ -71,7 +71,7 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                         .join(" "),
                 )
             })
-            .unwrap_or_else(|| err("title takes a string")),
+            .unwrap_or_else(|| Val::error("title takes a string")),
         "replace" => match (a.s(0), a.s(1), a.s(2)) {
             (Some(text), Some(from), Some(to)) => {
                 if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
@@ -80,13 +80,13 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                             re.replace_all(&text, go_to_rust_replacement(&to).as_str())
                                 .into_owned(),
                         ),
-                        Err(e) => err(format!("replace: {e}")),
+                        Err(e) => Val::error(format!("replace: {e}")),
                     }
                 } else {
                     Val::Str(text.replace(&from, &to))
                 }
             }
-            _ => err("replace takes three strings"),
+            _ => Val::error("replace takes three strings"),
         },
         "regex" | "regexall" => match (a.s(0), a.s(1)) {
             (Some(pat), Some(text)) => match regex::Regex::new(&pat) {
@@ -123,42 +123,42 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                     if name == "regex" {
                         re.captures(&text)
                             .map(one)
-                            .unwrap_or_else(|| err("regex: no match"))
+                            .unwrap_or_else(|| Val::error("regex: no match"))
                     } else {
                         Val::List(re.captures_iter(&text).map(one).collect())
                     }
                 }
-                Err(e) => err(format!("{name}: {e}")),
+                Err(e) => Val::error(format!("{name}: {e}")),
             },
-            _ => err(format!("{name} takes a pattern and a string")),
+            _ => Val::error(format!("{name} takes a pattern and a string")),
         },
         "trimspace" => a
             .s(0)
             .map(|x| Val::Str(x.trim().into()))
-            .unwrap_or_else(|| err("trimspace takes a string")),
+            .unwrap_or_else(|| Val::error("trimspace takes a string")),
         "chomp" => a
             .s(0)
             .map(|x| Val::Str(x.trim_end_matches(['\n', '\r']).into()))
-            .unwrap_or_else(|| err("chomp takes a string")),
+            .unwrap_or_else(|| Val::error("chomp takes a string")),
         "trim" => match (a.s(0), a.s(1)) {
             (Some(x), Some(cut)) => Val::Str(x.trim_matches(|c| cut.contains(c)).into()),
-            _ => err("trim takes two strings"),
+            _ => Val::error("trim takes two strings"),
         },
         "trimprefix" => match (a.s(0), a.s(1)) {
             (Some(x), Some(p)) => Val::Str(x.strip_prefix(p.as_str()).unwrap_or(&x).into()),
-            _ => err("trimprefix takes two strings"),
+            _ => Val::error("trimprefix takes two strings"),
         },
         "trimsuffix" => match (a.s(0), a.s(1)) {
             (Some(x), Some(p)) => Val::Str(x.strip_suffix(p.as_str()).unwrap_or(&x).into()),
-            _ => err("trimsuffix takes two strings"),
+            _ => Val::error("trimsuffix takes two strings"),
         },
         "startswith" => match (a.s(0), a.s(1)) {
             (Some(x), Some(p)) => Val::Bool(x.starts_with(&p)),
-            _ => err("startswith takes two strings"),
+            _ => Val::error("startswith takes two strings"),
         },
         "endswith" => match (a.s(0), a.s(1)) {
             (Some(x), Some(p)) => Val::Bool(x.ends_with(&p)),
-            _ => err("endswith takes two strings"),
+            _ => Val::error("endswith takes two strings"),
         },
         "substr" => match (a.s(0), a.n(1), a.n(2)) {
             (Some(x), Some(off), Some(len)) => {
@@ -171,7 +171,7 @@ pub(super) fn call(name: &str, args: &[Val], _: &Ctx) -> Option<Val> {
                 };
                 Val::Str(chars[start..end].iter().collect())
             }
-            _ => err("substr takes a string, an offset and a length"),
+            _ => Val::error("substr takes a string, an offset and a length"),
         },
         _ => return None,
     })
@@ -207,16 +207,18 @@ pub(super) fn format_spec(spec: &str, args: &[Val]) -> Val {
             }
         }
         let Some(verb) = chars.next() else {
-            return err("format: incomplete verb");
+            return Val::error("format: incomplete verb");
         };
         let Some(arg) = args.get(i) else {
-            return err("format: not enough arguments");
+            return Val::error("format: not enough arguments");
         };
         i += 1;
         let text = match verb {
             _ if matches!(arg, Val::Sensitive(_)) => crate::model::REDACTED.to_string(),
             // An error stays an error; an unknown inside a list or map makes it all unknown.
-            _ if arg.first_unknown().is_some_and(|r| r.starts_with("error:"))
+            _ if arg
+                .first_unknown()
+                .is_some_and(|r| r.starts_with(crate::model::ERROR_PREFIX))
                 || (arg.contains_unknown() && !arg.is_unknown()) =>
             {
                 return Val::unknown(arg.first_unknown().unwrap_or("format()"));
@@ -256,7 +258,7 @@ pub(super) fn format_spec(spec: &str, args: &[Val]) -> Val {
                 .as_f64()
                 .map(|n| format!("{:x}", n as i64))
                 .unwrap_or_default(),
-            _ => return err(format!("format: unsupported verb %{verb}")),
+            _ => return Val::error(format!("format: unsupported verb %{verb}")),
         };
         let width: usize = flags
             .split('.')
