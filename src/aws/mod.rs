@@ -156,9 +156,15 @@ pub fn resource_types() -> impl Iterator<Item = &'static ResourceType> {
     SERVICES.iter().flat_map(|s| s.iter())
 }
 
-/// What rampart knows of a type, if anything.
+/// What rampart knows of a type, if anything. Asked for every instance adapted and every
+/// resource classified, so the rows are indexed once.
 pub fn resource_type(name: &str) -> Option<&'static ResourceType> {
-    resource_types().find(|t| t.name == name)
+    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&str, &ResourceType>> =
+        std::sync::OnceLock::new();
+    BY_NAME
+        .get_or_init(|| resource_types().map(|t| (t.name, t)).collect())
+        .get(name)
+        .copied()
 }
 
 /// Folds a split resource into its target; false when no service takes it.

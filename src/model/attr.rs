@@ -87,6 +87,11 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Known<T> {
     }
 }
 
+/// A part of the model as the JSON the rules read.
+pub fn to_json(part: impl Serialize) -> Json {
+    serde_json::to_value(part).expect("model values serialize")
+}
+
 /// One attribute of a resource with how it got its value: the typed form of a value and its
 /// [`AttributeMeta`]. A source builds these; [`Resource::put`] writes them.
 #[derive(Clone, Debug, PartialEq)]
@@ -125,9 +130,7 @@ impl<T: Serialize> Attr<T> {
     /// The attribute as the JSON the rules read.
     pub fn to_json(&self) -> Json {
         match self {
-            Attr::Explicit(v) | Attr::Default(v) => {
-                serde_json::to_value(v).expect("model values serialize")
-            }
+            Attr::Explicit(v) | Attr::Default(v) => to_json(v),
             Attr::Unknown(reference) => unknown(reference),
             Attr::NotRead(why) => unknown(&format!("{NOT_READ_PREFIX}{why}")),
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
-pub use attr::{Attr, Known};
+pub use attr::{to_json, Attr, Known};
 
 /// Version of the snapshot file format. Bump on any incompatible change.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
@@ -139,15 +139,6 @@ impl AttributeMeta {
             from: None,
         }
     }
-
-    /// Could not be read from the source.
-    pub fn not_read() -> Self {
-        AttributeMeta {
-            provenance: Provenance::NotRead,
-            span: None,
-            from: None,
-        }
-    }
 }
 
 /// One normalized resource.
@@ -247,11 +238,7 @@ impl Resource {
     /// Records that the value at `path` could not be read (a failed API call), and why: the
     /// value is unknown, so no rule that needs it can pass.
     pub fn set_unread(&mut self, path: &str, why: &str) {
-        self.set_attribute(
-            path,
-            unknown(&format!("{NOT_READ_PREFIX}{why}")),
-            AttributeMeta::not_read(),
-        );
+        self.put::<Value>(path, Attr::NotRead(why.to_string()), None);
     }
 
     /// The first value among those a rule reads that is unknown or could not be read, as

@@ -13,11 +13,16 @@ impl Source for CliExports {
     }
 
     fn load(&self, input: &Input, into: &mut Loaded) -> Result<(), SourceError> {
+        self.read(input, into).map(|_| ())
+    }
+
+    /// Recognising an export parses it: the document recognised is the one imported.
+    fn read(&self, input: &Input, into: &mut Loaded) -> Result<bool, SourceError> {
         let Input::File { rel, text, .. } = input else {
-            return Ok(());
+            return Ok(false);
         };
         let Some(export) = AwsExport::recognise(text) else {
-            return Ok(());
+            return Ok(false);
         };
         let s = &mut into.snapshot;
         match export {
@@ -34,7 +39,7 @@ impl Source for CliExports {
             }
             AwsExport::EksIdentities(doc) => s.resources.extend(aws::eks_identities::import(&doc)),
         }
-        Ok(())
+        Ok(true)
     }
 }
 

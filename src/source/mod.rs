@@ -128,6 +128,15 @@ pub trait Source: Sync {
     fn detect(&self, input: &Input) -> bool;
     /// Reads `input` into `into`.
     fn load(&self, input: &Input, into: &mut Loaded) -> Result<(), SourceError>;
+    /// Reads `input` if it is of this kind; whether it was. A source whose detection is the
+    /// reading itself (parsing a whole document) does both at once instead of parsing twice.
+    fn read(&self, input: &Input, into: &mut Loaded) -> Result<bool, SourceError> {
+        if !self.detect(input) {
+            return Ok(false);
+        }
+        self.load(input, into)?;
+        Ok(true)
+    }
 }
 
 /// What the sources read, before it is joined into one snapshot.
@@ -157,7 +166,10 @@ impl Loaded {
 
 /// Every source, in the order an input is offered to them: the first that detects it reads it
 /// (a plan is what a JSON file is when it is nothing more specific).
-fn registry(sources: &Sources) -> Vec<Box<dyn Source + '_>> {
+fn registry<'a>(
+    sources: &'a Sources,
+    plan_source: &'a terraform::PlanSource<'a>,
+) -> Vec<Box<dyn Source + 'a>> {
     vec![
         Box::new(terraform::Modules { sources }),
         Box::new(kubernetes::Charts {
@@ -171,7 +183,9 @@ fn registry(sources: &Sources) -> Vec<Box<dyn Source + '_>> {
                 && sources.aws.is_none()
                 && sources.kubernetes.is_none(),
         }),
-        Box::new(terraform::Plans { sources }),
+        Box::new(terraform::Plans {
+            source: plan_source,
+        }),
         Box::new(kubernetes::LiveCluster(sources.kubernetes.as_ref())),
         Box::new(aws::LiveAccount(sources.aws.as_ref())),
     ]
@@ -230,11 +244,13 @@ fn expand(sources: &Sources, diags: &mut Vec<Diagnostic>) -> Result<Expanded, So
     Ok(out)
 }
 
-/// Offers one input to the sources; the first that detects it reads it.
+/// Offers one input to the sources; the first whose kind it is reads it.
 fn load_one(registry: &[Box<dyn Source + '_>], input: &Input) -> Result<Loaded, SourceError> {
     let mut loaded = Loaded::default();
-    if let Some(source) = registry.iter().find(|s| s.detect(input)) {
-        source.load(input, &mut loaded)?;
+    for source in registry {
+        if source.read(input, &mut loaded)? {
+            break;
+        }
     }
     Ok(loaded)
 }
@@ -242,7 +258,8 @@ fn load_one(registry: &[Box<dyn Source + '_>], input: &Input) -> Result<Loaded, 
 /// Reads every source into one snapshot.
 pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, SourceError> {
     let root = &sources.root;
-    let registry = registry(sources);
+    let plan_source = terraform::PlanSource::new(sources);
+    let registry = registry(sources, &plan_source);
     let mut diags = Vec::new();
     let inputs = expand(sources, &mut diags)?;
     let mut all = Loaded::default();
@@ -292,8 +309,9 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, SourceError> {
     for c in &inputs.charts {
         all.absorb(load_one(&registry, &Input::Chart(c))?);
     }
-    for source in registry.iter().filter(|s| s.detect(&Input::Live)) {
-        source.load(&Input::Live, &mut all)?;
+    // Every live source asked for reads, not only the first.
+    for source in &registry {
+        source.read(&Input::Live, &mut all)?;
     }
     let Loaded {
         mut snapshot,
@@ -314,9 +332,7 @@ pub fn build_snapshot(sources: &Sources) -> Result<Snapshot, SourceError> {
     }
     snapshot.diagnostics.extend(diags);
     snapshot.normalize();
-    if let Some(dir) = &sources.plan_source {
-        terraform::attach_declarations(&mut snapshot.resources, dir, sources);
-    }
+    plan_source.attach_declarations(&mut snapshot.resources);
     if sources.aws.is_some() {
         // A live collection is recorded by the digest it has as a snapshot file (what
         // `collect aws` prints), so a later scan of that file names the same one.

@@ -3,7 +3,6 @@
 //! the plan for line spans.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use super::{Input, Loaded, Source, SourceError, Sources};
 use crate::input::rel_path;
@@ -44,9 +43,46 @@ impl Source for Modules<'_> {
     }
 }
 
+/// The Terraform source a plan was made from (`--plan-source`), evaluated once, when first
+/// needed: by each plan for its line spans, and to give live resources their declarations.
+pub(super) struct PlanSource<'a> {
+    sources: &'a Sources,
+    evaluated: std::sync::OnceLock<Option<terraform::Evaluation>>,
+}
+
+impl<'a> PlanSource<'a> {
+    pub fn new(sources: &'a Sources) -> Self {
+        PlanSource {
+            sources,
+            evaluated: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn evaluation(&self) -> Option<&terraform::Evaluation> {
+        self.evaluated
+            .get_or_init(|| {
+                let s = self.sources;
+                let dir = s.plan_source.as_ref()?;
+                Some(terraform::load_directory(dir, &s.root, &s.vars))
+            })
+            .as_ref()
+    }
+
+    /// Gives live resources read beside the source the declarations that manage them.
+    pub fn attach_declarations(&self, resources: &mut [Resource]) {
+        if !resources.iter().any(|r| r.origin.source == SourceKind::Aws) {
+            return;
+        }
+        if let Some(ev) = self.evaluation() {
+            let declared = terraform::adapter::adapt(&ev.instances, SourceKind::Terraform);
+            attach(resources, &declared);
+        }
+    }
+}
+
 /// Plan JSON: what a JSON file is when it is nothing more specific.
 pub(super) struct Plans<'a> {
-    pub sources: &'a Sources,
+    pub source: &'a PlanSource<'a>,
 }
 
 impl Source for Plans<'_> {
@@ -58,15 +94,11 @@ impl Source for Plans<'_> {
         let Input::File { path, rel, .. } = input else {
             return Ok(());
         };
-        let sources = self.sources;
-        let source_instances = sources
-            .plan_source
-            .as_ref()
-            .map(|d| terraform::load_directory(d, &sources.root, &sources.vars));
+        let sources = self.source.sources;
         let mut plan = terraform::plan::load_plan(
             path,
             rel,
-            source_instances.as_ref().map(|e| e.instances.as_slice()),
+            self.source.evaluation().map(|e| e.instances.as_slice()),
         );
         into.snapshot.diagnostics.extend(plan.diagnostics);
         // A plan is one root module: with its source, the resources are those of that root
@@ -83,15 +115,6 @@ impl Source for Plans<'_> {
             SourceKind::TerraformPlan,
         ));
         Ok(())
-    }
-}
-
-/// Gives live resources read beside `dir`'s Terraform the declarations that manage them.
-pub(super) fn attach_declarations(resources: &mut [Resource], dir: &Path, sources: &Sources) {
-    if resources.iter().any(|r| r.origin.source == SourceKind::Aws) {
-        let ev = terraform::load_directory(dir, &sources.root, &sources.vars);
-        let declared = terraform::adapter::adapt(&ev.instances, SourceKind::Terraform);
-        attach(resources, &declared);
     }
 }
 

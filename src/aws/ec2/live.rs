@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
 use crate::collect::aws::live::{ops, set_all, set_flags, tag_map, watched, Ctx};
-use crate::model::{Attr, AttributeMeta, Known, Resource};
+use crate::model::{AttributeMeta, Known, Resource};
 use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
 
 fn tags(t: &[Tag]) -> BTreeMap<String, String> {
@@ -490,13 +490,7 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
 /// The metadata options an instance or a launch template version reports; a setting it does not
 /// report is AWS's default, and marked so.
 fn put_metadata_options(r: &mut Resource, endpoint: Option<&str>, tokens: Option<&str>) {
-    let returned = tokens.is_some();
-    let options = MetadataOptions::with(endpoint.map(Known::from), tokens.map(Known::from));
-    let attr = if returned {
-        Attr::Explicit(options)
-    } else {
-        Attr::Default(options)
-    };
+    let attr = MetadataOptions::read(endpoint.map(Known::from), tokens.map(Known::from));
     r.put("metadata_options", attr, None);
 }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{json, Value as Json};
 
 use super::ResourceType;
-use crate::model::{Known, Resource};
+use crate::model::{Attr, Known, Resource};
 
 /// A string that may not be known; absent is `null`.
 type Text = Option<Known<String>>;
@@ -136,12 +136,22 @@ impl MetadataOptions {
         }
     }
 
-    /// The settings as given, each the default where not given.
-    pub fn with(http_endpoint: Option<Known<String>>, http_tokens: Option<Known<String>>) -> Self {
+    /// The settings as a source gives them, each AWS's default where not given: explicit when
+    /// `http_tokens` (the setting that decides) is given, AWS's default otherwise.
+    pub fn read(
+        http_endpoint: Option<Known<String>>,
+        http_tokens: Option<Known<String>>,
+    ) -> Attr<Self> {
+        let given = http_tokens.is_some();
         let d = MetadataOptions::aws_default();
-        MetadataOptions {
+        let options = MetadataOptions {
             http_endpoint: http_endpoint.unwrap_or(d.http_endpoint),
             http_tokens: http_tokens.unwrap_or(d.http_tokens),
+        };
+        if given {
+            Attr::Explicit(options)
+        } else {
+            Attr::Default(options)
         }
     }
 }

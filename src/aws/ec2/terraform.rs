@@ -4,9 +4,11 @@
 use serde_json::{json, Value as Json};
 
 use super::{MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
-use crate::model::{ref_address, Attr, AttributeMeta, Known, Provenance, Resource, SourceKind};
+use crate::model::{
+    ref_address, to_json, Attr, AttributeMeta, Known, Provenance, Resource, SourceKind,
+};
 use crate::terraform::adapter::{
-    blocks, folded_meta, push_with_meta, raw, span_for, Adapter, Builder,
+    blocks, folded_meta, known, push_with_meta, raw, span_for, Adapter, Builder,
 };
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
@@ -32,10 +34,6 @@ fn texts(v: Option<&Val>) -> Known<Vec<Known<String>>> {
     }
 }
 
-fn text(v: Option<&Val>) -> Option<Known<String>> {
-    v.map(Val::known)
-}
-
 /// A rule block of a security group (`ingress`, `egress`, `aws_security_group_rule`).
 fn sg_rule(r: &Val) -> SecurityGroupRule {
     SecurityGroupRule {
@@ -44,12 +42,8 @@ fn sg_rule(r: &Val) -> SecurityGroupRule {
         ipv6_cidr_blocks: texts(raw(r, "ipv6_cidr_blocks")),
         security_groups: texts(raw(r, "security_groups")),
         to_itself: raw(r, "self").map_or(false.into(), Val::known),
-        description: text(raw(r, "description")),
+        description: known(raw(r, "description")),
     }
-}
-
-fn to_json(part: impl serde::Serialize) -> Json {
-    serde_json::to_value(part).expect("model values serialize")
 }
 
 pub fn security_group(ri: &RawInstance, source: SourceKind) -> Resource {
@@ -151,8 +145,8 @@ fn nacl_entry(r: &Val, egress: bool) -> Json {
             .map(Val::known),
         action: action.map(|a| a.known::<String>().map(|a| a.to_lowercase())),
         traffic: traffic(r),
-        cidr_block: text(raw(r, "cidr_block")),
-        ipv6_cidr_block: text(raw(r, "ipv6_cidr_block")),
+        cidr_block: known(raw(r, "cidr_block")),
+        ipv6_cidr_block: known(raw(r, "ipv6_cidr_block")),
     })
 }
 
@@ -215,7 +209,7 @@ pub fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
                 ipv6_cidr_blocks: one("cidr_ipv6"),
                 security_groups: one("referenced_security_group_id"),
                 to_itself: false.into(),
-                description: text(raw(v, "description")),
+                description: known(raw(v, "description")),
             });
             let meta = folded_meta(ri, "", &rule);
             push_with_meta(a.get_mut(t), dir, rule, meta);
@@ -338,24 +332,12 @@ fn with_metadata_options(ri: &RawInstance, source: SourceKind, rtype: &str) -> R
             let r = r.clone();
             b.put::<MetadataOptions>("metadata_options", Attr::Unknown(r), "metadata_options");
         }
-        (_, Some(m)) => {
-            let options = MetadataOptions::with(
-                raw(m, "http_endpoint").map(Val::known),
-                raw(m, "http_tokens").map(Val::known),
-            );
-            // A setting left out of the block is still AWS's default.
-            let attr = if raw(m, "http_tokens").is_some() {
-                Attr::Explicit(options)
-            } else {
-                Attr::Default(options)
-            };
+        // The block, or none (everything AWS's default); a setting left out is the default.
+        (_, m) => {
+            let setting = |k: &str| m.and_then(|m| raw(m, k)).map(Val::known);
+            let attr = MetadataOptions::read(setting("http_endpoint"), setting("http_tokens"));
             b.put("metadata_options", attr, "metadata_options");
         }
-        _ => b.put(
-            "metadata_options",
-            Attr::Default(MetadataOptions::aws_default()),
-            "",
-        ),
     }
     b.finish()
 }

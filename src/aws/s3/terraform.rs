@@ -6,17 +6,13 @@ use serde_json::{json, Value as Json};
 
 use super::{
     Acl, Grant, LifecycleRule, Logging, ObjectLock, OwnershipControls, PublicAccessBlock,
-    ServerSideEncryption, Text, Versioning,
+    ServerSideEncryption, Versioning,
 };
 use crate::aws::iam::policy::normalize_policy;
-use crate::model::{Attr, Known, Resource, SourceKind};
-use crate::terraform::adapter::{blocks, folded_meta, raw, Adapter, Builder};
+use crate::model::{to_json, Attr, Known, Resource, SourceKind};
+use crate::terraform::adapter::{blocks, folded_meta, known, raw, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
-
-fn text(v: Option<&Val>) -> Text {
-    v.map(Val::known)
-}
 
 fn flag(v: Option<&Val>, default: bool) -> Known<bool> {
     v.map(Val::known).unwrap_or(default.into())
@@ -27,10 +23,6 @@ fn is_enabled(v: &Val) -> Known<bool> {
     v.known::<String>().map(|s| s == "Enabled")
 }
 
-fn days(v: Option<&Val>) -> Option<Known<i64>> {
-    v.map(Val::known)
-}
-
 /// An encryption `rule` block, of the bucket (v3) or of the split resource.
 fn encryption(rule: Option<&Val>) -> ServerSideEncryption {
     let by_default = rule.and_then(|r| raw(r, "apply_server_side_encryption_by_default.0"));
@@ -39,7 +31,7 @@ fn encryption(rule: Option<&Val>) -> ServerSideEncryption {
         sse_algorithm: by_default
             .and_then(|d| raw(d, "sse_algorithm"))
             .map_or(sse.sse_algorithm, Val::known),
-        kms_master_key_id: text(by_default.and_then(|d| raw(d, "kms_master_key_id"))),
+        kms_master_key_id: known(by_default.and_then(|d| raw(d, "kms_master_key_id"))),
         bucket_key_enabled: flag(rule.and_then(|r| raw(r, "bucket_key_enabled")), false),
     }
 }
@@ -94,8 +86,8 @@ pub(crate) fn bucket(ri: &RawInstance, source: SourceKind) -> Resource {
     if let Some(l) = b.raw("logging.0") {
         let logging = Logging {
             enabled: true,
-            target_bucket: text(raw(l, "target_bucket")),
-            target_prefix: text(raw(l, "target_prefix")),
+            target_bucket: known(raw(l, "target_bucket")),
+            target_prefix: known(raw(l, "target_prefix")),
         };
         b.put("logging", Attr::Explicit(logging), "logging");
     }
@@ -123,10 +115,10 @@ pub(crate) fn bucket(ri: &RawInstance, source: SourceKind) -> Resource {
     let rules: Vec<LifecycleRule> = blocks(&ri.values, "lifecycle_rule")
         .into_iter()
         .map(|r| LifecycleRule {
-            id: text(raw(r, "id")),
+            id: known(raw(r, "id")),
             enabled: flag(raw(r, "enabled"), true),
-            expiration_days: days(raw(r, "expiration.0.days")),
-            noncurrent_expiration_days: days(raw(r, "noncurrent_version_expiration.0.days")),
+            expiration_days: known(raw(r, "expiration.0.days")),
+            noncurrent_expiration_days: known(raw(r, "noncurrent_version_expiration.0.days")),
         })
         .collect();
     if !rules.is_empty() {
@@ -184,9 +176,9 @@ fn inline_grants(g: &Val) -> Vec<Grant> {
     perms
         .iter()
         .map(|p| Grant {
-            grantee_type: text(raw(g, "type")),
-            grantee_uri: text(raw(g, "uri")),
-            grantee_id: text(raw(g, "id")),
+            grantee_type: known(raw(g, "type")),
+            grantee_uri: known(raw(g, "uri")),
+            grantee_id: known(raw(g, "id")),
             permission: Some(p.known()),
         })
         .collect()
@@ -207,7 +199,7 @@ pub(crate) fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
         "aws_s3_bucket_versioning" => {
             let c = raw(v, "versioning_configuration.0");
             let versioning = Versioning {
-                status: text(c.and_then(|c| raw(c, "status"))),
+                status: known(c.and_then(|c| raw(c, "status"))),
                 mfa_delete: c
                     .and_then(|c| raw(c, "mfa_delete"))
                     .map_or(false.into(), is_enabled),
@@ -221,8 +213,8 @@ pub(crate) fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
         "aws_s3_bucket_logging" => {
             let logging = Logging {
                 enabled: true,
-                target_bucket: text(raw(v, "target_bucket")),
-                target_prefix: text(raw(v, "target_prefix")),
+                target_bucket: known(raw(v, "target_bucket")),
+                target_prefix: known(raw(v, "target_prefix")),
             };
             ("logging", to_json(logging), "target_bucket")
         }
@@ -235,21 +227,21 @@ pub(crate) fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             let grants = blocks(v, "access_control_policy.0.grant")
                 .into_iter()
                 .map(|g| Grant {
-                    grantee_type: text(raw(g, "grantee.0.type")),
-                    grantee_uri: text(raw(g, "grantee.0.uri")),
-                    grantee_id: text(raw(g, "grantee.0.id")),
-                    permission: text(raw(g, "permission")),
+                    grantee_type: known(raw(g, "grantee.0.type")),
+                    grantee_uri: known(raw(g, "grantee.0.uri")),
+                    grantee_id: known(raw(g, "grantee.0.id")),
+                    permission: known(raw(g, "permission")),
                 })
                 .collect();
             let acl = Acl {
-                canned: text(raw(v, "acl")),
+                canned: known(raw(v, "acl")),
                 grants,
             };
             ("acl", to_json(acl), "")
         }
         "aws_s3_bucket_ownership_controls" => {
             let own = OwnershipControls {
-                object_ownership: text(raw(v, "rule.0.object_ownership")),
+                object_ownership: known(raw(v, "rule.0.object_ownership")),
             };
             ("ownership_controls", to_json(own), "rule")
         }
@@ -257,10 +249,10 @@ pub(crate) fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             let rules: Vec<LifecycleRule> = blocks(v, "rule")
                 .into_iter()
                 .map(|r| LifecycleRule {
-                    id: text(raw(r, "id")),
+                    id: known(raw(r, "id")),
                     enabled: raw(r, "status").map_or(true.into(), is_enabled),
-                    expiration_days: days(raw(r, "expiration.0.days")),
-                    noncurrent_expiration_days: days(raw(
+                    expiration_days: known(raw(r, "expiration.0.days")),
+                    noncurrent_expiration_days: known(raw(
                         r,
                         "noncurrent_version_expiration.0.noncurrent_days",
                     )),
@@ -283,8 +275,4 @@ pub(crate) fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
     let meta = folded_meta(ri, raw_path, &value);
     a.get_mut(target).set_attribute(path, value, meta);
     true
-}
-
-fn to_json(part: impl serde::Serialize) -> Json {
-    serde_json::to_value(part).expect("model values serialize")
 }

@@ -10,9 +10,9 @@ use std::collections::HashMap;
 
 use super::config::Mode;
 use super::eval::RawInstance;
-use super::value::Val;
+use super::value::{FromVal, Val};
 use crate::model::{
-    ref_address, Attr, AttributeMeta, Origin, Provenance, Resource, SourceKind, Span,
+    ref_address, Attr, AttributeMeta, Known, Origin, Provenance, Resource, SourceKind, Span,
 };
 
 /// Builds model resources from instances; `source` is `terraform` or `terraform-plan`.
@@ -489,6 +489,11 @@ pub(crate) fn push_with_meta(res: &mut Resource, list: &str, item: Json, meta: A
 pub(crate) fn push_folded(res: &mut Resource, list: &str, item: Json, ri: &RawInstance) {
     let meta = folded_meta(ri, "", &item);
     push_with_meta(res, list, item, meta);
+}
+
+/// The typed model value of an attribute that may be absent (see [`Val::known`]).
+pub(crate) fn known<T: FromVal>(v: Option<&Val>) -> Option<Known<T>> {
+    v.map(Val::known)
 }
 
 pub(crate) fn str_list(v: Option<&Val>) -> Json {
