@@ -206,6 +206,9 @@ fn run_command(command: Command) -> Result<u8> {
             for (fw, ids) in &r.controls {
                 writeln!(out, "{fw}: {}", ids.join(", "))?;
             }
+            for (tool, ids) in &r.equivalents {
+                writeln!(out, "Same concern in {tool}: {}", ids.join(", "))?;
+            }
             writeln!(out, "Source: {}", r.source)?;
             Ok(EXIT_CLEAN)
         }

@@ -902,13 +902,18 @@ fn without_regions_every_region_enabled_for_the_account_is_read() {
         .collect();
     assert!(regions.len() >= 10, "only {regions:?}");
     assert!(regions.contains("us-east-1") && regions.contains("eu-west-1"));
-    let keys = snapshot["resources"]
+    // The seeded keys (the emulator adds its own aws/ebs key for the encrypted volumes).
+    let keys: BTreeSet<&str> = snapshot["resources"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|r| r["type"] == "aws_kms_key" && r["region"] == "us-east-1")
-        .count();
-    assert_eq!(keys, 2, "the seeded keys");
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert!(
+        keys.contains("alias/rotated") && keys.contains("alias/unrotated"),
+        "{keys:?}"
+    );
 }
 
 /// Each (rule, resource) that passed, with the rule's `reads` from `rampart rules --json`.
@@ -973,6 +978,7 @@ fn a_failed_read_is_an_error_on_exactly_the_resource_it_concerns() {
         &json!({
             "GetBucketPolicy": {"kind": "deny", "only": "public-site"},
             "DescribeDBParameters": "deny",
+            "DescribeVolumes": "deny",
         }),
     );
     let dir = tempfile::tempdir().unwrap();
@@ -1032,6 +1038,10 @@ fn a_failed_read_is_an_error_on_exactly_the_resource_it_concerns() {
             && !msg.contains('\n'),
         "{msg}"
     );
+    // An instance whose volumes could not be read is not assessed for their encryption; what
+    // was read of it (its metadata options) is judged.
+    assert_eq!(status("ENC-04", "imdsv2-app"), "error");
+    assert_eq!(status("IAM-14", "imdsv2-app"), "pass");
     // The failures are recorded on their resources, not held against every bucket.
     let policy_gap = findings["coverage"]
         .as_array()

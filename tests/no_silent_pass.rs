@@ -719,3 +719,106 @@ resource "aws_s3_bucket" "records" {
         "{fail}"
     );
 }
+
+#[test]
+fn a_resource_policy_is_judged_wherever_it_is_written_and_an_unknown_principal_is_an_error() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"variable "principal" {}
+locals {
+  open = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "*", Resource = "*" }]
+  })
+}
+resource "aws_sqs_queue_policy" "elsewhere" {
+  queue_url = "https://sqs.us-east-1.amazonaws.com/111122223333/managed-elsewhere"
+  policy    = local.open
+}
+resource "aws_s3_bucket_policy" "elsewhere" {
+  bucket = "managed-elsewhere"
+  policy = local.open
+}
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  role          = "arn:aws:iam::111122223333:role/f"
+}
+resource "aws_lambda_permission" "by_variable" {
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.f.function_name
+  principal     = var.principal
+}
+resource "aws_lambda_permission" "orphan" {
+  action        = "lambda:InvokeFunction"
+  function_name = "someone-elses"
+  principal     = "*"
+}
+resource "aws_ecr_repository" "clean" {
+  name = "clean"
+}
+resource "aws_sns_topic" "default_policy" {
+  name = "t"
+}
+"#,
+    )]);
+    let (_, v) = scan_json_in(&[".", "--select", "PUB-03"], dir.path());
+    assert_eq!(
+        verdicts(&v, "PUB-03"),
+        vec![
+            ("aws_ecr_repository.clean".into(), "pass".into()),
+            ("aws_lambda_function.f".into(), "error".into()),
+            ("aws_lambda_permission.orphan".into(), "fail".into()),
+            ("aws_s3_bucket_policy.elsewhere".into(), "fail".into()),
+            ("aws_sns_topic.default_policy".into(), "pass".into()),
+            ("aws_sqs_queue_policy.elsewhere".into(), "fail".into()),
+        ],
+        "{:#}",
+        v["results"]
+    );
+}
+
+#[test]
+fn a_volume_whose_encryption_is_not_shown_is_not_a_pass() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"variable "mappings" {}
+variable "encrypted" {}
+resource "aws_launch_template" "dynamic" {
+  dynamic "block_device_mappings" {
+    for_each = var.mappings
+    content {
+      device_name = block_device_mappings.value.name
+      ebs { encrypted = "true" }
+    }
+  }
+}
+resource "aws_instance" "from_ami" {
+  ami = "ami-0123456789abcdef0"
+}
+resource "aws_instance" "by_variable" {
+  ami = "ami-0123456789abcdef0"
+  root_block_device { encrypted = true }
+  ebs_block_device {
+    device_name = "/dev/sdf"
+    encrypted   = var.encrypted
+  }
+}
+resource "aws_launch_configuration" "encrypted" {
+  image_id = "ami-0123456789abcdef0"
+  root_block_device { encrypted = true }
+}
+"#,
+    )]);
+    let (_, v) = scan_json_in(&[".", "--select", "ENC-04"], dir.path());
+    assert_eq!(
+        verdicts(&v, "ENC-04"),
+        vec![
+            ("aws_instance.by_variable".into(), "error".into()),
+            ("aws_instance.from_ami".into(), "fail".into()),
+            ("aws_launch_configuration.encrypted".into(), "pass".into()),
+            ("aws_launch_template.dynamic".into(), "error".into()),
+        ],
+        "{:#}",
+        v["results"]
+    );
+}

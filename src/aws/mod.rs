@@ -12,17 +12,22 @@
 pub mod cloudtrail;
 pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
 pub mod efs;
 pub mod eks;
 pub mod elb;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod opensearch;
 pub mod rds;
 pub mod redshift;
 pub mod s3;
 #[cfg(test)]
 mod schema;
+pub mod secretsmanager;
+pub mod sns;
+pub mod sqs;
 
 use crate::model::{Resource, SourceKind};
 use crate::terraform::adapter::Adapter;
@@ -98,19 +103,24 @@ impl ResourceType {
 }
 
 /// Every service's resource types.
-const SERVICES: [&[ResourceType]; 12] = [
+const SERVICES: [&[ResourceType]; 17] = [
     cloudtrail::TYPES,
     dynamodb::TYPES,
     ec2::TYPES,
+    ecr::TYPES,
     efs::TYPES,
     eks::TYPES,
     elb::TYPES,
     iam::TYPES,
     kms::TYPES,
+    lambda::TYPES,
     opensearch::TYPES,
     rds::TYPES,
     redshift::TYPES,
     s3::TYPES,
+    secretsmanager::TYPES,
+    sns::TYPES,
+    sqs::TYPES,
 ];
 
 /// The services read live, in the order their collectors start.
@@ -128,12 +138,18 @@ pub(crate) const LIVE_SERVICES: [&crate::collect::aws::live::LiveService; 9] = [
 ];
 
 /// Every service's fold of split resources.
-const FOLDS: [Fold; 5] = [
+const FOLDS: [Fold; 11] = [
     s3::terraform::fold,
     ec2::terraform::fold,
     kms::terraform::fold,
     elb::terraform::fold,
     iam::terraform::fold,
+    sqs::terraform::fold,
+    sns::terraform::fold,
+    ecr::terraform::fold,
+    secretsmanager::terraform::fold,
+    opensearch::terraform::fold,
+    lambda::terraform::fold,
 ];
 
 /// Joins across resources once every instance is adapted, in this order: subnets learn their

@@ -78,8 +78,15 @@ fn schemas() -> Vec<(&'static str, Schema)> {
         "aws_network_acl",
         resource(&mut g, "aws_network_acl", attrs),
     ));
-    for rtype in ["aws_instance", "aws_launch_template"] {
-        let attrs = vec![("metadata_options", part::<ec2::MetadataOptions>(&mut g))];
+    for rtype in [
+        "aws_instance",
+        "aws_launch_template",
+        "aws_launch_configuration",
+    ] {
+        let attrs = vec![
+            ("metadata_options", part::<ec2::MetadataOptions>(&mut g)),
+            ("block_devices", list::<ec2::BlockDevice>(&mut g)),
+        ];
         out.push((rtype, resource(&mut g, rtype, attrs)));
     }
     out

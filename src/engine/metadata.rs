@@ -79,10 +79,16 @@ struct RawCustom {
     #[serde(default)]
     tags: Vec<String>,
     reads: Option<Vec<String>>,
+    #[serde(default)]
+    equivalents: BTreeMap<String, Vec<String>>,
 }
 
 /// Control framework keys accepted in `custom.controls`.
 pub const FRAMEWORKS: [&str; 5] = ["ferpa", "cis_aws", "cis_eks", "cis_k8s", "nist_800_53"];
+
+/// Other scanners whose checks a rule may name as judging the same concern
+/// (`custom.equivalents`), for users moving from them and for the coverage table in `docs/`.
+pub const PEER_TOOLS: [&str; 2] = ["checkov", "prowler"];
 
 /// A validated rule description.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -96,6 +102,10 @@ pub struct RuleMeta {
     /// Framework → control ids (e.g. `ferpa` → `["99.31(a)(1)(ii)"]`).
     pub controls: BTreeMap<String, Vec<String>>,
     pub tags: Vec<String>,
+    /// Peer tool → the ids of its checks that judge the same concern (`checkov` →
+    /// `["CKV_AWS_79"]`). Written once, here; the coverage table is generated from it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub equivalents: BTreeMap<String, Vec<String>>,
     /// The values the rule judges, as paths into a resource (`ingress.*.from_port`; `tags` and
     /// `derived.…` name those parts, anything else is under `attributes`). A verdict of `pass` on
     /// a resource where one of them is unknown or could not be read becomes `error`. `None`
@@ -192,6 +202,16 @@ pub fn parse(source: &str, rego: &str) -> Result<Option<RuleMeta>, EngineError> 
             FRAMEWORKS.join(", ")
         )));
     }
+    if let Some(unknown) = c
+        .equivalents
+        .keys()
+        .find(|k| !PEER_TOOLS.contains(&k.as_str()))
+    {
+        return Err(invalid(format!(
+            "custom.equivalents has unknown tool {unknown:?} (known: {})",
+            PEER_TOOLS.join(", ")
+        )));
+    }
     let reads = c
         .reads
         .map(|paths| {
@@ -214,6 +234,7 @@ pub fn parse(source: &str, rego: &str) -> Result<Option<RuleMeta>, EngineError> 
         resource_types: c.resource_types,
         controls: c.controls,
         tags: c.tags,
+        equivalents: c.equivalents,
         reads,
         package,
         source: source.to_string(),
@@ -265,6 +286,22 @@ deny contains x if { false }
             .unwrap_err()
             .to_string()
             .contains("unknown framework"));
+    }
+
+    #[test]
+    fn equivalents_name_known_peers_only() {
+        let with = |tool: &str| {
+            RULE.replace(
+                "#     nist_800_53: [SC-28]",
+                &format!(
+                    "#     nist_800_53: [SC-28]\n#   equivalents:\n#     {tool}: [CKV_AWS_19]"
+                ),
+            )
+        };
+        let meta = parse("p.rego", &with("checkov")).unwrap().unwrap();
+        assert_eq!(meta.equivalents["checkov"], vec!["CKV_AWS_19".to_string()]);
+        let err = parse("p.rego", &with("checkv")).unwrap_err().to_string();
+        assert!(err.contains("unknown tool \"checkv\""), "{err}");
     }
 
     #[test]

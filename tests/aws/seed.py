@@ -53,6 +53,11 @@ PLANTED = [
     ("TLS-03", "portal:80"),
     ("IAM-14", "legacy-app"),
     ("IAM-14", "nodes-imdsv1"),
+    ("ENC-04", "legacy-app"),
+    ("ENC-04", "nodes-imdsv1"),
+    ("PAT-01", "gradebook"),
+    ("LOG-06", "gradebook"),
+    ("IAM-15", "gradebook"),
 ]
 
 # Configured well: no rule may fail on these.
@@ -198,18 +203,21 @@ def seed_ec2(c):
         CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22},
     )
     # One instance and one launch template that still allow IMDSv1, one of each that does not.
+    # The good ones also encrypt their volumes; the bad ones leave them to the AMI, unencrypted.
     image = "ami-0123456789abcdef0"  # the emulator does not check images
-    for name, tokens in [("legacy-app", "optional"), ("imdsv2-app", "required")]:
+    encrypted = [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True, "VolumeSize": 8}}]
+    for name, tokens, devices in [("legacy-app", "optional", []), ("imdsv2-app", "required", encrypted)]:
         c.run_instances(
             ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro", SubnetId=subnet,
             MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": "enabled"},
+            BlockDeviceMappings=devices,
             TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
         )
-    for name, tokens in [("nodes-imdsv1", "optional"), ("nodes-imdsv2", "required")]:
-        c.create_launch_template(
-            LaunchTemplateName=name,
-            LaunchTemplateData={"InstanceType": "t3.micro", "MetadataOptions": {"HttpTokens": tokens}},
-        )
+    for name, tokens, devices in [("nodes-imdsv1", "optional", []), ("nodes-imdsv2", "required", encrypted)]:
+        data = {"InstanceType": "t3.micro", "MetadataOptions": {"HttpTokens": tokens}}
+        if devices:
+            data["BlockDeviceMappings"] = devices
+        c.create_launch_template(LaunchTemplateName=name, LaunchTemplateData=data)
     c.disable_ebs_encryption_by_default()
     v = c.create_volume(AvailabilityZone=c.meta.region_name + "a", Size=8, Encrypted=False)["VolumeId"]
     c.create_tags(Resources=[v], Tags=[{"Key": "Name", "Value": "vol-unencrypted"}])
@@ -237,6 +245,7 @@ def seed_rds(c, subnet_ids):
         PubliclyAccessible=True,
         StorageEncrypted=False,
         BackupRetentionPeriod=0,
+        AutoMinorVersionUpgrade=False,
         DBSubnetGroupName="public-db",
         Tags=[{"Key": "data-classification", "Value": "ferpa"}],
     )

@@ -14,6 +14,9 @@
 #     ferpa: ["99.32(a)", "99.31(a)(1)(ii)"]
 #     cis_aws: ["3.1"]
 #     nist_800_53: [AU-2, AU-3, AU-12]
+#   equivalents:
+#     checkov: [CKV_AWS_67, CKV_AWS_251]
+#     prowler: [cloudtrail_multi_region_enabled, cloudtrail_multi_region_enabled_logging_management_events]
 package rampart.aws.cloudtrail.log_01
 
 import data.rampart.lib

@@ -13,6 +13,9 @@
 #     ferpa: ["99.32(a)(2)"]
 #     cis_aws: ["3.2", "3.5"]
 #     nist_800_53: [AU-9, AU-9(3), SI-7]
+#   equivalents:
+#     checkov: [CKV_AWS_36, CKV_AWS_35]
+#     prowler: [cloudtrail_log_file_validation_enabled, cloudtrail_kms_encryption_enabled]
 package rampart.aws.cloudtrail.log_02
 
 import data.rampart.lib

@@ -13,6 +13,9 @@
 #   controls:
 #     ferpa: ["99.32(a)(2)"]
 #     nist_800_53: [AU-11, SI-12]
+#   equivalents:
+#     checkov: [CKV_AWS_338, CKV_AWS_66]
+#     prowler: [cloudwatch_log_group_retention_policy_specific_days_enabled]
 package rampart.aws.cloudtrail.log_05
 
 import data.rampart.lib

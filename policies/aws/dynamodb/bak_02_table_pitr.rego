@@ -11,6 +11,9 @@
 #   remediation: Add point_in_time_recovery { enabled = true } to the table.
 #   controls:
 #     nist_800_53: [CP-9, CP-10]
+#   equivalents:
+#     checkov: [CKV_AWS_28]
+#     prowler: [dynamodb_tables_pitr_enabled]
 package rampart.aws.dynamodb.bak_02
 
 import data.rampart.lib

@@ -12,6 +12,9 @@
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     nist_800_53: [SC-28, SC-12]
+#   equivalents:
+#     checkov: [CKV_AWS_119]
+#     prowler: [dynamodb_tables_kms_cmk_encryption_enabled]
 package rampart.aws.dynamodb.enc_03
 
 import data.rampart.lib

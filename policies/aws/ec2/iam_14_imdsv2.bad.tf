@@ -10,3 +10,14 @@ resource "aws_launch_template" "nodes" {
     http_tokens = "optional"
   }
 }
+
+resource "aws_launch_configuration" "workers" {
+  name_prefix   = "workers-"
+  image_id      = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+
+  metadata_options {
+    http_endpoint = "enabled"
+    http_tokens   = "optional"
+  }
+}

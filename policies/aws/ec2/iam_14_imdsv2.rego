@@ -11,30 +11,32 @@
 # custom:
 #   id: IAM-14
 #   severity: high
-#   resource_types: [aws_instance, aws_launch_template]
+#   resource_types: [aws_instance, aws_launch_template, aws_launch_configuration]
 #   reads: [metadata_options, metadata_options.http_tokens, metadata_options.http_endpoint]
 #   remediation: >-
-#     Add metadata_options { http_tokens = "required" } to the aws_instance or aws_launch_template
+#     Add metadata_options { http_tokens = "required" } to the aws_instance, aws_launch_template or aws_launch_configuration
 #     (for EKS node groups, in the launch template), or set the account's IMDS defaults with
 #     aws_ec2_instance_metadata_defaults { http_tokens = "required" }.
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["5.7"]
 #     nist_800_53: [AC-3, CM-7]
+#   equivalents:
+#     checkov: [CKV_AWS_79]
+#     prowler: [ec2_instance_imdsv2_enabled, ec2_launch_template_imdsv2_required]
 package rampart.aws.ec2.iam_14
 
 import data.rampart.lib
 
-kinds := {"aws_instance": "instance", "aws_launch_template": "launch template"}
 
 deny contains lib.finding(r, "metadata_options.http_tokens", msg) if {
-	some r in array.concat(lib.resources("aws_instance"), lib.resources("aws_launch_template"))
+	some r in lib.machines
 	m := r.attributes.metadata_options
 	not lib.is_unknown(m)
 	not lib.is_unknown(m.http_endpoint)
 	m.http_endpoint != "disabled"
 	m.http_tokens == "optional"
-	msg := sprintf("%s allows IMDSv1 (http_tokens is optional%s): its role's credentials answer any request from the instance", [kinds[r.type], how(r)])
+	msg := sprintf("%s allows IMDSv1 (http_tokens is optional%s): its role's credentials answer any request from the instance", [lib.machine_kind[r.type], how(r)])
 }
 
 # How the setting came: written, or AWS's default for a configuration that says nothing.

@@ -7,7 +7,7 @@ res(rtype, options) := {"uid": "r", "type": rtype, "attributes": {"metadata_opti
 inp(r) := {"resources_by_type": {r.type: [r]}}
 
 test_optional_tokens_fail_on_instances_and_launch_templates if {
-	every rtype in ["aws_instance", "aws_launch_template"] {
+	every rtype in ["aws_instance", "aws_launch_template", "aws_launch_configuration"] {
 		count(iam_14.deny) == 1 with input as inp(res(rtype, {"http_endpoint": "enabled", "http_tokens": "optional"}))
 	}
 }

@@ -13,6 +13,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_eks: ["5.4.1", "5.4.2"]
 #     nist_800_53: [SC-7, AC-17]
+#   equivalents:
+#     checkov: [CKV_AWS_38, CKV_AWS_39]
+#     prowler: [eks_cluster_not_publicly_accessible]
 package rampart.aws.eks.eks_01
 
 import data.rampart.lib

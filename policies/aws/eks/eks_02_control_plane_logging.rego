@@ -13,6 +13,9 @@
 #     ferpa: ["99.32(a)", "99.31(a)(1)(ii)"]
 #     cis_eks: ["2.1.1"]
 #     nist_800_53: [AU-2, AU-12]
+#   equivalents:
+#     checkov: [CKV_AWS_37]
+#     prowler: [eks_control_plane_logging_all_types_enabled]
 package rampart.aws.eks.eks_02
 
 import data.rampart.lib

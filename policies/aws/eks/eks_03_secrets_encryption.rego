@@ -13,6 +13,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_eks: ["5.3.1"]
 #     nist_800_53: [SC-28, SC-12]
+#   equivalents:
+#     checkov: [CKV_AWS_58]
+#     prowler: [eks_cluster_kms_cmk_encryption_in_secrets_enabled]
 package rampart.aws.eks.eks_03
 
 import data.rampart.lib

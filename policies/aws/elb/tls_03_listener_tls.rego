@@ -14,6 +14,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_eks: ["5.4.5"]
 #     nist_800_53: [SC-8, SC-8(1), SC-13]
+#   equivalents:
+#     checkov: [CKV_AWS_2, CKV_AWS_103, CKV2_AWS_20]
+#     prowler: [elbv2_ssl_listeners, elbv2_insecure_ssl_ciphers]
 package rampart.aws.elb.tls_03
 
 import data.rampart.lib

@@ -17,6 +17,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["1.16"]
 #     nist_800_53: [AC-6, AC-6(5), AC-2]
+#   equivalents:
+#     checkov: [CKV_AWS_62, CKV_AWS_1, CKV_AWS_274, CKV_AWS_275]
+#     prowler: [iam_aws_attached_policy_no_administrative_privileges, iam_customer_attached_policy_no_administrative_privileges, iam_inline_policy_no_administrative_privileges, iam_role_administratoraccess_policy, iam_user_administrator_access_policy, iam_group_administrator_access_policy]
 package rampart.aws.iam.iam_01
 
 import data.rampart.lib

@@ -13,6 +13,8 @@
 #     ferpa: ["99.31(c)", "99.31(a)(1)(ii)"]
 #     cis_aws: ["1.10"]
 #     nist_800_53: ["IA-2(1)", "IA-2(2)"]
+#   equivalents:
+#     prowler: [iam_user_mfa_enabled_console_access]
 package rampart.aws.iam.iam_03
 
 import data.rampart.lib

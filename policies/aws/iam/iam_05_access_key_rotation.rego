@@ -14,6 +14,8 @@
 #     ferpa: ["99.31(c)"]
 #     cis_aws: ["1.13", "1.14"]
 #     nist_800_53: ["IA-5(1)", AC-2]
+#   equivalents:
+#     prowler: [iam_rotate_access_key_90_days, iam_user_two_active_access_key]
 package rampart.aws.iam.iam_05
 
 import data.rampart.lib

@@ -17,6 +17,8 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["1.12"]
 #     nist_800_53: ["AC-2(3)", "AC-2(j)"]
+#   equivalents:
+#     prowler: [iam_user_accesskey_unused, iam_user_console_access_unused]
 package rampart.aws.iam.iam_06
 
 import data.rampart.lib

@@ -14,6 +14,9 @@
 #     ferpa: ["99.31(c)"]
 #     cis_aws: ["1.8", "1.9"]
 #     nist_800_53: ["IA-5(1)"]
+#   equivalents:
+#     checkov: [CKV_AWS_10, CKV_AWS_13]
+#     prowler: [iam_password_policy_minimum_length_14, iam_password_policy_reuse_24]
 package rampart.aws.iam.iam_07
 
 import data.rampart.lib

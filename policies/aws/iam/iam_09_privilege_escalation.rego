@@ -20,6 +20,9 @@
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     nist_800_53: [AC-6, AC-6(10)]
+#   equivalents:
+#     checkov: [CKV_AWS_286, CKV_AWS_110]
+#     prowler: [iam_policy_allows_privilege_escalation, iam_inline_policy_allows_privilege_escalation]
 package rampart.aws.iam.iam_09
 
 import data.rampart.lib

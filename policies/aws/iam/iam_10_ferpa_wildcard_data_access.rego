@@ -16,6 +16,8 @@
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)", "99.35(a)(2)(ii)"]
 #     nist_800_53: [AC-6, AC-3, AC-21]
+#   equivalents:
+#     checkov: [CKV_AWS_288, CKV_AWS_108]
 package rampart.aws.iam.iam_10
 
 import data.rampart.lib

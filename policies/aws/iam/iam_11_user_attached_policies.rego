@@ -16,6 +16,9 @@
 #     ferpa: ["99.31(c)", "99.31(a)(1)(ii)"]
 #     cis_aws: ["1.15"]
 #     nist_800_53: [AC-2, IA-2, IA-8]
+#   equivalents:
+#     checkov: [CKV_AWS_40]
+#     prowler: [iam_policy_attached_only_to_group_or_roles]
 package rampart.aws.iam.iam_11
 
 import data.rampart.lib

@@ -17,3 +17,15 @@ test_foreign_account_on_ferpa_bucket_fails_when_accounts_are_known if {
 	count(pub_03.deny) == 1 with input as inp(st, "ferpa") with data.rampart.config.trusted_accounts as ["111122223333"]
 	count(pub_03.deny) == 0 with input as inp(st, "ferpa")
 }
+
+test_every_type_with_a_resource_policy_is_judged if {
+	st := {"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["*"], "Resource": ["*"]}
+	every t in pub_03.policy_types {
+		count(pub_03.deny) == 1 with input as {"resources_by_type": {t: [{"uid": "r", "attributes": {"policy": {"Statement": [st]}}, "derived": {}}]}}
+	}
+}
+
+test_a_service_principal_is_not_everyone if {
+	st := {"Effect": "Allow", "Principal": {"Service": ["s3.amazonaws.com"]}, "Action": ["lambda:InvokeFunction"]}
+	count(pub_03.deny) == 0 with input as inp(st, "public")
+}

@@ -13,6 +13,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["3.6"]
 #     nist_800_53: [SC-12, SC-12(1)]
+#   equivalents:
+#     checkov: [CKV_AWS_7]
+#     prowler: [kms_cmk_rotation_enabled]
 package rampart.aws.kms.enc_05
 
 import data.rampart.lib

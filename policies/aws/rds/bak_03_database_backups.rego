@@ -12,6 +12,9 @@
 #   remediation: Set backup_retention_period to 7 or more and deletion_protection = true.
 #   controls:
 #     nist_800_53: [CP-9, CP-10]
+#   equivalents:
+#     checkov: [CKV_AWS_133, CKV_AWS_293, CKV_AWS_139]
+#     prowler: [rds_instance_backup_enabled, rds_instance_deletion_protection, rds_cluster_deletion_protection]
 package rampart.aws.rds.bak_03
 
 import data.rampart.lib

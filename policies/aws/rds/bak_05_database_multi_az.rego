@@ -15,6 +15,9 @@
 #   controls:
 #     cis_aws: ["2.2.4"]
 #     nist_800_53: [CP-10]
+#   equivalents:
+#     checkov: [CKV_AWS_157]
+#     prowler: [rds_instance_multi_az]
 package rampart.aws.rds.bak_05
 
 import data.rampart.lib

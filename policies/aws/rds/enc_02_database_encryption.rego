@@ -14,6 +14,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["2.2.1"]
 #     nist_800_53: [SC-28, SC-28(1)]
+#   equivalents:
+#     checkov: [CKV_AWS_16, CKV_AWS_96, CKV_AWS_327]
+#     prowler: [rds_instance_storage_encrypted, rds_cluster_storage_encrypted]
 package rampart.aws.rds.enc_02
 
 import data.rampart.lib

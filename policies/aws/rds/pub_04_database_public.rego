@@ -13,6 +13,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["2.2.3"]
 #     nist_800_53: [AC-3, SC-7]
+#   equivalents:
+#     checkov: [CKV_AWS_17]
+#     prowler: [rds_instance_no_public_access]
 package rampart.aws.rds.pub_04
 
 import data.rampart.lib

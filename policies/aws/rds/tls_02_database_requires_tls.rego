@@ -14,6 +14,9 @@
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     nist_800_53: [SC-8(1)]
+#   equivalents:
+#     checkov: [CKV2_AWS_69]
+#     prowler: [rds_instance_transport_encrypted]
 package rampart.aws.rds.tls_02
 
 import data.rampart.lib

@@ -14,6 +14,9 @@
 #     ferpa: ["99.32(a)(2)"]
 #     cis_aws: ["2.1.2"]
 #     nist_800_53: [CP-9, CP-10, SI-7]
+#   equivalents:
+#     checkov: [CKV_AWS_21]
+#     prowler: [s3_bucket_object_versioning]
 package rampart.aws.s3.bak_01
 
 import data.rampart.lib

@@ -14,6 +14,9 @@
 #   controls:
 #     ferpa: ["99.31(a)(6)(iii)(B)", "99.35(b)(2)"]
 #     nist_800_53: [SI-12, MP-6]
+#   equivalents:
+#     checkov: [CKV2_AWS_61]
+#     prowler: [s3_bucket_lifecycle_enabled]
 package rampart.aws.s3.bak_04
 
 import data.rampart.lib

@@ -16,6 +16,9 @@
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)", "99.35(a)(2)(ii)"]
 #     nist_800_53: [SC-28, SC-28(1), SC-12]
+#   equivalents:
+#     checkov: [CKV_AWS_145, CKV_AWS_19]
+#     prowler: [s3_bucket_kms_encryption]
 package rampart.aws.s3.enc_01
 
 import data.rampart.lib

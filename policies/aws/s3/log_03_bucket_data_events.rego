@@ -19,6 +19,8 @@
 #     ferpa: ["99.32(a)(1)", "99.32(a)(3)"]
 #     cis_aws: ["3.8", "3.9"]
 #     nist_800_53: [AU-2, AU-12, AU-3]
+#   equivalents:
+#     prowler: [cloudtrail_s3_dataevents_write_enabled, cloudtrail_s3_dataevents_read_enabled]
 package rampart.aws.s3.log_03
 
 import data.rampart.lib

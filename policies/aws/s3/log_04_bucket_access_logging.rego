@@ -14,6 +14,9 @@
 #     ferpa: ["99.32(a)"]
 #     cis_aws: ["3.4"]
 #     nist_800_53: [AU-2, AU-12]
+#   equivalents:
+#     checkov: [CKV_AWS_18]
+#     prowler: [s3_bucket_server_access_logging_enabled, cloudtrail_logs_s3_bucket_access_logging_enabled]
 package rampart.aws.s3.log_04
 
 import data.rampart.lib

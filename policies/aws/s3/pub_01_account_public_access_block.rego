@@ -13,6 +13,8 @@
 #     ferpa: ["99.31(a)(1)(ii)", "99.33(a)"]
 #     cis_aws: ["2.1.4"]
 #     nist_800_53: [AC-3, SC-7]
+#   equivalents:
+#     prowler: [s3_account_level_public_access_blocks]
 package rampart.aws.s3.pub_01
 
 import data.rampart.lib

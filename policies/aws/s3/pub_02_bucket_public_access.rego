@@ -17,6 +17,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["2.1.4"]
 #     nist_800_53: [AC-3, AC-6]
+#   equivalents:
+#     checkov: [CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56, CKV2_AWS_6, CKV_AWS_20, CKV_AWS_57, CKV2_AWS_65, CKV2_AWS_43, CKV_AWS_375]
+#     prowler: [s3_bucket_level_public_access_block, s3_bucket_public_access, s3_bucket_public_list_acl, s3_bucket_public_write_acl, s3_bucket_acl_prohibited]
 package rampart.aws.s3.pub_02
 
 import data.rampart.lib

@@ -17,6 +17,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["2.1.1"]
 #     nist_800_53: [SC-8, SC-8(1)]
+#   equivalents:
+#     checkov: [CKV_AWS_379]
+#     prowler: [s3_bucket_secure_transport_policy]
 package rampart.aws.s3.tls_01
 
 import data.rampart.lib

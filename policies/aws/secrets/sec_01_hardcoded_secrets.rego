@@ -28,6 +28,8 @@
 #   controls:
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     nist_800_53: [IA-5(7), SC-28, SC-12]
+#   equivalents:
+#     checkov: [CKV_AWS_41, CKV_AWS_45, CKV_AWS_46]
 package rampart.aws.secrets.sec_01
 
 import data.rampart.lib

@@ -14,6 +14,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["5.3", "5.4"]
 #     nist_800_53: [SC-7, SC-7(5), AC-17]
+#   equivalents:
+#     checkov: [CKV_AWS_24, CKV_AWS_25, CKV_AWS_277]
+#     prowler: [ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22, ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389, ec2_securitygroup_allow_ingress_from_internet_to_all_ports, ec2_securitygroup_allow_ingress_from_internet_to_any_port]
 package rampart.aws.vpc.net_01
 
 import data.rampart.lib

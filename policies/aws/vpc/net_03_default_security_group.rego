@@ -14,6 +14,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["5.5"]
 #     nist_800_53: [SC-7, CM-7]
+#   equivalents:
+#     checkov: [CKV2_AWS_12]
+#     prowler: [ec2_securitygroup_default_restrict_traffic]
 package rampart.aws.vpc.net_03
 
 import data.rampart.lib

@@ -13,6 +13,9 @@
 #     ferpa: ["99.32", "99.31(a)(1)(ii)"]
 #     cis_aws: ["3.7"]
 #     nist_800_53: [AU-2, AU-12, SI-4]
+#   equivalents:
+#     checkov: [CKV2_AWS_11]
+#     prowler: [vpc_flow_logs_enabled]
 package rampart.aws.vpc.net_04
 
 import data.rampart.lib

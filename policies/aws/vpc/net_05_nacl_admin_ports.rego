@@ -13,6 +13,9 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     cis_aws: ["5.2"]
 #     nist_800_53: [SC-7]
+#   equivalents:
+#     checkov: [CKV_AWS_231, CKV_AWS_232, CKV_AWS_352]
+#     prowler: [ec2_networkacl_allow_ingress_any_port, ec2_networkacl_allow_ingress_tcp_port_22, ec2_networkacl_allow_ingress_tcp_port_3389]
 package rampart.aws.vpc.net_05
 
 import data.rampart.lib

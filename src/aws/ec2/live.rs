@@ -5,9 +5,9 @@
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, HashMap};
 
-use super::{MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
+use super::{BlockDevice, MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
 use crate::collect::aws::live::{ops, set_all, set_flags, tag_map, watched, Ctx};
-use crate::model::{AttributeMeta, Known, Resource};
+use crate::model::{Attr, AttributeMeta, Known, Resource};
 use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
 
 fn tags(t: &[Tag]) -> BTreeMap<String, String> {
@@ -476,6 +476,20 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
                 ),
             ],
         );
+        // The volumes by id; their encryption is the volume's, joined in `derive`.
+        let devices: Vec<BlockDevice> = i
+            .block_device_mappings()
+            .iter()
+            .filter_map(|m| {
+                Some(BlockDevice {
+                    device_name: m.device_name().map(Known::from),
+                    encrypted: None,
+                    kms_key_id: None,
+                    volume_id: Some(m.ebs()?.volume_id()?.into()),
+                })
+            })
+            .collect();
+        r.put("block_devices", Attr::Explicit(devices), None);
         let md = i.metadata_options();
         put_metadata_options(
             &mut r,
@@ -533,7 +547,28 @@ async fn launch_templates(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
                 ("default_version", json!(v.default_version())),
             ],
         );
-        let md = v.launch_template_data().and_then(|d| d.metadata_options());
+        let data = v.launch_template_data();
+        let devices: Vec<BlockDevice> = data
+            .map(|d| d.block_device_mappings())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| {
+                let ebs = m.ebs()?;
+                Some(BlockDevice {
+                    device_name: m.device_name().map(Known::from),
+                    encrypted: ebs.encrypted().map(Known::from),
+                    kms_key_id: ebs.kms_key_id().map(Known::from),
+                    volume_id: None,
+                })
+            })
+            .collect();
+        let devices = if devices.is_empty() {
+            Attr::Default(vec![BlockDevice::from_ami()])
+        } else {
+            Attr::Explicit(devices)
+        };
+        r.put("block_devices", devices, None);
+        let md = data.and_then(|d| d.metadata_options());
         put_metadata_options(
             &mut r,
             md.and_then(|m| m.http_endpoint()).map(|e| e.as_str()),
@@ -545,8 +580,10 @@ async fn launch_templates(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
 }
 
 /// Facts that join resources of one region: subnets that route to an internet gateway, and the
-/// databases placed in them (the Terraform adapter derives the same).
+/// databases placed in them (the Terraform adapter derives the same); each instance's volumes
+/// with their encryption.
 pub(crate) fn derive(resources: &mut [Resource]) {
+    join_instance_volumes(resources);
     super::mark_public_subnets(resources, |target| {
         target.as_str().is_some_and(|t| t.starts_with("igw-"))
     });
@@ -567,5 +604,46 @@ pub(crate) fn derive(resources: &mut [Resource]) {
             .filter_map(|s| public_subnets.get(s.as_str().unwrap_or_default()))
             .collect();
         r.derived["public_subnets"] = json!(public);
+    }
+}
+
+/// Each instance volume's encryption, from the volume DescribeVolumes returned. A volume that is
+/// not among them (the call failed, or the volume was replaced between the calls) makes the
+/// instance's volumes not read, never unencrypted or encrypted by assumption.
+fn join_instance_volumes(resources: &mut [Resource]) {
+    let volumes: HashMap<String, (Json, Json)> = resources
+        .iter()
+        .filter(|r| r.resource_type == "aws_ebs_volume")
+        .filter_map(|r| {
+            let id = r.attribute("id")?.as_str()?.to_string();
+            let encryption = (
+                r.attributes["encrypted"].clone(),
+                r.attributes["kms_key_id"].clone(),
+            );
+            Some((id, encryption))
+        })
+        .collect();
+    for r in resources
+        .iter_mut()
+        .filter(|r| r.resource_type == "aws_instance")
+    {
+        let Some(Json::Array(devices)) = r.attributes.get_mut("block_devices") else {
+            continue;
+        };
+        let mut missing = None;
+        for d in devices.iter_mut() {
+            let id = d["volume_id"].as_str().unwrap_or_default();
+            match volumes.get(id) {
+                Some((encrypted, key)) => {
+                    d["encrypted"] = encrypted.clone();
+                    d["kms_key_id"] = key.clone();
+                }
+                None => missing = Some(id.to_string()),
+            }
+        }
+        if let Some(id) = missing {
+            let why = format!("volume {id} was not among the volumes DescribeVolumes returned");
+            r.put::<Vec<BlockDevice>>("block_devices", Attr::NotRead(why), None);
+        }
     }
 }

@@ -112,7 +112,38 @@ pub(crate) const TYPES: &[ResourceType] = &[
     ResourceType::adapted("aws_ebs_encryption_by_default", terraform::ebs_default),
     ResourceType::adapted("aws_instance", terraform::instance),
     ResourceType::adapted("aws_launch_template", terraform::launch_template),
+    ResourceType::adapted("aws_launch_configuration", terraform::launch_configuration),
 ];
+
+/// One EBS volume that an instance, a launch template or a launch configuration attaches
+/// (`block_devices`). Instance-store volumes are not EBS and are left out.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct BlockDevice {
+    /// The device name; `root` for an instance's root volume (`root_block_device`), and `ami`
+    /// for the volumes a machine takes from its AMI without mapping them.
+    pub device_name: Text,
+    /// `null` when not set: the volume is then encrypted only if the snapshot it starts from
+    /// is, or if EBS encryption by default is on in the account and region.
+    pub encrypted: Option<Known<bool>>,
+    pub kms_key_id: Text,
+    /// The volume itself, where the source knows it (a running instance).
+    pub volume_id: Text,
+}
+
+impl BlockDevice {
+    /// The volumes a machine gets from its AMI when nothing maps them: their encryption is the
+    /// AMI's snapshots' and the account's encryption by default, which a configuration does not
+    /// show.
+    pub fn from_ami() -> Self {
+        BlockDevice {
+            device_name: Some("ami".into()),
+            encrypted: None,
+            kms_key_id: None,
+            volume_id: None,
+        }
+    }
+}
 
 /// The instance metadata service of an instance or a launch template (`metadata_options`).
 /// With `http_tokens = "optional"` IMDSv1 answers unauthenticated requests: a server-side

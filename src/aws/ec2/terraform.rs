@@ -3,12 +3,10 @@
 
 use serde_json::{json, Value as Json};
 
-use super::{MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
-use crate::model::{
-    ref_address, to_json, Attr, AttributeMeta, Known, Provenance, Resource, SourceKind,
-};
+use super::{BlockDevice, MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
+use crate::model::{ref_address, to_json, Attr, Known, Resource, SourceKind};
 use crate::terraform::adapter::{
-    blocks, folded_meta, known, push_with_meta, raw, span_for, Adapter, Builder,
+    blocks, folded_meta, known, push_with_meta, raw, Adapter, Builder,
 };
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
@@ -60,19 +58,9 @@ pub fn security_group(ri: &RawInstance, source: SourceKind) -> Resource {
         if rules.is_empty() {
             b.default(dir, json!([]));
         } else {
+            let raw_paths: Vec<String> = (0..rules.len()).map(|i| format!("{dir}.{i}")).collect();
             b.set(dir, Json::Array(rules), dir);
-            for i in 0..blocks(&ri.values, dir).len() {
-                let path = format!("{dir}.{i}");
-                let span = span_for(ri, &path);
-                b.res.attribute_meta.insert(
-                    path,
-                    AttributeMeta {
-                        provenance: Provenance::Explicit,
-                        span,
-                        from: None,
-                    },
-                );
-            }
+            b.element_spans(dir, &raw_paths);
         }
     }
     b.finish()
@@ -309,17 +297,26 @@ pub fn ebs_volume(ri: &RawInstance, source: SourceKind) -> Resource {
     b.finish()
 }
 
-/// An instance: everything as configured, with its metadata options in the model's shape.
+/// An instance: everything as configured, with its metadata options and volumes in the model's
+/// shape.
 pub fn instance(ri: &RawInstance, source: SourceKind) -> Resource {
-    with_metadata_options(ri, source, "aws_instance")
+    machine(ri, source, "aws_instance")
 }
 
-/// A launch template: everything as configured, with its metadata options in the model's shape.
+/// A launch template: everything as configured, with its metadata options and volumes in the
+/// model's shape.
 pub fn launch_template(ri: &RawInstance, source: SourceKind) -> Resource {
-    with_metadata_options(ri, source, "aws_launch_template")
+    machine(ri, source, "aws_launch_template")
 }
 
-fn with_metadata_options(ri: &RawInstance, source: SourceKind, rtype: &str) -> Resource {
+/// A launch configuration (the launch template's predecessor, still behind many Auto Scaling
+/// groups): as an instance.
+pub fn launch_configuration(ri: &RawInstance, source: SourceKind) -> Resource {
+    machine(ri, source, "aws_launch_configuration")
+}
+
+/// What launches an EC2 machine: its metadata options and the EBS volumes it attaches.
+fn machine(ri: &RawInstance, source: SourceKind, rtype: &str) -> Resource {
     let mut b = Builder::new(ri, source, rtype);
     b.name_from("name");
     b.copy_all();
@@ -339,7 +336,98 @@ fn with_metadata_options(ri: &RawInstance, source: SourceKind, rtype: &str) -> R
             b.put("metadata_options", attr, "metadata_options");
         }
     }
+    let (attr, raw_paths) = if rtype == "aws_launch_template" {
+        template_block_devices(ri)
+    } else {
+        instance_block_devices(ri)
+    };
+    b.put("block_devices", attr, "");
+    b.element_spans("block_devices", &raw_paths);
     b.finish()
+}
+
+/// A block list known only after apply (a `dynamic` block over an unknown list).
+fn unknown_blocks(ri: &RawInstance, path: &str) -> Option<String> {
+    match raw(&ri.values, path).map(Val::plain) {
+        Some(Val::Unknown(r)) => Some(r.clone()),
+        _ => None,
+    }
+}
+
+/// The volumes of an instance or a launch configuration (`root_block_device`,
+/// `ebs_block_device`), each with the raw path it was written at. Without a root block the root
+/// volume is the AMI's; with no block at all, everything is.
+fn instance_block_devices(ri: &RawInstance) -> (Attr<Vec<BlockDevice>>, Vec<String>) {
+    if let Some(r) = ["root_block_device", "ebs_block_device"]
+        .iter()
+        .find_map(|p| unknown_blocks(ri, p))
+    {
+        return (Attr::Unknown(r), Vec::new());
+    }
+    let volume = |b: &Val, name: Option<Known<String>>| BlockDevice {
+        device_name: name,
+        encrypted: known(raw(b, "encrypted")),
+        kms_key_id: known(raw(b, "kms_key_id")),
+        volume_id: None,
+    };
+    let root = blocks(&ri.values, "root_block_device");
+    let ebs = blocks(&ri.values, "ebs_block_device");
+    let mut devices = vec![match root.first() {
+        Some(b) => volume(b, Some("root".into())),
+        None => BlockDevice::from_ami(),
+    }];
+    let mut raw_paths = vec!["root_block_device.0".to_string()];
+    for (i, b) in ebs.iter().enumerate() {
+        devices.push(volume(b, known(raw(b, "device_name"))));
+        raw_paths.push(format!("ebs_block_device.{i}"));
+    }
+    if root.is_empty() && ebs.is_empty() {
+        (Attr::Default(devices), Vec::new())
+    } else {
+        (Attr::Explicit(devices), raw_paths)
+    }
+}
+
+/// The EBS volumes a launch template maps (`block_device_mappings` with an `ebs` block;
+/// instance-store and suppressed devices are not EBS). With no mapping the volumes are the
+/// AMI's. A template that maps some devices is judged on those.
+fn template_block_devices(ri: &RawInstance) -> (Attr<Vec<BlockDevice>>, Vec<String>) {
+    if let Some(r) = unknown_blocks(ri, "block_device_mappings") {
+        return (Attr::Unknown(r), Vec::new());
+    }
+    let mut devices = Vec::new();
+    let mut raw_paths = Vec::new();
+    for (i, m) in blocks(&ri.values, "block_device_mappings")
+        .iter()
+        .enumerate()
+    {
+        let Some(ebs) = raw(m, "ebs") else { continue };
+        let ebs = match ebs.plain() {
+            Val::Unknown(r) => {
+                devices.push(BlockDevice {
+                    device_name: known(raw(m, "device_name")),
+                    encrypted: Some(Known::Unknown(r.clone())),
+                    kms_key_id: None,
+                    volume_id: None,
+                });
+                raw_paths.push(format!("block_device_mappings.{i}"));
+                continue;
+            }
+            _ => raw(ebs, "0").unwrap_or(ebs),
+        };
+        devices.push(BlockDevice {
+            device_name: known(raw(m, "device_name")),
+            encrypted: known(raw(ebs, "encrypted")),
+            kms_key_id: known(raw(ebs, "kms_key_id")),
+            volume_id: None,
+        });
+        raw_paths.push(format!("block_device_mappings.{i}"));
+    }
+    if devices.is_empty() {
+        (Attr::Default(vec![BlockDevice::from_ami()]), Vec::new())
+    } else {
+        (Attr::Explicit(devices), raw_paths)
+    }
 }
 
 pub fn ebs_default(ri: &RawInstance, source: SourceKind) -> Resource {

@@ -380,3 +380,47 @@ pub fn derive(a: &mut Adapter) {
         }
     }
 }
+
+/// A resource that carries a resource policy (a queue, a topic, a repository, a secret, a
+/// domain, a function): everything as configured, named by `name_path`, its policy document
+/// (written at `policy_path`) read into `policy`.
+pub(crate) fn with_resource_policy(
+    ri: &RawInstance,
+    source: SourceKind,
+    rtype: &str,
+    name_path: &str,
+    policy_path: &str,
+) -> Resource {
+    let mut b = Builder::new(ri, source, rtype);
+    b.name_from(name_path);
+    b.copy_all();
+    b.attr_map(policy_path, "policy", Json::Null, normalize_policy);
+    b.finish()
+}
+
+/// A resource policy written as a resource of its own (`aws_kms_key_policy`,
+/// `aws_sqs_queue_policy`, …), its document at `policy_path`: folded into `target`, the resource
+/// it governs, as that resource's `policy`. One whose resource is not in this root (a queue
+/// another configuration manages) stays a resource of its own with its document read, so the
+/// rules judge it where it is written instead of not at all.
+pub(crate) fn fold_resource_policy(
+    a: &mut Adapter,
+    ri: &RawInstance,
+    target: Option<usize>,
+    policy_path: &str,
+) -> bool {
+    match target {
+        Some(t) => {
+            let doc = raw(&ri.values, policy_path)
+                .map(normalize_policy)
+                .unwrap_or(Json::Null);
+            let meta = folded_meta(ri, policy_path, &doc);
+            a.get_mut(t).set_attribute("policy", doc, meta);
+        }
+        None => {
+            let r = with_resource_policy(ri, a.source, &ri.rtype, "", policy_path);
+            a.push(r);
+        }
+    }
+    true
+}

@@ -3,8 +3,9 @@
 use serde_json::{json, Value as Json};
 
 use crate::aws::iam::policy::normalize_policy;
+use crate::aws::iam::terraform::fold_resource_policy;
 use crate::model::{Resource, SourceKind};
-use crate::terraform::adapter::{folded_meta, push_folded, raw, Adapter, Builder};
+use crate::terraform::adapter::{push_folded, raw, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 
@@ -40,13 +41,8 @@ pub(crate) fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             true
         }
         "aws_kms_key_policy" => {
-            let Some(t) = a.target(ri, "key_id", &["aws_kms_key"], &["key_id", "arn"]) else {
-                return false;
-            };
-            let doc = raw(v, "policy").map(normalize_policy).unwrap_or(Json::Null);
-            let meta = folded_meta(ri, "policy", &doc);
-            a.get_mut(t).set_attribute("policy", doc, meta);
-            true
+            let t = a.target(ri, "key_id", &["aws_kms_key"], &["key_id", "arn"]);
+            fold_resource_policy(a, ri, t, "policy")
         }
         _ => false,
     }

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value as Json};
 use std::collections::HashMap;
 
 use crate::collect::aws::live::{ops, set_all, set_flags, tag_map, watched, Ctx, Fetch, Unread};
-use crate::model::{AttributeMeta, Resource};
+use crate::model::{Attr, AttributeMeta, Resource};
 
 pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
     let rds = watched!(ctx, aws_sdk_rds, conf);
@@ -154,6 +154,11 @@ pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                 ),
             ],
         );
+        put_maintenance_and_logs(
+            &mut r,
+            d.auto_minor_version_upgrade(),
+            d.enabled_cloudwatch_logs_exports(),
+        );
         set_parameters(ctx, &mut r, group.and_then(|g| instance_params.get(g)));
         out.push(r);
     }
@@ -200,6 +205,11 @@ pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                     c.iam_database_authentication_enabled(),
                 ),
             ],
+        );
+        put_maintenance_and_logs(
+            &mut r,
+            c.auto_minor_version_upgrade(),
+            c.enabled_cloudwatch_logs_exports(),
         );
         set_parameters(ctx, &mut r, group.and_then(|g| cluster_params.get(g)));
         out.push(r);
@@ -289,4 +299,21 @@ fn parameters<'a>(list: impl Iterator<Item = &'a aws_sdk_rds::types::Parameter>)
         }
     }
     Json::Object(m)
+}
+
+/// Whether the database takes minor engine upgrades (AWS's default: it does) and the logs it
+/// exports to CloudWatch Logs (none unless enabled), each marked AWS's default where the API
+/// returned nothing.
+fn put_maintenance_and_logs(r: &mut Resource, auto_minor: Option<bool>, exports: &[String]) {
+    r.put(
+        "auto_minor_version_upgrade",
+        Attr::returned(auto_minor, true),
+        None,
+    );
+    let exports = (!exports.is_empty()).then(|| exports.to_vec());
+    r.put(
+        "enabled_cloudwatch_logs_exports",
+        Attr::returned(exports, Vec::new()),
+        None,
+    );
 }

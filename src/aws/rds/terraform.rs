@@ -28,6 +28,16 @@ pub fn db_instance(ri: &RawInstance, source: SourceKind) -> Resource {
             "iam_database_authentication_enabled",
             json!(false),
         )
+        .attr(
+            "auto_minor_version_upgrade",
+            "auto_minor_version_upgrade",
+            json!(true),
+        )
+        .attr(
+            "enabled_cloudwatch_logs_exports",
+            "enabled_cloudwatch_logs_exports",
+            json!([]),
+        )
         .attr("replicate_source_db", "replicate_source_db", Json::Null)
         .attr("parameter_group_name", "parameter_group_name", Json::Null)
         .attr("db_subnet_group_name", "db_subnet_group_name", Json::Null);
@@ -58,6 +68,11 @@ pub fn rds_cluster(ri: &RawInstance, source: SourceKind) -> Resource {
             "iam_database_authentication_enabled",
             "iam_database_authentication_enabled",
             json!(false),
+        )
+        .attr(
+            "enabled_cloudwatch_logs_exports",
+            "enabled_cloudwatch_logs_exports",
+            json!([]),
         )
         .attr(
             "db_cluster_parameter_group_name",

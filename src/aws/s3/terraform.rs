@@ -9,6 +9,7 @@ use super::{
     ServerSideEncryption, Versioning,
 };
 use crate::aws::iam::policy::normalize_policy;
+use crate::aws::iam::terraform::fold_resource_policy;
 use crate::model::{to_json, Attr, Known, Resource, SourceKind};
 use crate::terraform::adapter::{blocks, folded_meta, known, raw, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
@@ -218,11 +219,10 @@ pub(crate) fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
             };
             ("logging", to_json(logging), "target_bucket")
         }
-        "aws_s3_bucket_policy" => (
-            "policy",
-            raw(v, "policy").map(normalize_policy).unwrap_or(Json::Null),
-            "policy",
-        ),
+        "aws_s3_bucket_policy" => {
+            let t = a.target(ri, "bucket", &["aws_s3_bucket"], &["bucket"]);
+            return fold_resource_policy(a, ri, t, "policy");
+        }
         "aws_s3_bucket_acl" => {
             let grants = blocks(v, "access_control_policy.0.grant")
                 .into_iter()

@@ -339,6 +339,24 @@ impl<'r> Builder<'r> {
         self.res.put(path, attr, span);
     }
 
+    /// Locates each element `i` of the list attribute `path` at `raw_paths[i]`, so a finding about
+    /// one element points at the block that wrote it.
+    pub fn element_spans(&mut self, path: &str, raw_paths: &[String]) {
+        for (i, raw_path) in raw_paths.iter().enumerate() {
+            // An element the configuration does not write (an AMI's root volume) keeps the
+            // list's location.
+            let Some(span) = span_for(self.ri, raw_path) else {
+                continue;
+            };
+            let meta = AttributeMeta {
+                provenance: Provenance::Explicit,
+                span: Some(span),
+                from: None,
+            };
+            self.res.attribute_meta.insert(format!("{path}.{i}"), meta);
+        }
+    }
+
     pub fn default(&mut self, path: &str, default: Json) {
         self.res
             .set_attribute(path, default, AttributeMeta::aws_default());
