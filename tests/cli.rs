@@ -77,7 +77,7 @@ fn select_and_ignore_by_id_prefix() {
         .collect();
     assert_eq!(
         ids.into_iter().collect::<Vec<_>>(),
-        vec!["NET-01", "NET-02", "NET-03", "NET-04"]
+        vec!["NET-01", "NET-02", "NET-03", "NET-04", "NET-06"]
     );
 }
 

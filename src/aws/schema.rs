@@ -86,6 +86,7 @@ fn schemas() -> Vec<(&'static str, Schema)> {
         let attrs = vec![
             ("metadata_options", part::<ec2::MetadataOptions>(&mut g)),
             ("block_devices", list::<ec2::BlockDevice>(&mut g)),
+            ("associate_public_ip_address", part::<Option<bool>>(&mut g)),
         ];
         out.push((rtype, resource(&mut g, rtype, attrs)));
     }

@@ -16,7 +16,7 @@
 #     cis_aws: ["1.16"]
 #     nist_800_53: [AC-6, AC-3]
 #   equivalents:
-#     checkov: [CKV_AWS_63, CKV_AWS_49, CKV_AWS_355, CKV_AWS_356, CKV_AWS_290, CKV2_AWS_40]
+#     checkov: [CKV_AWS_63, CKV_AWS_49, CKV_AWS_355, CKV_AWS_356, CKV_AWS_289, CKV_AWS_290, CKV2_AWS_40]
 #     prowler: [iam_policy_no_full_access_to_kms, iam_inline_policy_no_full_access_to_kms, iam_policy_no_full_access_to_cloudtrail, iam_inline_policy_no_full_access_to_cloudtrail]
 package rampart.aws.iam.iam_02
 

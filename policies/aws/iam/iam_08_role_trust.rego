@@ -16,7 +16,7 @@
 #     ferpa: ["99.33(a)", "99.31(a)(1)(i)(B)"]
 #     nist_800_53: [AC-3, AC-20, AC-4]
 #   equivalents:
-#     checkov: [CKV_AWS_60, CKV_AWS_61, CKV_AWS_358]
+#     checkov: [CKV_AWS_60, CKV_AWS_61, CKV_AWS_393]
 #     prowler: [iam_role_cross_service_confused_deputy_prevention, iam_no_custom_policy_permissive_role_assumption]
 package rampart.aws.iam.iam_08
 

@@ -21,7 +21,7 @@
 #     ferpa: ["99.31(a)(1)(ii)"]
 #     nist_800_53: [AC-6, AC-6(10)]
 #   equivalents:
-#     checkov: [CKV_AWS_286, CKV_AWS_110]
+#     checkov: [CKV_AWS_286, CKV_AWS_110, CKV2_AWS_56]
 #     prowler: [iam_policy_allows_privilege_escalation, iam_inline_policy_allows_privilege_escalation]
 package rampart.aws.iam.iam_09
 

@@ -490,6 +490,8 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
             })
             .collect();
         r.put("block_devices", Attr::Explicit(devices), None);
+        let public = Some(Known::Value(i.public_ip_address().is_some()));
+        r.put("associate_public_ip_address", Attr::Explicit(public), None);
         let md = i.metadata_options();
         put_metadata_options(
             &mut r,
@@ -568,6 +570,19 @@ async fn launch_templates(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
             Attr::Explicit(devices)
         };
         r.put("block_devices", devices, None);
+        // Any interface with a public address; none set: the subnet decides.
+        let flags: Vec<bool> = data
+            .map(|d| d.network_interfaces())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|n| n.associate_public_ip_address())
+            .collect();
+        let public = match flags.iter().any(|f| *f) {
+            true => Attr::Explicit(Some(Known::Value(true))),
+            false if !flags.is_empty() => Attr::Explicit(Some(Known::Value(false))),
+            false => Attr::Default(None),
+        };
+        r.put("associate_public_ip_address", public, None);
         let md = data.and_then(|d| d.metadata_options());
         put_metadata_options(
             &mut r,

@@ -336,6 +336,8 @@ fn machine(ri: &RawInstance, source: SourceKind, rtype: &str) -> Resource {
             b.put("metadata_options", attr, "metadata_options");
         }
     }
+    let (public_ip, public_ip_at) = public_ip(ri, rtype);
+    b.put("associate_public_ip_address", public_ip, public_ip_at);
     let (attr, raw_paths) = if rtype == "aws_launch_template" {
         template_block_devices(ri)
     } else {
@@ -344,6 +346,37 @@ fn machine(ri: &RawInstance, source: SourceKind, rtype: &str) -> Resource {
     b.put("block_devices", attr, "");
     b.element_spans("block_devices", &raw_paths);
     b.finish()
+}
+
+/// Whether the machine gets a public IP address, and where that is written: an instance's or a
+/// launch configuration's `associate_public_ip_address`, or any of a launch template's network
+/// interfaces'. Not set (`null`): the subnet decides, and the subnet is judged.
+fn public_ip(ri: &RawInstance, rtype: &str) -> (Attr<Option<Known<bool>>>, &'static str) {
+    if rtype != "aws_launch_template" {
+        let v = known(raw(&ri.values, "associate_public_ip_address"));
+        return match v {
+            Some(v) => (Attr::Explicit(Some(v)), "associate_public_ip_address"),
+            None => (Attr::Default(None), ""),
+        };
+    }
+    if let Some(r) = unknown_blocks(ri, "network_interfaces") {
+        return (Attr::Unknown(r), "network_interfaces");
+    }
+    let set: Vec<Known<bool>> = blocks(&ri.values, "network_interfaces")
+        .into_iter()
+        .filter_map(|n| known(raw(n, "associate_public_ip_address")))
+        .collect();
+    // One interface with a public address is enough; an unknown one may be it.
+    let public = set
+        .iter()
+        .find(|v| **v == Known::Value(true))
+        .or_else(|| set.iter().find(|v| !matches!(v, Known::Value(_))))
+        .or(set.first())
+        .cloned();
+    match public {
+        Some(v) => (Attr::Explicit(Some(v)), "network_interfaces"),
+        None => (Attr::Default(None), ""),
+    }
 }
 
 /// A block list known only after apply (a `dynamic` block over an unknown list).
