@@ -58,6 +58,7 @@ PLANTED = [
     ("PAT-01", "gradebook"),
     ("LOG-06", "gradebook"),
     ("IAM-15", "gradebook"),
+    ("PUB-05", "gradebook-export"),
 ]
 
 # Configured well: no rule may fail on these.
@@ -248,6 +249,11 @@ def seed_rds(c, subnet_ids):
         AutoMinorVersionUpgrade=False,
         DBSubnetGroupName="public-db",
         Tags=[{"Key": "data-classification", "Value": "ferpa"}],
+    )
+    # A snapshot anyone can restore.
+    c.create_db_snapshot(DBSnapshotIdentifier="gradebook-export", DBInstanceIdentifier="gradebook")
+    c.modify_db_snapshot_attribute(
+        DBSnapshotIdentifier="gradebook-export", AttributeName="restore", ValuesToAdd=["all"]
     )
 
 

@@ -18,7 +18,7 @@
 #     nist_800_53: ["AC-6(2)", "IA-2(1)", AC-2]
 #   equivalents:
 #     checkov: [CKV_AWS_348]
-#     prowler: [iam_no_root_access_key, iam_root_mfa_enabled, iam_avoid_root_usage]
+#     prowler: [iam_no_root_access_key, iam_root_mfa_enabled, iam_root_hardware_mfa_enabled, iam_avoid_root_usage]
 package rampart.aws.iam.iam_04
 
 import data.rampart.lib

@@ -4,8 +4,9 @@
 #   A database's own logs (connections, errors, the queries PostgreSQL is told to log) are the
 #   record of who reached the student data inside it (99.32). Kept only on the instance they
 #   rotate away within days and are lost with it. Every database exports at least one log type
-#   to CloudWatch Logs, and a PostgreSQL database its `postgresql` log. Aurora cluster members
-#   export through their cluster and are judged there.
+#   to CloudWatch Logs: a PostgreSQL database its `postgresql` log, a MySQL or MariaDB database
+#   (RDS or Aurora) its `audit` log. Aurora cluster members export through their cluster and are
+#   judged there.
 # custom:
 #   id: LOG-06
 #   severity: medium
@@ -19,7 +20,7 @@
 #     ferpa: ["99.32(a)"]
 #     nist_800_53: [AU-2, AU-12]
 #   equivalents:
-#     checkov: [CKV_AWS_129, CKV_AWS_324]
+#     checkov: [CKV_AWS_129, CKV_AWS_324, CKV_AWS_325]
 #     prowler: [rds_instance_integration_cloudwatch_logs, rds_cluster_integration_cloudwatch_logs]
 package rampart.aws.rds.log_06
 
@@ -41,13 +42,23 @@ deny contains lib.finding(db, "enabled_cloudwatch_logs_exports", "database expor
 	db.attributes.enabled_cloudwatch_logs_exports == []
 }
 
-deny contains lib.finding(db, "enabled_cloudwatch_logs_exports", "PostgreSQL database does not export its postgresql log, where connections and logged statements are written") if {
+deny contains lib.finding(db, "enabled_cloudwatch_logs_exports", sprintf("%s database does not export its %s log, %s", [family, log, why])) if {
 	some uid in applies
 	db := lib.resource(uid)
 	exports := db.attributes.enabled_cloudwatch_logs_exports
 	is_array(exports)
 	count(exports) > 0
 	is_string(db.attributes.engine)
-	contains(lower(db.attributes.engine), "postgres")
-	not "postgresql" in exports
+	[family, log, why] := access_log(lower(db.attributes.engine))
+	not log in exports
+}
+
+# The log that records who connected and what they ran, by engine family.
+access_log(engine) := ["PostgreSQL", "postgresql", "where connections and logged statements are written"] if {
+	contains(engine, "postgres")
+} else := ["MySQL", "audit", "the record of connections and queries"] if {
+	some family in ["mysql", "mariadb"]
+	contains(engine, family)
+} else := ["MySQL", "audit", "the record of connections and queries"] if {
+	engine == "aurora"
 }

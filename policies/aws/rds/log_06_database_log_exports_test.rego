@@ -6,6 +6,12 @@ db(t, attrs) := {"uid": "db", "type": t, "attributes": attrs}
 
 inp(d) := {"resources_by_type": {d.type: [d]}, "resources_by_uid": {"db": d}}
 
+test_mysql_needs_its_audit_log if {
+	count(log_06.deny) == 1 with input as inp(db("aws_rds_cluster", {"engine": "aurora-mysql", "enabled_cloudwatch_logs_exports": ["error", "slowquery"]}))
+	count(log_06.deny) == 0 with input as inp(db("aws_db_instance", {"engine": "mariadb", "enabled_cloudwatch_logs_exports": ["audit", "error"]}))
+	count(log_06.deny) == 0 with input as inp(db("aws_db_instance", {"engine": "sqlserver-se", "enabled_cloudwatch_logs_exports": ["error"]}))
+}
+
 test_no_export_fails if {
 	count(log_06.deny) == 1 with input as inp(db("aws_db_instance", {"engine": "mysql", "enabled_cloudwatch_logs_exports": []}))
 	count(log_06.deny) == 1 with input as inp(db("aws_rds_cluster", {"engine": "aurora-mysql", "enabled_cloudwatch_logs_exports": []}))

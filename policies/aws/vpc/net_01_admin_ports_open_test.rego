@@ -45,3 +45,15 @@ test_unknown_port_from_office_passes if {
 test_unknown_port_on_udp_passes if {
 	count(net_01.deny) == 0 with input as inp(rule("udp", {"__unknown__": "var.port"}, {"__unknown__": "var.port"}, "0.0.0.0/0"))
 }
+
+node_group(access) := {"resources_by_type": {"aws_eks_node_group": [{"uid": "ng", "attributes": {"remote_access": access}}]}}
+
+test_a_node_group_open_to_ssh_from_anywhere_fails if {
+	count(net_01.deny) == 1 with input as node_group([{"ec2_ssh_key": "ops"}])
+	count(net_01.deny) == 1 with input as node_group({"ec2_ssh_key": "ops", "source_security_group_ids": []})
+}
+
+test_a_node_group_reachable_from_named_groups_passes if {
+	count(net_01.deny) == 0 with input as node_group([{"ec2_ssh_key": "ops", "source_security_group_ids": ["sg-1"]}])
+	count(net_01.deny) == 0 with input as node_group([])
+}
