@@ -822,3 +822,24 @@ resource "aws_launch_configuration" "encrypted" {
         v["results"]
     );
 }
+
+#[test]
+fn alarms_on_a_log_group_outside_the_configuration_are_not_known_not_missing() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"variable "group_arn" {}
+resource "aws_cloudtrail" "main" {
+  name                       = "main"
+  s3_bucket_name             = "audit"
+  cloud_watch_logs_group_arn = var.group_arn
+}
+"#,
+    )]);
+    let (_, v) = scan_json_in(&[".", "--select", "MON-01"], dir.path());
+    assert_eq!(
+        verdicts(&v, "MON-01"),
+        vec![("aws_cloudtrail.main".into(), "error".into())],
+        "{:#}",
+        v["results"]
+    );
+}

@@ -138,7 +138,7 @@ pub(crate) const LIVE_SERVICES: [&crate::collect::aws::live::LiveService; 9] = [
 ];
 
 /// Every service's fold of split resources.
-const FOLDS: [Fold; 11] = [
+const FOLDS: [Fold; 12] = [
     s3::terraform::fold,
     ec2::terraform::fold,
     kms::terraform::fold,
@@ -150,14 +150,16 @@ const FOLDS: [Fold; 11] = [
     secretsmanager::terraform::fold,
     opensearch::terraform::fold,
     lambda::terraform::fold,
+    cloudtrail::terraform::fold,
 ];
 
 /// Joins across resources once every instance is adapted, in this order: subnets learn their
 /// routes before databases ask whether theirs are public.
-const DERIVES: [fn(&mut Adapter); 3] = [
+const DERIVES: [fn(&mut Adapter); 4] = [
     ec2::terraform::derive,
     rds::terraform::derive,
     iam::terraform::derive,
+    cloudtrail::terraform::derive,
 ];
 
 /// Runs every service's joins over the adapted resources of one root.

@@ -41,6 +41,7 @@ pub(crate) async fn collect(ctx: &Ctx, conf: &aws_config::SdkConfig) {
                         ("name", json!(name)),
                         ("kms_key_id", json!(t.kms_key_id())),
                         ("s3_bucket_name", json!(t.s3_bucket_name())),
+                        ("cloud_watch_logs_group_arn", json!(t.cloud_watch_logs_log_group_arn())),
                     ],
                 );
                 set_flags(

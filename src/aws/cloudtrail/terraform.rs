@@ -2,8 +2,10 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::model::{Resource, SourceKind};
-use crate::terraform::adapter::{blocks, raw, str_list, Builder};
+use std::collections::HashSet;
+
+use crate::model::{text_of, unknown, Resource, SourceKind};
+use crate::terraform::adapter::{blocks, push_folded, raw, str_list, Adapter, Builder};
 use crate::terraform::eval::RawInstance;
 use crate::terraform::value::Val;
 
@@ -29,6 +31,11 @@ pub fn cloudtrail(ri: &RawInstance, source: SourceKind) -> Resource {
         )
         .attr("kms_key_id", "kms_key_id", Json::Null)
         .attr("s3_bucket_name", "s3_bucket_name", Json::Null)
+        .attr(
+            "cloud_watch_logs_group_arn",
+            "cloud_watch_logs_group_arn",
+            Json::Null,
+        )
         .attr(
             "is_organization_trail",
             "is_organization_trail",
@@ -89,4 +96,117 @@ pub fn log_group(ri: &RawInstance, source: SourceKind) -> Resource {
         .attr("retention_in_days", "retention_in_days", json!(0))
         .attr("kms_key_id", "kms_key_id", Json::Null);
     b.finish()
+}
+
+/// Folds each `aws_cloudwatch_log_metric_filter` into the log group it reads, as one of its
+/// `metric_filters`: what it matches, and the metric it counts into.
+pub(crate) fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
+    if ri.rtype != "aws_cloudwatch_log_metric_filter" {
+        return false;
+    }
+    let Some(group) = a.target(
+        ri,
+        "log_group_name",
+        &["aws_cloudwatch_log_group"],
+        &["name"],
+    ) else {
+        return false;
+    };
+    let v = &ri.values;
+    let text = |path: &str| raw(v, path).map(Val::to_json).unwrap_or(Json::Null);
+    let filter = json!({
+        "address": ri.address,
+        "pattern": text("pattern"),
+        "metric_name": text("metric_transformation.0.name"),
+        "metric_namespace": text("metric_transformation.0.namespace"),
+    });
+    push_folded(a.get_mut(group), "metric_filters", filter, ri);
+    true
+}
+
+/// Each trail's `derived.metric_filters`: the metric filters on the log group it delivers to,
+/// each marked `alarmed` when a metric alarm with actions watches its metric. A trail that
+/// delivers nowhere has none; one whose log group is not in this configuration has them
+/// unknown, never none.
+pub(crate) fn derive(a: &mut Adapter) {
+    let watched: HashSet<Metric> = a
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == "aws_cloudwatch_metric_alarm")
+        .filter(|r| {
+            r.attribute("alarm_actions")
+                .and_then(Json::as_array)
+                .is_some_and(|actions| !actions.is_empty())
+        })
+        .map(|r| {
+            let text = |k: &str| r.attribute(k).map(text_of).unwrap_or_default();
+            (text("namespace"), text("metric_name"))
+        })
+        .collect();
+    let trails: Vec<usize> = (0..a.resources.len())
+        .filter(|&i| a.resource(i).resource_type == "aws_cloudtrail")
+        .collect();
+    for t in trails {
+        let arn = a
+            .resource(t)
+            .attribute("cloud_watch_logs_group_arn")
+            .cloned();
+        let filters = match arn {
+            None | Some(Json::Null) => json!([]),
+            Some(arn) => match log_group_of(a, t, &arn) {
+                Some(g) => {
+                    let mut filters = a
+                        .resource(g)
+                        .attribute("metric_filters")
+                        .cloned()
+                        .unwrap_or(json!([]));
+                    mark_alarmed(&mut filters, &watched);
+                    filters
+                }
+                None => unknown(&format!(
+                    "the log group the trail delivers to ({}) is not declared in this configuration",
+                    text_of(&arn)
+                )),
+            },
+        };
+        a.get_mut(t).derived["metric_filters"] = filters;
+    }
+}
+
+/// The declared log group trail `t` delivers to: the one its `cloud_watch_logs_group_arn`
+/// refers to, or the one named inside a known ARN.
+fn log_group_of(a: &Adapter, t: usize, arn: &Json) -> Option<usize> {
+    const GROUP: &[&str] = &["aws_cloudwatch_log_group"];
+    if let Some(g) = a
+        .instance_of(t)
+        .and_then(|ri| a.target(ri, "cloud_watch_logs_group_arn", GROUP, &[]))
+    {
+        return Some(g);
+    }
+    let name = log_group_name(arn.as_str()?)?;
+    (0..a.resources.len()).find(|&i| {
+        let r = a.resource(i);
+        r.resource_type == "aws_cloudwatch_log_group"
+            && r.attribute("name").and_then(Json::as_str) == Some(name)
+    })
+}
+
+/// A metric, as an alarm names it: (namespace, name).
+type Metric = (String, String);
+
+/// A trail's metric filters (`{pattern, metric_name, metric_namespace}` each), each marked
+/// `alarmed` when an alarm with actions watches the metric it counts into.
+fn mark_alarmed(filters: &mut Json, watched: &HashSet<Metric>) {
+    for f in filters.as_array_mut().into_iter().flatten() {
+        let text = |k: &str| f.get(k).map(crate::model::text_of).unwrap_or_default();
+        let metric = (text("metric_namespace"), text("metric_name"));
+        f["alarmed"] = json!(watched.contains(&metric));
+    }
+}
+
+/// The log group name inside a CloudWatch Logs group ARN
+/// (`arn:aws:logs:REGION:ACCOUNT:log-group:NAME:*`).
+fn log_group_name(arn: &str) -> Option<&str> {
+    let name = arn.split(":log-group:").nth(1)?;
+    Some(name.strip_suffix(":*").unwrap_or(name))
 }
