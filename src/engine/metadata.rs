@@ -192,25 +192,16 @@ pub fn parse(source: &str, rego: &str) -> Result<Option<RuleMeta>, EngineError> 
             "custom.resource_types must name at least one resource type".into(),
         ));
     }
-    if let Some(unknown) = c
-        .controls
-        .keys()
-        .find(|k| !FRAMEWORKS.contains(&k.as_str()))
-    {
-        return Err(invalid(format!(
-            "custom.controls has unknown framework {unknown:?} (known: {})",
-            FRAMEWORKS.join(", ")
-        )));
-    }
-    if let Some(unknown) = c
-        .equivalents
-        .keys()
-        .find(|k| !PEER_TOOLS.contains(&k.as_str()))
-    {
-        return Err(invalid(format!(
-            "custom.equivalents has unknown tool {unknown:?} (known: {})",
-            PEER_TOOLS.join(", ")
-        )));
+    for (field, map, known, what) in [
+        ("controls", &c.controls, &FRAMEWORKS[..], "framework"),
+        ("equivalents", &c.equivalents, &PEER_TOOLS[..], "tool"),
+    ] {
+        if let Some(unknown) = map.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(invalid(format!(
+                "custom.{field} has unknown {what} {unknown:?} (known: {})",
+                known.join(", ")
+            )));
+        }
     }
     let reads = c
         .reads

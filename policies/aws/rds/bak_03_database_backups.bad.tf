@@ -5,3 +5,15 @@ resource "aws_db_instance" "main" {
   instance_class = "db.r6g.large"
   tags           = { data-classification = "ferpa" }
 }
+
+resource "aws_dynamodb_table" "attendance" {
+  name         = "attendance"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+  tags         = { data-classification = "ferpa" }
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}

@@ -7,3 +7,16 @@ resource "aws_db_instance" "main" {
   deletion_protection     = true
   tags                    = { data-classification = "ferpa" }
 }
+
+resource "aws_dynamodb_table" "attendance" {
+  name                        = "attendance"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "id"
+  deletion_protection_enabled = true
+  tags                        = { data-classification = "ferpa" }
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}

@@ -322,20 +322,18 @@ fn machine(ri: &RawInstance, source: SourceKind, rtype: &str) -> Resource {
     b.copy_all();
     // The block, or the list of blocks, known only after apply (a `dynamic` block over an
     // unknown list, a variable): unknown, never the default.
-    let block = b.raw("metadata_options").map(Val::plain);
-    let first = b.raw("metadata_options.0").map(Val::plain);
-    match (block, first) {
-        (Some(Val::Unknown(r)), _) | (_, Some(Val::Unknown(r))) => {
-            let r = r.clone();
-            b.put::<MetadataOptions>("metadata_options", Attr::Unknown(r), "metadata_options");
-        }
+    let options = match unknown_blocks(ri, "metadata_options")
+        .or_else(|| unknown_blocks(ri, "metadata_options.0"))
+    {
+        Some(r) => Attr::Unknown(r),
         // The block, or none (everything AWS's default); a setting left out is the default.
-        (_, m) => {
+        None => {
+            let m = raw(&ri.values, "metadata_options.0");
             let setting = |k: &str| m.and_then(|m| raw(m, k)).map(Val::known);
-            let attr = MetadataOptions::read(setting("http_endpoint"), setting("http_tokens"));
-            b.put("metadata_options", attr, "metadata_options");
+            MetadataOptions::read(setting("http_endpoint"), setting("http_tokens"))
         }
-    }
+    };
+    b.put("metadata_options", options, "metadata_options");
     let (public_ip, public_ip_at) = public_ip(ri, rtype);
     b.put("associate_public_ip_address", public_ip, public_ip_at);
     let (attr, raw_paths) = if rtype == "aws_launch_template" {
