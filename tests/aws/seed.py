@@ -60,6 +60,7 @@ PLANTED = [
     ("IAM-15", "gradebook"),
     ("PUB-05", "gradebook-export"),
     ("BAK-03", "enrollments"),
+    ("ENC-06", "alias/retired"),
 ]
 
 # Configured well: no rule may fail on these.
@@ -232,6 +233,10 @@ def seed_kms(c):
     good = c.create_key(Description="rotated")["KeyMetadata"]["KeyId"]
     c.enable_key_rotation(KeyId=good)
     c.create_alias(AliasName="alias/rotated", TargetKeyId=good)
+    retired = c.create_key(Description="retired")["KeyMetadata"]["KeyId"]
+    c.enable_key_rotation(KeyId=retired)
+    c.create_alias(AliasName="alias/retired", TargetKeyId=retired)
+    c.schedule_key_deletion(KeyId=retired, PendingWindowInDays=7)
 
 
 def seed_rds(c, subnet_ids):
