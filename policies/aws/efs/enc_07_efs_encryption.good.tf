@@ -1,0 +1,5 @@
+resource "aws_efs_file_system" "exports" {
+  creation_token = "report-exports"
+  encrypted      = true
+  tags           = { data-classification = "internal" }
+}
