@@ -138,10 +138,7 @@ pub(crate) fn derive(a: &mut Adapter) {
                 .and_then(Json::as_array)
                 .is_some_and(|actions| !actions.is_empty())
         })
-        .map(|r| {
-            let text = |k: &str| r.attribute(k).map(text_of).unwrap_or_default();
-            (text("namespace"), text("metric_name"))
-        })
+        .filter_map(|r| metric(r.attribute("namespace"), r.attribute("metric_name")))
         .collect();
     let trails: Vec<usize> = (0..a.resources.len())
         .filter(|&i| a.resource(i).resource_type == "aws_cloudtrail")
@@ -194,13 +191,19 @@ fn log_group_of(a: &Adapter, t: usize, arn: &Json) -> Option<usize> {
 /// A metric, as an alarm names it: (namespace, name).
 type Metric = (String, String);
 
+/// The metric a namespace and a name name, by their text or the reference they are known by;
+/// none when either is missing, so that two metrics missing a name never match.
+fn metric(namespace: Option<&Json>, name: Option<&Json>) -> Option<Metric> {
+    let text = |v: Option<&Json>| v.filter(|v| !v.is_null()).map(text_of);
+    Some((text(namespace)?, text(name)?))
+}
+
 /// A trail's metric filters (`{pattern, metric_name, metric_namespace}` each), each marked
 /// `alarmed` when an alarm with actions watches the metric it counts into.
 fn mark_alarmed(filters: &mut Json, watched: &HashSet<Metric>) {
     for f in filters.as_array_mut().into_iter().flatten() {
-        let text = |k: &str| f.get(k).map(crate::model::text_of).unwrap_or_default();
-        let metric = (text("metric_namespace"), text("metric_name"));
-        f["alarmed"] = json!(watched.contains(&metric));
+        let counted = metric(f.get("metric_namespace"), f.get("metric_name"));
+        f["alarmed"] = json!(counted.is_some_and(|m| watched.contains(&m)));
     }
 }
 

@@ -5,7 +5,10 @@
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, HashMap};
 
-use super::{BlockDevice, MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
+use super::{
+    public_ip_of_interfaces, BlockDevice, MetadataOptions, NetworkAclEntry, SecurityGroupRule,
+    Traffic,
+};
 use crate::collect::aws::live::{ops, set_all, set_flags, tag_map, watched, Ctx};
 use crate::model::{Attr, AttributeMeta, Known, Resource};
 use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
@@ -570,19 +573,17 @@ async fn launch_templates(ctx: &Ctx, ec2: &aws_sdk_ec2::Client) {
             Attr::Explicit(devices)
         };
         r.put("block_devices", devices, None);
-        // Any interface with a public address; none set: the subnet decides.
-        let flags: Vec<bool> = data
+        let set: Vec<Known<bool>> = data
             .map(|d| d.network_interfaces())
             .unwrap_or_default()
             .iter()
-            .filter_map(|n| n.associate_public_ip_address())
+            .filter_map(|n| n.associate_public_ip_address().map(Known::from))
             .collect();
-        let public = match flags.iter().any(|f| *f) {
-            true => Attr::Explicit(Some(Known::Value(true))),
-            false if !flags.is_empty() => Attr::Explicit(Some(Known::Value(false))),
-            false => Attr::Default(None),
-        };
-        r.put("associate_public_ip_address", public, None);
+        r.put(
+            "associate_public_ip_address",
+            public_ip_of_interfaces(set),
+            None,
+        );
         let md = data.and_then(|d| d.metadata_options());
         put_metadata_options(
             &mut r,

@@ -145,6 +145,22 @@ impl BlockDevice {
     }
 }
 
+/// Whether a launch template's network interfaces give a machine a public IP address
+/// (`associate_public_ip_address` of each interface that sets it): one that asks for one is
+/// enough, one known only after apply may be it; none set (`null`), the subnet decides.
+pub fn public_ip_of_interfaces(set: Vec<Known<bool>>) -> Attr<Option<Known<bool>>> {
+    let public = set
+        .iter()
+        .find(|v| **v == Known::Value(true))
+        .or_else(|| set.iter().find(|v| !matches!(v, Known::Value(_))))
+        .or(set.first())
+        .cloned();
+    match public {
+        Some(v) => Attr::Explicit(Some(v)),
+        None => Attr::Default(None),
+    }
+}
+
 /// The instance metadata service of an instance or a launch template (`metadata_options`).
 /// With `http_tokens = "optional"` IMDSv1 answers unauthenticated requests: a server-side
 /// request forgery in the application hands out the instance role's credentials.

@@ -3,7 +3,10 @@
 
 use serde_json::{json, Value as Json};
 
-use super::{BlockDevice, MetadataOptions, NetworkAclEntry, SecurityGroupRule, Traffic};
+use super::{
+    public_ip_of_interfaces, BlockDevice, MetadataOptions, NetworkAclEntry, SecurityGroupRule,
+    Traffic,
+};
 use crate::model::{ref_address, to_json, Attr, Known, Resource, SourceKind};
 use crate::terraform::adapter::{
     blocks, folded_meta, known, push_with_meta, raw, Adapter, Builder,
@@ -364,16 +367,9 @@ fn public_ip(ri: &RawInstance, rtype: &str) -> (Attr<Option<Known<bool>>>, &'sta
         .into_iter()
         .filter_map(|n| known(raw(n, "associate_public_ip_address")))
         .collect();
-    // One interface with a public address is enough; an unknown one may be it.
-    let public = set
-        .iter()
-        .find(|v| **v == Known::Value(true))
-        .or_else(|| set.iter().find(|v| !matches!(v, Known::Value(_))))
-        .or(set.first())
-        .cloned();
-    match public {
-        Some(v) => (Attr::Explicit(Some(v)), "network_interfaces"),
-        None => (Attr::Default(None), ""),
+    match public_ip_of_interfaces(set) {
+        attr @ Attr::Explicit(_) => (attr, "network_interfaces"),
+        attr => (attr, ""),
     }
 }
 
@@ -433,23 +429,16 @@ fn template_block_devices(ri: &RawInstance) -> (Attr<Vec<BlockDevice>>, Vec<Stri
         .enumerate()
     {
         let Some(ebs) = raw(m, "ebs") else { continue };
-        let ebs = match ebs.plain() {
-            Val::Unknown(r) => {
-                devices.push(BlockDevice {
-                    device_name: known(raw(m, "device_name")),
-                    encrypted: Some(Known::Unknown(r.clone())),
-                    kms_key_id: None,
-                    volume_id: None,
-                });
-                raw_paths.push(format!("block_device_mappings.{i}"));
-                continue;
-            }
-            _ => raw(ebs, "0").unwrap_or(ebs),
+        // The `ebs` block, or the list of one; known only after apply, so is its encryption.
+        let ebs = raw(ebs, "0").unwrap_or(ebs);
+        let (encrypted, kms_key_id) = match ebs.plain() {
+            Val::Unknown(r) => (Some(Known::Unknown(r.clone())), None),
+            _ => (known(raw(ebs, "encrypted")), known(raw(ebs, "kms_key_id"))),
         };
         devices.push(BlockDevice {
             device_name: known(raw(m, "device_name")),
-            encrypted: known(raw(ebs, "encrypted")),
-            kms_key_id: known(raw(ebs, "kms_key_id")),
+            encrypted,
+            kms_key_id,
             volume_id: None,
         });
         raw_paths.push(format!("block_device_mappings.{i}"));

@@ -89,10 +89,9 @@ pub(crate) fn fold(a: &mut Adapter, ri: &RawInstance) -> bool {
     };
     let meta = folded_meta(ri, "principal", &st);
     let r = a.get_mut(t);
+    // A policy or a statement known only after apply makes the whole policy unknown.
     let policy = match r.attributes.get("policy") {
-        // A statement known only after apply makes the whole policy unknown.
         Some(p) if crate::model::is_unknown(p) => p.clone(),
-        _ if crate::model::is_unknown(&st) => st,
         Some(Json::Object(doc)) => {
             let mut statements = doc
                 .get("Statement")
